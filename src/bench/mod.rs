@@ -1,0 +1,1 @@
+//! Synthetic corpus generator and the end-to-end benchmark.

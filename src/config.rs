@@ -1,0 +1,236 @@
+//! `config.toml`: the site's settings.
+//!
+//! Every table rejects unknown keys so a typo (`paginte = 10`) is an error
+//! naming the key and line instead of a setting silently ignored.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// The file name of a site's configuration, at the site root.
+pub const CONFIG_FILE: &str = "config.toml";
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Site title, shown in the header and feeds.
+    pub title: String,
+    /// One-line description, used in feeds and the index's meta description.
+    pub description: String,
+    /// Absolute URL the site is served from, with or without a sub-path
+    /// (`https://example.org/papers/`). Overridable by `--base-url`.
+    pub base_url: String,
+    /// Language code for `<html lang>`.
+    pub language: String,
+    /// Theme folder name under `themes/`.
+    pub theme: String,
+    /// Papers per listing page (`/`, `/top/`, `/tags/<tag>/`).
+    pub paginate: usize,
+    pub import: ImportConfig,
+    pub tags: TagsConfig,
+    pub feeds: FeedsConfig,
+    /// Free-form values handed to templates as `config.extra`.
+    pub extra: toml::Table,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Gazette".to_string(),
+            description: "Paper digests".to_string(),
+            base_url: "http://127.0.0.1:1111/".to_string(),
+            language: "en".to_string(),
+            theme: "default".to_string(),
+            paginate: 30,
+            import: ImportConfig::default(),
+            tags: TagsConfig::default(),
+            feeds: FeedsConfig::default(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+/// `[import]`: how digests become pages.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportConfig {
+    /// Year for a dump whose year nothing else determines (see the year
+    /// rules in the README).
+    pub default_year: Option<i32>,
+    /// Year of a given dump, by file name: `"2025-04-28.txt" = 2025`.
+    pub years: BTreeMap<String, i32>,
+}
+
+/// `[tags]`: auto-tagging rules.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TagsConfig {
+    /// At most this many tags per paper (the best-matching ones).
+    pub max: usize,
+    /// Tag → keywords or phrases, matched case-insensitively on whole words
+    /// in the title and abstract. When empty, the built-in rules apply.
+    pub rules: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for TagsConfig {
+    fn default() -> Self {
+        TagsConfig {
+            max: 4,
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+/// `[feeds]`: RSS feeds.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedsConfig {
+    /// Items in each feed (the most recent papers).
+    pub limit: usize,
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig { limit: 20 }
+    }
+}
+
+/// A configuration error: which file, where, and what was wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Parses configuration text; `origin` names the file in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            ConfigError {
+                file: origin.to_string(),
+                line,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        config.validate(origin)?;
+        Ok(config)
+    }
+
+    /// Reads `config.toml` at the site root. A missing file is the default
+    /// configuration, so an empty folder is a valid (empty) site.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(ConfigError {
+                file: path.display().to_string(),
+                line: None,
+                message: format!("cannot read: {e}"),
+            }),
+        }
+    }
+
+    fn validate(&self, origin: &str) -> Result<(), ConfigError> {
+        let fail = |message: String| {
+            Err(ConfigError {
+                file: origin.to_string(),
+                line: None,
+                message,
+            })
+        };
+        if self.paginate == 0 {
+            return fail("`paginate` must be at least 1".to_string());
+        }
+        if self.tags.max == 0 {
+            return fail("`tags.max` must be at least 1".to_string());
+        }
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            return fail(format!(
+                "`base_url` must start with http:// or https://, found {:?}",
+                self.base_url
+            ));
+        }
+        if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.')
+        {
+            return fail(format!(
+                "`theme` must be a folder name under themes/, found {:?}",
+                self.theme
+            ));
+        }
+        Ok(())
+    }
+
+    /// The base URL with exactly one trailing slash, so `base_url + "tags/"`
+    /// is always a well-formed URL.
+    pub fn base_url_slash(&self) -> String {
+        format!("{}/", self.base_url.trim_end_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_is_the_default() {
+        assert_eq!(Config::parse("", "config.toml").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let err = Config::parse("title = \"x\"\npaginte = 3\n", "config.toml").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("paginte"), "{err}");
+        assert!(err.to_string().starts_with("config.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        let err = Config::parse("paginate = \"ten\"\n", "config.toml").unwrap_err();
+        assert_eq!(err.line, Some(1));
+        assert!(err.to_string().contains("invalid type"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_in_a_table_is_named() {
+        let err = Config::parse("[import]\nyear = 2025\n", "c.toml").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("year"), "{err}");
+    }
+
+    #[test]
+    fn per_dump_years_and_rules_parse() {
+        let c = Config::parse(
+            "[import]\ndefault_year = 2024\nyears = { \"a.txt\" = 2025 }\n[tags]\nmax = 3\n[tags.rules]\nspeech = [\"speech\", \"audio\"]\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.import.years["a.txt"], 2025);
+        assert_eq!(c.import.default_year, Some(2024));
+        assert_eq!(c.tags.rules["speech"], vec!["speech", "audio"]);
+    }
+
+    #[test]
+    fn nonsense_values_are_refused() {
+        assert!(Config::parse("paginate = 0", "c").is_err());
+        assert!(Config::parse("base_url = \"example.org\"", "c").is_err());
+        assert!(Config::parse("theme = \"../x\"", "c").is_err());
+    }
+}

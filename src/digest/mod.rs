@@ -1,0 +1,60 @@
+//! The digest format: plain-text dumps of "Daily Papers" listings.
+//!
+//! `parse` turns one dump into a [`Digest`] (raw facts plus diagnostics),
+//! `clean` removes LaTeX debris from abstracts and extracts links, and
+//! `year` decides which year a dump's year-less dates belong to. Nothing
+//! here touches the file system: the import stage feeds text in.
+
+pub mod clean;
+pub mod parse;
+pub mod year;
+
+pub use clean::{Cleaned, Link, LinkKind, clean_abstract};
+pub use parse::parse;
+
+use crate::diagnostic::Diagnostic;
+
+/// A month and day as printed in a dump (`Apr 28`, `May 4, 2022`), with the
+/// year when the dump gave one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DumpDate {
+    pub year: Option<i32>,
+    /// 1..=12
+    pub month: u32,
+    /// 1..=31
+    pub day: u32,
+}
+
+/// Who wrote the paper, as the metadata block says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Who {
+    /// `  • 6 authors`
+    Authors(u32),
+    /// An organization line such as `kyutai Kyutai`: the display name.
+    Organization(String),
+}
+
+/// One paper as listed in one dump. Text is as found (abstract not yet cleaned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// 1-based line of the title in the dump.
+    pub line: usize,
+    pub title: String,
+    /// The raw abstract; empty when the entry has none.
+    pub abstract_raw: String,
+    pub who: Option<Who>,
+    /// The paper's own date from its metadata block.
+    pub date: Option<DumpDate>,
+    pub upvotes: Option<u32>,
+}
+
+/// One parsed dump.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Digest {
+    /// Where the text came from, for messages (a path or file name).
+    pub origin: String,
+    /// The listing's own date from the page header (`Apr 28`), if any.
+    pub listing_date: Option<DumpDate>,
+    pub entries: Vec<Entry>,
+    pub diagnostics: Vec<Diagnostic>,
+}

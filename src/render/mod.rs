@@ -1,0 +1,1 @@
+//! [`Site`](crate::site::Site) → [`Output`](crate::output::Output), with a Tera theme.

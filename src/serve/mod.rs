@@ -1,0 +1,1 @@
+//! `gazette serve`: preview server, watcher, incremental rebuilds, live reload.

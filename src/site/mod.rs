@@ -1,0 +1,81 @@
+//! The site model: everything under `content/` plus the config, in memory,
+//! with the indexes the listings need. Plain data; `load` builds it, the
+//! render stage reads it.
+
+pub mod load;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+
+/// One paper page, as loaded from `content/papers/<slug>.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paper {
+    /// URL segment: `/papers/<slug>/`.
+    pub slug: String,
+    /// The source file, relative to the site root (for messages).
+    pub source: PathBuf,
+    /// 1-based line where the Markdown body starts in `source`.
+    pub body_line: usize,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub authors: Option<u32>,
+    pub organization: Option<String>,
+    pub upvotes: u32,
+    pub tags: Vec<String>,
+    pub code: Option<String>,
+    pub links: Vec<String>,
+    pub digests: Vec<String>,
+    pub abstract_: String,
+    /// The person's notes, Markdown source.
+    pub body: String,
+    /// Fields the person added to the front matter.
+    pub extra: toml::Table,
+    /// Hash of the source file's bytes: changes whenever the page does.
+    pub fingerprint: u64,
+}
+
+/// A free page: `content/<name>.md` → `/<slug>/`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreePage {
+    pub slug: String,
+    pub source: PathBuf,
+    pub body_line: usize,
+    pub title: String,
+    /// Template name, `page.html` unless the front matter says otherwise.
+    pub template: String,
+    pub body: String,
+    pub extra: toml::Table,
+    pub fingerprint: u64,
+}
+
+/// Positions into `Site::papers`, in the order each listing shows them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Indexes {
+    /// Newest first; undated papers last; ties by title then slug.
+    pub latest: Vec<usize>,
+    /// Most upvoted first; ties in `latest` order.
+    pub top: Vec<usize>,
+    /// Tag → papers in `latest` order.
+    pub by_tag: BTreeMap<String, Vec<usize>>,
+    /// (year, month) → papers in `latest` order.
+    pub by_month: BTreeMap<(i32, u32), Vec<usize>>,
+    /// Day → papers in `latest` order.
+    pub by_day: BTreeMap<NaiveDate, Vec<usize>>,
+    /// Organization → papers in `latest` order.
+    pub by_organization: BTreeMap<String, Vec<usize>>,
+    /// Papers with no date, in `latest` order.
+    pub undated: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub config: Config,
+    /// Sorted by slug, so positions are deterministic.
+    pub papers: Vec<Paper>,
+    pub pages: Vec<FreePage>,
+    pub index: Indexes,
+}

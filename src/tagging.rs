@@ -1,0 +1,1 @@
+//! Auto-tagging: keyword rules matched on title and abstract.
