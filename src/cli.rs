@@ -3,10 +3,16 @@
 //! Commands print diagnostics to stderr as `file:line: level: message` and
 //! exit with 1 when something is wrong, 2 on a usage error (clap's own).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::output;
+use crate::pipeline::{self, BuildOptions, Builder};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,7 +37,8 @@ pub enum Command {
     Import,
     /// Import, then render the site into public/.
     Build(BuildArgs),
-    /// Import, load and render everything without writing; report every problem.
+    /// Load and render everything without writing anything; report every problem
+    /// (bad front matter, template errors, broken internal links). Exit code 1 if any.
     Check,
     /// Create a new site that builds at once.
     Init(InitArgs),
@@ -123,27 +130,158 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn import(root: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let _ = root;
-    anyhow::bail!("import is not implemented yet")
+fn import(root: &Path) -> anyhow::Result<ExitCode> {
+    let config = Config::load(root).map_err(anyhow::Error::new)?;
+    let started = Instant::now();
+    let report = crate::import::import_site(root, &config).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let failed = print_diagnostics(&report.diagnostics);
+    eprintln!(
+        "import: {} in {}",
+        pipeline::import_summary(&report),
+        millis(started.elapsed())
+    );
+    Ok(exit(failed))
 }
 
-fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
-    let _ = (root, args);
-    anyhow::bail!("build is not implemented yet")
+fn build(root: &Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
+    let out_dir = args.output.unwrap_or_else(|| root.join("public"));
+    check_output_dir(root, &out_dir)?;
+    let mut builder = Builder::new(BuildOptions {
+        root: root.to_path_buf(),
+        base_url: args.base_url,
+        import: true,
+    });
+    let report = match builder.build(None) {
+        Ok(report) => report,
+        Err(failure) => {
+            print_diagnostics(&failure.errors);
+            eprintln!("build failed; {} was left as it was", out_dir.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let failed = print_diagnostics(&report.diagnostics);
+    if let Some(summary) = &report.import_summary {
+        eprintln!("import: {summary}");
+    }
+    let output = builder.output();
+    let written = output::write_to_dir(&output, &out_dir)?;
+    eprintln!(
+        "build: {} files in {} ({} written, {} unchanged, {} removed) in {}",
+        output.files.len(),
+        out_dir.display(),
+        written.written,
+        written.unchanged,
+        written.removed,
+        millis(report.elapsed)
+    );
+    Ok(exit(failed))
 }
 
-fn check(root: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let _ = root;
-    anyhow::bail!("check is not implemented yet")
+/// The output folder is wiped of files the build does not make: never let
+/// it be the site itself or hold its sources.
+fn check_output_dir(root: &Path, out_dir: &Path) -> anyhow::Result<()> {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Canonicalize what exists so `./x/..` and symlinks compare equal.
+        let mut existing = p.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut full = existing
+            .canonicalize()
+            .unwrap_or_else(|_| existing.to_path_buf());
+        full.extend(rest.iter().rev());
+        full
+    };
+    let root_abs = absolute(root);
+    let out_abs = absolute(out_dir);
+    let holds_sources = [
+        "content",
+        "digests",
+        "themes",
+        "templates",
+        "static",
+        "config.toml",
+    ]
+    .iter()
+    .any(|source| out_abs.starts_with(root_abs.join(source)));
+    if root_abs.starts_with(&out_abs) || holds_sources {
+        anyhow::bail!(
+            "refusing to build into {}: the output folder's stale files are deleted, \
+             and that folder holds the site's sources (use public/ or another empty folder)",
+            out_dir.display()
+        );
+    }
+    Ok(())
 }
 
-fn init(root: &std::path::Path, args: InitArgs) -> anyhow::Result<ExitCode> {
-    let _ = (root, args);
-    anyhow::bail!("init is not implemented yet")
+fn check(root: &Path) -> anyhow::Result<ExitCode> {
+    let mut builder = Builder::new(BuildOptions {
+        root: root.to_path_buf(),
+        base_url: None,
+        import: false,
+    });
+    match builder.build(None) {
+        Ok(report) => {
+            let failed = print_diagnostics(&report.diagnostics);
+            let output = builder.output();
+            eprintln!(
+                "check: {} files rendered, nothing written",
+                output.files.len()
+            );
+            Ok(exit(failed))
+        }
+        Err(failure) => {
+            print_diagnostics(&failure.errors);
+            eprintln!("check: {} problems", failure.errors.len());
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
-fn serve(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
+fn init(root: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
+    let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
+    crate::scaffold::init_site(&dir)?;
+    eprintln!(
+        "init: created a site in {}; drop digest dumps into digests/ and run `gazette --root {} serve`",
+        dir.display(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints diagnostics to stderr; returns whether any is an error.
+fn print_diagnostics(diagnostics: &[Diagnostic]) -> bool {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+    diagnostics.iter().any(|d| d.level == Level::Error)
+}
+
+fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn millis(d: std::time::Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn serve(root: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let _ = (root, args);
     anyhow::bail!("serve is not implemented yet")
 }

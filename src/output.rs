@@ -1,15 +1,204 @@
 //! The output map (site-relative path → bytes) and writing it to a folder.
 //!
 //! The whole site is rendered into an [`Output`] before anything touches
-//! disk; `write_to_dir` then writes only files whose bytes changed, each
-//! atomically, and removes files the build no longer produces.
+//! disk; [`write_to_dir`] then writes only files whose bytes changed, each
+//! atomically, and removes files the build no longer produces. Rewriting a
+//! whole site costs seconds at ten thousand pages; this costs what changed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 /// Rendered site: `index.html`, `papers/<slug>/index.html`, `feed.xml`, ...
 /// Keys use `/` and never start with one.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Output {
     pub files: BTreeMap<String, Arc<[u8]>>,
+}
+
+/// What writing did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// A write that failed, with the path it failed on.
+#[derive(Debug)]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub error: io::Error,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: cannot write: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+fn fail(path: &Path, error: io::Error) -> WriteError {
+    WriteError {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// Makes `dir` hold exactly `output`: changed and new files are written
+/// (temp file + rename, so a reader never sees half a file), identical
+/// files are left alone, and files not in `output` are removed, with the
+/// folders they leave empty.
+pub fn write_to_dir(output: &Output, dir: &Path) -> Result<WriteStats, WriteError> {
+    fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
+    let existing = existing_files(dir)?;
+
+    let results: Vec<Result<bool, WriteError>> = output
+        .files
+        .par_iter()
+        .map(|(rel, bytes)| write_if_changed(&dir.join(rel), bytes))
+        .collect();
+    let mut stats = WriteStats::default();
+    for result in results {
+        if result? {
+            stats.written += 1;
+        } else {
+            stats.unchanged += 1;
+        }
+    }
+
+    let mut emptied = BTreeSet::new();
+    for rel in existing
+        .iter()
+        .filter(|rel| !output.files.contains_key(*rel))
+    {
+        let path = dir.join(rel);
+        fs::remove_file(&path).map_err(|e| fail(&path, e))?;
+        stats.removed += 1;
+        let mut parent = path.parent();
+        while let Some(p) = parent {
+            if p == dir {
+                break;
+            }
+            emptied.insert(p.to_path_buf());
+            parent = p.parent();
+        }
+    }
+    // Deepest first, so a parent is tried after its children; non-empty ones stay.
+    for folder in emptied.iter().rev() {
+        let _ = fs::remove_dir(folder);
+    }
+    Ok(stats)
+}
+
+/// Site-relative paths (with `/`) of every file under `dir`.
+fn existing_files(dir: &Path) -> Result<BTreeSet<String>, WriteError> {
+    let mut files = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            fail(&path, e.into())
+        })?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        files.insert(rel.join("/"));
+    }
+    Ok(files)
+}
+
+/// Returns whether the file was written.
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
+    if let Ok(meta) = fs::metadata(path)
+        && meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && fs::read(path).is_ok_and(|old| old == bytes)
+    {
+        return Ok(false);
+    }
+    let parent = path
+        .parent()
+        .expect("output paths live in the output folder");
+    fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+    write_atomic(path, bytes)?;
+    Ok(true)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over
+/// `path`: readers see the old file or the new one, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".gazette-")
+        .tempfile_in(parent)
+        .map_err(|e| fail(path, e))?;
+    temp.write_all(bytes).map_err(|e| fail(path, e))?;
+    temp.persist(path).map_err(|e| fail(path, e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_changed_files_are_written_and_stale_ones_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = output(&[
+            ("index.html", "home"),
+            ("papers/a/index.html", "a"),
+            ("papers/b/index.html", "b"),
+        ]);
+        let stats = write_to_dir(&first, dir.path()).unwrap();
+        assert_eq!(stats.written, 3);
+
+        let second = output(&[("index.html", "home v2"), ("papers/a/index.html", "a")]);
+        let stats = write_to_dir(&second, dir.path()).unwrap();
+        assert_eq!(
+            stats,
+            WriteStats {
+                written: 1,
+                unchanged: 1,
+                removed: 1
+            }
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("index.html")).unwrap(),
+            "home v2"
+        );
+        assert!(
+            !dir.path().join("papers/b").exists(),
+            "a page the build no longer makes must disappear with its folder"
+        );
+        assert_eq!(existing_files(dir.path()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_unchanged_site_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = output(&[("index.html", "home"), ("style.css", "body{}")]);
+        write_to_dir(&site, dir.path()).unwrap();
+        let stats = write_to_dir(&site, dir.path()).unwrap();
+        assert_eq!(stats.written, 0);
+        assert_eq!(stats.unchanged, 2);
+    }
 }
