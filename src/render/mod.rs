@@ -5,6 +5,8 @@
 //! key; a job whose key did not change since the last run reuses its bytes,
 //! so an incremental render is byte-identical to a full one.
 
+pub mod links;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
