@@ -203,3 +203,30 @@ fn cleaned_seed_abstracts_hold_no_latex_debris() {
     }
     assert!(links > 80, "{links}");
 }
+
+#[test]
+fn seed_years_come_from_printed_years_or_fall_back_with_a_warning() {
+    use gazette::digest::year::{YearInputs, YearSource, resolve};
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let resolved: Vec<(i32, YearSource, bool)> = seeds()
+        .iter()
+        .map(|(name, bytes)| {
+            let d = parse(bytes, name);
+            let r = resolve(&YearInputs {
+                file_name: name,
+                origin: name,
+                configured: None,
+                entries: &d.entries,
+                today,
+                default_year: None,
+                modified_year: 2026,
+            });
+            (r.year, r.source, r.warning.is_some())
+        })
+        .collect();
+    // Only 004 prints years (the latest is Nov 19, 2024): its listing is from 2025.
+    assert_eq!(resolved[4], (2025, YearSource::Entries, false));
+    for r in &resolved[..4] {
+        assert_eq!(*r, (2026, YearSource::Modified, true));
+    }
+}
