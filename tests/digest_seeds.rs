@@ -230,3 +230,56 @@ fn seed_years_come_from_printed_years_or_fall_back_with_a_warning() {
         assert_eq!(*r, (2026, YearSource::Modified, true));
     }
 }
+
+/// One real entry (title, abstract, metadata block) from seed 004.
+fn real_entry_text() -> String {
+    let seeds = seeds();
+    let text = String::from_utf8_lossy(&seeds[4].1).into_owned();
+    let start = text
+        .find("ARC-Encoder: learning")
+        .expect("the ARC-Encoder entry");
+    let end = start + text[start..].find("Oct 23 1").expect("its date") + "Oct 23 1".len();
+    format!("{}\n\n", &text[start..end])
+}
+
+#[test]
+fn a_50_mb_digest_parses_completely() {
+    let entry = real_entry_text();
+    let copies = 50 * 1024 * 1024 / entry.len() + 1;
+    let mut big = String::with_capacity(copies * entry.len() + 200);
+    big.push_str("new\n\nSubscribe\n\nOct 30\n\n");
+    for _ in 0..copies {
+        big.push_str(&entry);
+    }
+    assert!(big.len() >= 50 * 1024 * 1024);
+    let d = parse(big.as_bytes(), "big.txt");
+    assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics.first());
+    assert_eq!(d.entries.len(), copies);
+    let last = d.entries.last().unwrap();
+    assert_eq!(last.who, Some(Who::Organization("Kyutai".into())));
+    assert_eq!(last.upvotes, Some(1));
+    assert_eq!(last.line, 7 + (copies - 1) * 8);
+}
+
+#[test]
+fn a_1_mb_single_line_is_reported_not_hung_on() {
+    let line = "word ".repeat(200_000) + "{\\it x} https://github.com/a/b.";
+    let d = parse(line.as_bytes(), "one-line.txt");
+    assert!(d.entries.is_empty());
+    assert_eq!(d.diagnostics.len(), 2, "{:?}", d.diagnostics);
+    assert!(
+        d.diagnostics[0]
+            .to_string()
+            .starts_with("one-line.txt:1: warning:")
+    );
+    // Messages quote the line briefly, never the whole megabyte.
+    assert!(d.diagnostics.iter().all(|m| m.message.len() < 300));
+    let c = clean_abstract(&line);
+    assert_eq!(c.links.len(), 1);
+    assert!(c.text.ends_with(" x https://github.com/a/b."));
+
+    let titled = format!("Title\n\n{line}\n");
+    let d = parse(titled.as_bytes(), "titled.txt");
+    assert_eq!(d.entries.len(), 1);
+    assert_eq!(d.entries[0].abstract_raw.len(), line.len());
+}

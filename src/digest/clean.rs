@@ -28,7 +28,7 @@ pub struct Cleaned {
 }
 
 /// The longest brace group a LaTeX command argument is looked for in.
-const MAX_GROUP: usize = 4096;
+const MAX_GROUP: usize = 1024;
 
 /// Hosts whose `/<owner>/<name>` URLs are code repositories.
 const CODE_HOSTS: &[&str] = &["github.com", "gitlab.com", "bitbucket.org"];
@@ -127,13 +127,13 @@ fn braced(s: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// Where the next `http://` or `https://` starts (one scan, so many URLs
+/// in one abstract stay linear).
 fn find_url_start(s: &str) -> Option<usize> {
-    let http = s.find("http://");
-    let https = s.find("https://");
-    match (http, https) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+    s.match_indices("http").map(|(i, _)| i).find(|&i| {
+        let tail = &s[i + 4..];
+        tail.starts_with("://") || tail.starts_with("s://")
+    })
 }
 
 /// Splits `url...rest` into the repaired URL and what follows it. The
@@ -145,15 +145,15 @@ fn split_url(s: &str) -> (&str, &str) {
         .find(|c: char| c.is_whitespace() || matches!(c, '{' | '}' | '\\' | '"' | '<' | '>'))
         .unwrap_or(s.len());
     let mut url = &s[..end];
+    let opens = url.matches('(').count();
+    let mut closes = url.matches(')').count();
     loop {
-        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
-        let trimmed = if trimmed.ends_with(')')
-            && trimmed.matches('(').count() < trimmed.matches(')').count()
-        {
-            &trimmed[..trimmed.len() - 1]
-        } else {
-            trimmed
-        };
+        let mut trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+        // A `)` closes the URL's own `(` or else the sentence's.
+        if trimmed.ends_with(')') && opens < closes {
+            trimmed = &trimmed[..trimmed.len() - 1];
+            closes -= 1;
+        }
         if trimmed.len() == url.len() {
             break;
         }
@@ -542,6 +542,9 @@ fn stray_braces(text: &str) -> String {
             b'{' => open.push(i),
             b'}' => {
                 let Some(start) = open.pop() else { continue };
+                if i - start > MAX_GROUP {
+                    continue;
+                }
                 let inner = &text[start + 1..i];
                 let opens_word = start == 0 || matches!(bytes[start - 1], b' ' | b'(');
                 let plain = inner.contains(' ')
@@ -809,6 +812,45 @@ mod tests {
             c.links[5].url,
             "https://huggingface.co/declare-lab/flacuna-13b-v1.0"
         );
+    }
+
+    #[test]
+    fn pathological_abstracts_clean_in_linear_time() {
+        // Each would be quadratic with a naive scan; none may hang.
+        let n = 100_000;
+        let braces = format!("{}{}", "{".repeat(n), "}".repeat(n));
+        assert_eq!(text(&braces), braces);
+        let open_groups = "{\\it x ".repeat(n / 8);
+        assert_eq!(
+            clean_abstract(&open_groups).text.len(),
+            open_groups.trim().len()
+        );
+        let urls = "https://a.b/c ".repeat(n / 14);
+        assert_eq!(clean_abstract(&urls).links.len(), n / 14);
+        let parens = format!("https://a.b/{}", ")".repeat(n));
+        assert_eq!(clean_abstract(&parens).links[0].url, "https://a.b/");
+        let dollars = "$x ".repeat(n / 3);
+        assert_eq!(text(&dollars), dollars.trim());
+    }
+
+    mod bad_input {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn arbitrary_text_never_panics(raw in "(\\\\|[{}$~%`'\"^ ]|http|://|sim|times|[a-zA-Z0-9.,()]|é){0,200}") {
+                let c = clean_abstract(&raw);
+                for l in &c.links {
+                    prop_assert!(l.url.starts_with("http"));
+                }
+            }
+
+            #[test]
+            fn arbitrary_unicode_never_panics(raw in any::<String>()) {
+                clean_abstract(&raw);
+            }
+        }
     }
 
     #[test]
