@@ -294,8 +294,8 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: Option<&[PathBuf]>, ro
     let started = Instant::now();
     let result = builder.build(paths);
     let what = match paths {
-        Some(paths) => describe_changes(root, paths),
-        None => "everything".to_string(),
+        Some(paths) => format!("{} changed", describe_changes(root, paths)),
+        None => "full rebuild".to_string(),
     };
     report(&result, &what, started.elapsed());
     shared.publish(&result, builder.output());
@@ -321,7 +321,7 @@ fn report(result: &Result<BuildReport, BuildFailure>, what: &str, elapsed: Durat
                 eprintln!("import: {summary}");
             }
             eprintln!(
-                "rebuilt {what}: {} rendered, {} reused in {ms:.0} ms",
+                "{what}: {} rendered, {} reused in {ms:.0} ms",
                 report.rendered, report.reused
             );
         }
@@ -330,7 +330,7 @@ fn report(result: &Result<BuildReport, BuildFailure>, what: &str, elapsed: Durat
                 eprintln!("{d}");
             }
             eprintln!(
-                "build failed ({what}): {} error(s) in {ms:.0} ms; still serving the last good site",
+                "{what}: build failed with {} error(s) in {ms:.0} ms; still serving the last good site",
                 failure.errors.len()
             );
         }

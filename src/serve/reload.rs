@@ -29,7 +29,6 @@ const SCRIPT: &str = r#"<script data-gazette-livereload>
   var delay = 250, connectedBefore = false;
   function swapCss(paths) {
     var links = document.querySelectorAll('link[rel~="stylesheet"]');
-    var stamp = "gazette-reload=" + Date.now();
     links.forEach(function (link) {
       var href = new URL(link.href, location.href);
       var path = href.pathname.replace(/^\//, "");
