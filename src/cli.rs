@@ -234,11 +234,21 @@ fn check(root: &Path) -> anyhow::Result<ExitCode> {
     });
     match builder.build(None) {
         Ok(report) => {
-            let failed = print_diagnostics(&report.diagnostics);
+            let mut failed = print_diagnostics(&report.diagnostics);
             let output = builder.output();
+            let config = Config::load(root).map_err(anyhow::Error::new)?;
+            let broken = crate::render::links::broken_links(
+                &output,
+                &crate::config::base_path(&config.base_url),
+            );
+            for link in &broken {
+                eprintln!("error: broken internal link in {link}");
+            }
+            failed |= !broken.is_empty();
             eprintln!(
-                "check: {} files rendered, nothing written",
-                output.files.len()
+                "check: {} files rendered, {} broken links, nothing written",
+                output.files.len(),
+                broken.len()
             );
             Ok(exit(failed))
         }

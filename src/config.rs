@@ -184,9 +184,40 @@ impl Config {
     }
 }
 
+/// The path part of a base URL, with slashes at both ends: `/` for
+/// `https://example.org`, `/papers-site/` for `https://example.org/papers-site`.
+/// Internal links start with it, so a site works under a sub-path.
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_matches('/');
+    if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_path_is_the_url_path_with_slashes() {
+        assert_eq!(base_path("https://example.org"), "/");
+        assert_eq!(base_path("https://example.org/"), "/");
+        assert_eq!(
+            base_path("https://example.org/papers-site"),
+            "/papers-site/"
+        );
+        assert_eq!(base_path("http://127.0.0.1:1111/a/b/"), "/a/b/");
+    }
 
     #[test]
     fn empty_config_is_the_default() {

@@ -1,10 +1,31 @@
 //! `gazette import`: digests → `content/papers/*.md`, merging and never
 //! overwriting a hand edit.
+//!
+//! Every dump is parsed (in parallel), its year-less dates resolved, its
+//! entries cleaned; entries naming the same paper (same title up to case,
+//! spacing and punctuation) merge into one record; each record is tagged and
+//! then written as a new page or merged into its existing page, which is
+//! found by the `[imported] key` it carries, whatever its file is called.
 
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::digest::{self, DumpDate, LinkKind, Who, year};
+use crate::paper::{self, Facts};
+use crate::tagging::Tagger;
+
+/// Where the dumps are, relative to the site root.
+pub const DIGESTS_DIR: &str = "digests";
+/// Where paper pages are written.
+pub const PAPERS_DIR: &str = "content/papers";
+/// Longest slug a new page gets (file names and URLs stay readable).
+pub const MAX_SLUG: usize = 80;
 
 /// What an import did, for the console and for `serve`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,10 +39,571 @@ pub struct ImportReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// One paper as the digests describe it, merged over every dump listing it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The merge key: the title without case, spacing or punctuation.
+    pub key: String,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    /// Whether `date` is the paper's own (not its listing's).
+    pub date_explicit: bool,
+    pub who: Option<Who>,
+    pub upvotes: Option<u32>,
+    pub abstract_: String,
+    pub links: Vec<String>,
+    pub code: Option<String>,
+    /// Dump file names, in the order they were read.
+    pub digests: Vec<String>,
+    /// Where the paper was first seen, for messages.
+    pub origin: (String, usize),
+}
+
 /// Imports every dump in `<root>/digests/` into `<root>/content/papers/`.
 /// Per-file problems are diagnostics and the rest goes on; `Err` only when
 /// nothing can be written at all (e.g. content/papers/ not writable).
 pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnostic> {
-    let _ = (root, config);
-    Ok(ImportReport::default())
+    let mut report = ImportReport::default();
+    let dumps = read_dumps(root, &mut report.diagnostics);
+    let today = chrono::Local::now().date_naive();
+    let parsed: Vec<(Vec<Record>, Vec<Diagnostic>)> = dumps
+        .par_iter()
+        .map(|dump| records_of(dump, config, today))
+        .collect();
+    let mut all = Vec::new();
+    for (records, diagnostics) in parsed {
+        all.extend(records);
+        report.diagnostics.extend(diagnostics);
+    }
+    let records = merge(all);
+    for r in &records {
+        if r.date.is_none() {
+            report.diagnostics.push(Diagnostic::warning(
+                &r.origin.0,
+                r.origin.1,
+                format!(
+                    "\"{}\" has no date and its listing has none: its page is undated",
+                    r.title
+                ),
+            ));
+        }
+    }
+    let tagger = Tagger::from_config(&config.tags);
+    let facts: Vec<Facts> = records.par_iter().map(|r| facts_of(r, &tagger)).collect();
+    write_pages(root, &records, &facts, &mut report)?;
+    report.diagnostics.sort();
+    Ok(report)
+}
+
+/// A dump read from disk.
+struct Dump {
+    /// `digests/<name>`, as messages name it.
+    origin: String,
+    name: String,
+    bytes: Vec<u8>,
+    modified_year: i32,
+}
+
+/// Every regular, non-hidden `*.txt` file in digests/, by name. Unreadable
+/// ones are reported and skipped.
+fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
+    let dir = root.join(DIGESTS_DIR);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                DIGESTS_DIR,
+                0,
+                format!("cannot read the digests folder: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".txt") && !n.starts_with('.'))
+        .collect();
+    names.sort();
+    let mut dumps = Vec::new();
+    for name in names {
+        let origin = format!("{DIGESTS_DIR}/{name}");
+        let path = dir.join(&name);
+        let read = fs::metadata(&path).and_then(|meta| {
+            if meta.is_dir() {
+                return Err(std::io::Error::other("it is a folder, not a file"));
+            }
+            let modified = meta
+                .modified()
+                .map(|t| chrono::DateTime::<chrono::Local>::from(t).year())
+                .unwrap_or_else(|_| chrono::Local::now().year());
+            Ok((fs::read(&path)?, modified))
+        });
+        match read {
+            Ok((bytes, modified_year)) => dumps.push(Dump {
+                origin,
+                name,
+                bytes,
+                modified_year,
+            }),
+            Err(e) => diagnostics.push(Diagnostic::error(
+                origin,
+                0,
+                format!("cannot read this dump, skipped: {e}"),
+            )),
+        }
+    }
+    dumps
+}
+
+/// Parses one dump, resolves its year and turns its entries into records.
+fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> (Vec<Record>, Vec<Diagnostic>) {
+    let parsed = digest::parse(&dump.bytes, &dump.origin);
+    let mut diagnostics = parsed.diagnostics;
+    let resolved = year::resolve(&year::YearInputs {
+        file_name: &dump.name,
+        origin: &dump.origin,
+        configured: config.import.years.get(&dump.name).copied(),
+        entries: &parsed.entries,
+        today,
+        default_year: config.import.default_year,
+        modified_year: dump.modified_year,
+    });
+    diagnostics.extend(resolved.warning);
+    let mut bad_dates = Vec::new();
+    let mut to_date = |d: DumpDate, line: usize| -> Option<NaiveDate> {
+        let y = d.year.unwrap_or(resolved.year);
+        let date = NaiveDate::from_ymd_opt(y, d.month, d.day);
+        if date.is_none() {
+            bad_dates.push(Diagnostic::warning(
+                &dump.origin,
+                line,
+                format!(
+                    "{y}-{:02}-{:02} is not a calendar date; ignored",
+                    d.month, d.day
+                ),
+            ));
+        }
+        date
+    };
+    let listing = parsed.listing_date.and_then(|d| to_date(d, 0));
+    let mut records = Vec::with_capacity(parsed.entries.len());
+    for entry in &parsed.entries {
+        let own = entry.date.and_then(|d| to_date(d, entry.line));
+        let cleaned = digest::clean_abstract(&entry.abstract_raw);
+        let code = cleaned
+            .links
+            .iter()
+            .find(|l| l.kind == LinkKind::Code)
+            .map(|l| l.url.clone());
+        let key = title_key(&entry.title);
+        if key.is_empty() {
+            diagnostics.push(Diagnostic::warning(
+                &dump.origin,
+                entry.line,
+                "an entry whose title has no letters or digits; skipped",
+            ));
+            continue;
+        }
+        records.push(Record {
+            key,
+            title: entry.title.trim().to_string(),
+            date: own.or(listing),
+            date_explicit: own.is_some(),
+            who: entry.who.clone(),
+            upvotes: entry.upvotes,
+            abstract_: cleaned.text,
+            links: cleaned.links.into_iter().map(|l| l.url).collect(),
+            code,
+            digests: vec![dump.name.clone()],
+            origin: (dump.origin.clone(), entry.line),
+        });
+    }
+    diagnostics.extend(bad_dates);
+    (records, diagnostics)
+}
+
+/// The merge key: lowercase letters and digits, words separated by one space.
+pub fn title_key(title: &str) -> String {
+    let mut key = String::with_capacity(title.len());
+    for word in title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    key
+}
+
+/// Merges records of the same paper, in order of first appearance. The
+/// merged record keeps the richest facts: an explicit date over an inferred
+/// one, the highest upvote count, the longest abstract, every link and dump.
+pub fn merge(records: Vec<Record>) -> Vec<Record> {
+    let mut merged: Vec<Record> = Vec::new();
+    let mut position: HashMap<String, usize> = HashMap::new();
+    for r in records {
+        let Some(&i) = position.get(&r.key) else {
+            position.insert(r.key.clone(), merged.len());
+            merged.push(r);
+            continue;
+        };
+        let m = &mut merged[i];
+        if r.date.is_some() && (m.date.is_none() || (r.date_explicit && !m.date_explicit)) {
+            m.date = r.date;
+            m.date_explicit = r.date_explicit;
+        }
+        m.upvotes = m.upvotes.max(r.upvotes);
+        if r.abstract_.chars().count() > m.abstract_.chars().count() {
+            m.abstract_ = r.abstract_;
+        }
+        if m.who.is_none() {
+            m.who = r.who;
+        }
+        if m.code.is_none() {
+            m.code = r.code;
+        }
+        for link in r.links {
+            if !m.links.contains(&link) {
+                m.links.push(link);
+            }
+        }
+        for d in r.digests {
+            if !m.digests.contains(&d) {
+                m.digests.push(d);
+            }
+        }
+    }
+    merged
+}
+
+fn facts_of(r: &Record, tagger: &Tagger) -> Facts {
+    let (authors, organization) = match &r.who {
+        Some(Who::Authors(n)) => (Some(*n), None),
+        Some(Who::Organization(o)) => (None, Some(o.clone())),
+        None => (None, None),
+    };
+    Facts {
+        title: r.title.clone(),
+        date: r.date,
+        authors,
+        organization,
+        upvotes: r.upvotes,
+        tags: tagger.tags(&r.title, &r.abstract_),
+        code: r.code.clone(),
+        links: r.links.clone(),
+        digests: r.digests.clone(),
+        abstract_: r.abstract_.clone(),
+    }
+}
+
+/// A page already in content/papers/.
+struct Existing {
+    /// Imported pages by `[imported] key`: file and the facts hash.
+    by_key: HashMap<String, (PathBuf, Option<String>)>,
+    /// Title keys of pages written by hand (no `[imported]`): left alone.
+    hand_written: HashSet<String>,
+    /// File stems of every page, readable or not: taken slugs.
+    stems: HashSet<String>,
+}
+
+fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
+    let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    let read: Vec<(PathBuf, Result<paper::PaperFile, Diagnostic>)> = files
+        .into_par_iter()
+        .map(|path| {
+            let origin = page_origin(&path);
+            let page = fs::read(&path)
+                .map_err(|e| Diagnostic::error(&origin, 0, format!("cannot read: {e}")))
+                .and_then(|bytes| {
+                    String::from_utf8(bytes)
+                        .map_err(|_| Diagnostic::error(&origin, 0, "not valid UTF-8"))
+                })
+                .and_then(|text| paper::read(&text, &origin));
+            (path, page)
+        })
+        .collect();
+    let mut existing = Existing {
+        by_key: HashMap::new(),
+        hand_written: HashSet::new(),
+        stems: HashSet::new(),
+    };
+    for (path, page) in read {
+        if let Some(stem) = path.file_stem() {
+            existing.stems.insert(stem.to_string_lossy().into_owned());
+        }
+        match page {
+            Ok(page) => match paper::imported_key_and_hash(&page.front) {
+                Some((key, hash)) => {
+                    existing.by_key.insert(key, (path, hash));
+                }
+                None => {
+                    existing.hand_written.insert(title_key(&page.front.title));
+                }
+            },
+            Err(e) => diagnostics.push(Diagnostic::error(
+                e.file,
+                e.line,
+                format!("{}; this page was left untouched", e.message),
+            )),
+        }
+    }
+    existing
+}
+
+fn page_origin(path: &Path) -> String {
+    match path.file_name() {
+        Some(name) => format!("{PAPERS_DIR}/{}", name.to_string_lossy()),
+        None => path.display().to_string(),
+    }
+}
+
+/// What to do with one record.
+enum Plan {
+    Create(PathBuf),
+    Update(PathBuf),
+    Unchanged,
+}
+
+fn write_pages(
+    root: &Path,
+    records: &[Record],
+    facts: &[Facts],
+    report: &mut ImportReport,
+) -> Result<(), Diagnostic> {
+    let dir = root.join(PAPERS_DIR);
+    if !records.is_empty() {
+        fs::create_dir_all(&dir).map_err(|e| {
+            Diagnostic::error(
+                PAPERS_DIR,
+                0,
+                format!("cannot create the pages folder: {e}"),
+            )
+        })?;
+    }
+    let mut existing = scan_pages(&dir, &mut report.diagnostics);
+
+    // Slugs are handed out in order of first appearance, so they are
+    // deterministic; an existing page keeps its file whatever its title.
+    let mut plans = Vec::with_capacity(records.len());
+    for (r, f) in records.iter().zip(facts) {
+        let plan = match existing.by_key.get(&r.key) {
+            Some((path, hash)) if hash.as_deref() == Some(f.hash().as_str()) => {
+                let _ = path;
+                Plan::Unchanged
+            }
+            Some((path, _)) => Plan::Update(path.clone()),
+            None if existing.hand_written.contains(&r.key) => Plan::Unchanged,
+            // A broken page named as this paper would be: it is reported, not replaced.
+            None if existing.stems.contains(&base_slug(&r.title)) => Plan::Unchanged,
+            None => {
+                let slug = unique_slug(&r.title, &existing.stems);
+                existing.stems.insert(slug.clone());
+                Plan::Create(dir.join(format!("{slug}.md")))
+            }
+        };
+        plans.push(plan);
+    }
+
+    enum Done {
+        Added,
+        Updated(usize),
+        Unchanged(usize),
+    }
+    let results: Vec<Result<(Done, Vec<Diagnostic>), Diagnostic>> = plans
+        .par_iter()
+        .zip(records.par_iter().zip(facts.par_iter()))
+        .map(|(plan, (r, f))| match plan {
+            Plan::Unchanged => Ok((Done::Unchanged(0), Vec::new())),
+            Plan::Create(path) => {
+                write_page(path, &paper::new_page(&r.key, f))?;
+                Ok((Done::Added, Vec::new()))
+            }
+            Plan::Update(path) => {
+                let origin = page_origin(path);
+                let text = fs::read_to_string(path)
+                    .map_err(|e| Diagnostic::error(&origin, 0, format!("cannot read: {e}")))?;
+                let updated = paper::update_page(&text, &origin, f)?;
+                let notes: Vec<Diagnostic> = updated
+                    .kept
+                    .iter()
+                    .map(|(key, line)| {
+                        Diagnostic::warning(
+                            &origin,
+                            *line,
+                            format!(
+                                "kept your edit of `{key}` over the digests' value \
+                                 (remove \"{key}\" from `[imported] edited` to take theirs)"
+                            ),
+                        )
+                    })
+                    .collect();
+                let kept = usize::from(!notes.is_empty());
+                if updated.text == text {
+                    Ok((Done::Unchanged(kept), notes))
+                } else {
+                    write_page(path, &updated.text)?;
+                    Ok((Done::Updated(kept), notes))
+                }
+            }
+        })
+        .collect();
+    for result in results {
+        match result {
+            Ok((done, notes)) => {
+                match done {
+                    Done::Added => report.added += 1,
+                    Done::Updated(kept) => {
+                        report.updated += 1;
+                        report.kept_edits += kept;
+                    }
+                    Done::Unchanged(kept) => {
+                        report.unchanged += 1;
+                        report.kept_edits += kept;
+                    }
+                }
+                report.diagnostics.extend(notes);
+            }
+            Err(e) => report.diagnostics.push(e),
+        }
+    }
+    Ok(())
+}
+
+/// Writes a page through a temporary file and a rename: a page is never
+/// half-written, whatever happens.
+fn write_page(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    use std::io::Write;
+    let origin = page_origin(path);
+    let fail = |e: std::io::Error| Diagnostic::error(&origin, 0, format!("cannot write: {e}"));
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".gazette-")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    temp.write_all(text.as_bytes()).map_err(fail)?;
+    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// The slug a title gets before collisions: the `slug` crate's, at most
+/// [`MAX_SLUG`] bytes, cut at a word boundary.
+pub fn base_slug(title: &str) -> String {
+    let slug = slug::slugify(title);
+    let slug = if slug.is_empty() {
+        "paper".to_string()
+    } else {
+        slug
+    };
+    truncate_slug(&slug, MAX_SLUG)
+}
+
+fn truncate_slug(slug: &str, max: usize) -> String {
+    if slug.len() <= max {
+        return slug.to_string();
+    }
+    let cut = &slug[..max];
+    match cut.rfind('-') {
+        Some(i) if i > 0 => cut[..i].to_string(),
+        _ => cut.to_string(),
+    }
+}
+
+/// `base`, or `base-2`, `base-3`, ... whichever is free first.
+pub fn unique_slug(title: &str, taken: &HashSet<String>) -> String {
+    let base = base_slug(title);
+    if !taken.contains(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| {
+            let suffix = format!("-{n}");
+            format!("{}{suffix}", truncate_slug(&base, MAX_SLUG - suffix.len()))
+        })
+        .find(|s| !taken.contains(s))
+        .expect("some suffix is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(title: &str, digest: &str) -> Record {
+        Record {
+            key: title_key(title),
+            title: title.to_string(),
+            date: None,
+            date_explicit: false,
+            who: None,
+            upvotes: None,
+            abstract_: String::new(),
+            links: Vec::new(),
+            code: None,
+            digests: vec![digest.to_string()],
+            origin: (digest.to_string(), 1),
+        }
+    }
+
+    #[test]
+    fn titles_match_up_to_case_spacing_and_punctuation() {
+        assert_eq!(title_key("  Hello,   World: A-B "), "hello world a b");
+        assert_eq!(title_key("HELLO world a/b"), title_key("Hello, World: A-B"));
+    }
+
+    #[test]
+    fn merging_keeps_the_richest_facts_and_every_dump() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day);
+        let mut a = record("Paper X", "a.txt");
+        a.date = d(4, 28);
+        a.upvotes = Some(3);
+        a.abstract_ = "short".to_string();
+        let mut b = record("paper x.", "b.txt");
+        b.date = d(4, 20);
+        b.date_explicit = true;
+        b.upvotes = Some(9);
+        b.abstract_ = "a longer abstract".to_string();
+        b.code = Some("https://github.com/a/b".to_string());
+        let mut c = record("PAPER X", "c.txt");
+        c.date = d(5, 1);
+        c.upvotes = None;
+        let merged = merge(vec![a, record("Other", "a.txt"), b, c]);
+        assert_eq!(merged.len(), 2);
+        let x = &merged[0];
+        assert_eq!(x.title, "Paper X", "first title seen");
+        assert_eq!(x.date, d(4, 20), "explicit date over inferred ones");
+        assert_eq!(x.upvotes, Some(9));
+        assert_eq!(x.abstract_, "a longer abstract");
+        assert_eq!(x.code.as_deref(), Some("https://github.com/a/b"));
+        assert_eq!(x.digests, ["a.txt", "b.txt", "c.txt"]);
+    }
+
+    #[test]
+    fn slugs_are_short_and_unique() {
+        let long = "A ".repeat(10) + &"Verylongword ".repeat(20);
+        let slug = base_slug(&long);
+        assert!(slug.len() <= MAX_SLUG && !slug.ends_with('-'), "{slug}");
+        let mut taken = HashSet::new();
+        taken.insert(base_slug("Same Title"));
+        assert_eq!(unique_slug("Same Title", &taken), "same-title-2");
+        taken.insert("same-title-2".to_string());
+        assert_eq!(unique_slug("Same title!", &taken), "same-title-3");
+        taken.insert(slug.clone());
+        let second = unique_slug(&long, &taken);
+        assert!(
+            second.ends_with("-2") && second.len() <= MAX_SLUG,
+            "{second}"
+        );
+        assert_eq!(base_slug("!!!"), "paper");
+    }
 }

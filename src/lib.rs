@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod digest;
+pub mod fingerprint;
 pub mod import;
 pub mod output;
 pub mod paper;

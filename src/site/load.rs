@@ -1,23 +1,458 @@
 //! `content/` → [`Site`]: read every page, build the indexes.
+//!
+//! Pages are read in parallel. Parsed pages are cached by path and content
+//! fingerprint, so a rebuild after one edit parses one file.
 
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
 
-use super::{Indexes, Site};
+use chrono::Datelike;
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use super::{FreePage, Indexes, Paper, Site, urls};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::fingerprint;
+use crate::paper;
 
-/// What loading kept between runs: parsed pages keyed by their file's content.
+/// Where paper pages live, relative to the site root.
+pub const PAPERS_DIR: &str = "content/papers";
+/// Where free pages live.
+pub const CONTENT_DIR: &str = "content";
+
+/// What loading kept between runs: parsed pages keyed by path, valid while
+/// the file's fingerprint is the same.
 #[derive(Default)]
-pub struct LoadCache {}
+pub struct LoadCache {
+    papers: HashMap<PathBuf, Paper>,
+    pages: HashMap<PathBuf, FreePage>,
+}
 
 /// Loads `content/papers/*.md` and `content/*.md`. Every bad page is an
 /// error naming its file and line; all of them are reported at once.
 pub fn load(root: &Path, config: Config, cache: &mut LoadCache) -> Result<Site, Vec<Diagnostic>> {
-    let _ = (root, cache);
+    let mut errors = Vec::new();
+    let paper_files = markdown_files(root, PAPERS_DIR, &mut errors);
+    let page_files = markdown_files(root, CONTENT_DIR, &mut errors);
+
+    let papers: Vec<Result<Paper, Diagnostic>> = paper_files
+        .par_iter()
+        .map(|rel| {
+            let bytes = read(root, rel)?;
+            let fp = fingerprint::hash(&bytes);
+            match cache.papers.get(rel) {
+                Some(p) if p.fingerprint == fp => Ok(p.clone()),
+                _ => paper_from(rel, &bytes, fp),
+            }
+        })
+        .collect();
+    let pages: Vec<Result<FreePage, Diagnostic>> = page_files
+        .par_iter()
+        .map(|rel| {
+            let bytes = read(root, rel)?;
+            let fp = fingerprint::hash(&bytes);
+            match cache.pages.get(rel) {
+                Some(p) if p.fingerprint == fp => Ok(p.clone()),
+                _ => free_page_from(rel, &bytes, fp),
+            }
+        })
+        .collect();
+
+    let mut site_papers = Vec::new();
+    for result in papers {
+        match result {
+            Ok(p) => site_papers.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut site_pages = Vec::new();
+    for result in pages {
+        match result {
+            Ok(p) => site_pages.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    cache.papers = site_papers
+        .iter()
+        .map(|p| (p.source.clone(), p.clone()))
+        .collect();
+    cache.pages = site_pages
+        .iter()
+        .map(|p| (p.source.clone(), p.clone()))
+        .collect();
+
+    site_papers.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.source.cmp(&b.source)));
+    site_pages.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.source.cmp(&b.source)));
+    duplicate_slugs(
+        site_papers.iter().map(|p| (p.slug.as_str(), &p.source)),
+        "paper",
+        &mut errors,
+    );
+    duplicate_slugs(
+        site_pages.iter().map(|p| (p.slug.as_str(), &p.source)),
+        "page",
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    let index = build_indexes(&site_papers);
     Ok(Site {
         config,
-        papers: Vec::new(),
-        pages: Vec::new(),
-        index: Indexes::default(),
+        papers: site_papers,
+        pages: site_pages,
+        index,
     })
+}
+
+/// `*.md` directly inside `root/dir`, relative to root, sorted. A missing
+/// folder is an empty one.
+fn markdown_files(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let entries = match fs::read_dir(root.join(dir)) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            errors.push(Diagnostic::error(
+                dir,
+                0,
+                format!("cannot read folder: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md") && !name.starts_with('.'))
+        .map(|name| Path::new(dir).join(name))
+        .collect();
+    files.sort();
+    files
+}
+
+fn read(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+    fs::read(root.join(rel))
+        .map_err(|e| Diagnostic::error(rel.display().to_string(), 0, format!("cannot read: {e}")))
+}
+
+fn text<'a>(rel: &Path, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        Diagnostic::error(rel.display().to_string(), line, "not valid UTF-8")
+    })
+}
+
+/// The slug from the front matter, else the file stem; must be URL-safe.
+fn slug_for(rel: &Path, given: Option<&str>) -> Result<String, Diagnostic> {
+    let slug = match given {
+        Some(s) => s.to_string(),
+        None => rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let ok = !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok {
+        Ok(slug)
+    } else {
+        Err(Diagnostic::error(
+            rel.display().to_string(),
+            1,
+            format!(
+                "slug {slug:?} is not URL-safe: use lowercase letters, digits and `-` \
+                 (set `slug = \"...\"` in the front matter or rename the file)"
+            ),
+        ))
+    }
+}
+
+fn paper_from(rel: &Path, bytes: &[u8], fingerprint: u64) -> Result<Paper, Diagnostic> {
+    let origin = rel.display().to_string();
+    let page = paper::read(text(rel, bytes)?, &origin)?;
+    let front = page.front;
+    Ok(Paper {
+        slug: slug_for(rel, front.slug.as_deref())?,
+        source: rel.to_path_buf(),
+        body_line: page.body_line,
+        title: front.title,
+        date: front.date,
+        authors: front.authors,
+        organization: front.organization,
+        upvotes: front.upvotes.unwrap_or(0),
+        tags: front.tags,
+        code: front.code,
+        links: front.links,
+        digests: front.digests,
+        abstract_: front.abstract_,
+        body: page.body,
+        extra: front.extra,
+        fingerprint,
+    })
+}
+
+/// A free page's front matter: a title, optionally a slug and a template.
+#[derive(Debug, Deserialize)]
+struct FreeFront {
+    title: String,
+    slug: Option<String>,
+    template: Option<String>,
+    #[serde(flatten)]
+    extra: toml::Table,
+}
+
+fn free_page_from(rel: &Path, bytes: &[u8], fingerprint: u64) -> Result<FreePage, Diagnostic> {
+    let origin = rel.display().to_string();
+    let (front_text, body, body_line) = paper::split(text(rel, bytes)?, &origin)?;
+    let front: FreeFront = toml::from_str(&front_text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| {
+                front_text[..s.start.min(front_text.len())]
+                    .matches('\n')
+                    .count()
+                    + 2
+            })
+            .unwrap_or(1);
+        Diagnostic::error(
+            origin.clone(),
+            line,
+            format!("bad front matter: {}", e.message().trim()),
+        )
+    })?;
+    Ok(FreePage {
+        slug: slug_for(rel, front.slug.as_deref())?,
+        source: rel.to_path_buf(),
+        body_line,
+        title: front.title,
+        template: front.template.unwrap_or_else(|| "page.html".to_string()),
+        body,
+        extra: front.extra,
+        fingerprint,
+    })
+}
+
+fn duplicate_slugs<'a>(
+    items: impl Iterator<Item = (&'a str, &'a PathBuf)>,
+    what: &str,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut seen: BTreeMap<&str, &PathBuf> = BTreeMap::new();
+    for (slug, source) in items {
+        if let Some(first) = seen.get(slug) {
+            errors.push(Diagnostic::error(
+                source.display().to_string(),
+                1,
+                format!(
+                    "{what} slug `{slug}` is already used by {}: give one of them another `slug`",
+                    first.display()
+                ),
+            ));
+        } else {
+            seen.insert(slug, source);
+        }
+    }
+}
+
+/// The listings, computed once; every page of every listing reuses them.
+pub fn build_indexes(papers: &[Paper]) -> Indexes {
+    let mut latest: Vec<usize> = (0..papers.len()).collect();
+    latest.sort_by(|&a, &b| {
+        let (pa, pb) = (&papers[a], &papers[b]);
+        // Newest first, undated (None) last.
+        pb.date
+            .cmp(&pa.date)
+            .then_with(|| pa.title.cmp(&pb.title))
+            .then_with(|| pa.slug.cmp(&pb.slug))
+    });
+    let rank: Vec<usize> = {
+        let mut rank = vec![0; papers.len()];
+        for (r, &i) in latest.iter().enumerate() {
+            rank[i] = r;
+        }
+        rank
+    };
+    let mut top = latest.clone();
+    top.sort_by(|&a, &b| {
+        papers[b]
+            .upvotes
+            .cmp(&papers[a].upvotes)
+            .then(rank[a].cmp(&rank[b]))
+    });
+
+    let mut index = Indexes {
+        top,
+        ..Indexes::default()
+    };
+    // Tags that slugify alike (`LLM`, `llm`) share a page under the first name seen.
+    let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
+    for &i in &latest {
+        let paper = &papers[i];
+        let mut seen_here = Vec::new();
+        for tag in &paper.tags {
+            let key = urls::tag_slug(tag);
+            if key.is_empty() || seen_here.contains(&key) {
+                continue;
+            }
+            let name = tag_names.entry(key.clone()).or_insert_with(|| tag.clone());
+            index.by_tag.entry(name.clone()).or_default().push(i);
+            seen_here.push(key);
+        }
+        match paper.date {
+            Some(date) => {
+                index
+                    .by_month
+                    .entry((date.year(), date.month()))
+                    .or_default()
+                    .push(i);
+                index.by_day.entry(date).or_default().push(i);
+            }
+            None => index.undated.push(i),
+        }
+        if let Some(org) = &paper.organization {
+            index
+                .by_organization
+                .entry(org.clone())
+                .or_default()
+                .push(i);
+        }
+    }
+    index.latest = latest;
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn page(title: &str, extra: &str) -> String {
+        format!("+++\ntitle = {title:?}\n{extra}+++\nNotes.\n")
+    }
+
+    #[test]
+    fn loads_papers_and_free_pages_with_indexes() {
+        let dir = site_with(&[
+            (
+                "content/papers/a.md",
+                &page("A", "date = 2025-04-28\nupvotes = 3\ntags = [\"speech\"]\n"),
+            ),
+            (
+                "content/papers/b.md",
+                &page(
+                    "B",
+                    "date = 2025-05-01\nupvotes = 9\norganization = \"Kyutai\"\n",
+                ),
+            ),
+            ("content/papers/c.md", &page("C", "tags = [\"speech\"]\n")),
+            ("content/about.md", &page("About", "")),
+        ]);
+        let site = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap();
+        let slugs = |ix: &[usize]| -> Vec<&str> {
+            ix.iter().map(|&i| site.papers[i].slug.as_str()).collect()
+        };
+        assert_eq!(slugs(&site.index.latest), ["b", "a", "c"], "undated last");
+        assert_eq!(slugs(&site.index.top), ["b", "a", "c"]);
+        assert_eq!(slugs(&site.index.by_tag["speech"]), ["a", "c"]);
+        assert_eq!(slugs(&site.index.undated), ["c"]);
+        assert_eq!(slugs(&site.index.by_organization["Kyutai"]), ["b"]);
+        assert_eq!(site.index.by_month.len(), 2);
+        assert_eq!(site.pages[0].slug, "about");
+        assert_eq!(site.pages[0].template, "page.html");
+        assert_eq!(site.papers[0].body, "Notes.\n");
+    }
+
+    #[test]
+    fn every_bad_page_is_reported_with_file_and_line() {
+        let dir = site_with(&[
+            ("content/papers/a.md", &page("A", "upvotes = \"lots\"\n")),
+            ("content/papers/b.md", "no front matter\n"),
+            ("content/papers/c.md", &page("C", "")),
+        ]);
+        let errors = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 2, "{text:?}");
+        assert!(
+            text[0].starts_with("content/papers/a.md:3: error:"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].starts_with("content/papers/b.md:1: error:"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn two_pages_claiming_one_slug_is_an_error_naming_both() {
+        let dir = site_with(&[
+            ("content/papers/a.md", &page("A", "")),
+            ("content/papers/b.md", &page("B", "slug = \"a\"\n")),
+        ]);
+        let errors = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        let msg = errors[0].to_string();
+        assert!(
+            msg.contains("content/papers/a.md") && msg.contains("content/papers/b.md"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn an_unsafe_slug_is_refused() {
+        let dir = site_with(&[("content/papers/a.md", &page("A", "slug = \"../x\"\n"))]);
+        let errors = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap_err();
+        assert!(errors[0].message.contains("URL-safe"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn an_empty_site_is_valid() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap();
+        assert!(site.papers.is_empty() && site.pages.is_empty());
+    }
+
+    #[test]
+    fn the_cache_follows_edits_and_deletions() {
+        let dir = site_with(&[
+            ("content/papers/a.md", &page("A", "")),
+            ("content/papers/b.md", &page("B", "")),
+        ]);
+        let mut cache = LoadCache::default();
+        load(dir.path(), Config::default(), &mut cache).unwrap();
+        fs::write(dir.path().join("content/papers/a.md"), page("A2", "")).unwrap();
+        fs::remove_file(dir.path().join("content/papers/b.md")).unwrap();
+        let site = load(dir.path(), Config::default(), &mut cache).unwrap();
+        assert_eq!(site.papers.len(), 1);
+        assert_eq!(site.papers[0].title, "A2");
+    }
+
+    #[test]
+    fn tags_that_slugify_alike_share_one_listing() {
+        let dir = site_with(&[
+            ("content/papers/a.md", &page("A", "tags = [\"LLM\"]\n")),
+            ("content/papers/b.md", &page("B", "tags = [\"llm\"]\n")),
+        ]);
+        let site = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap();
+        assert_eq!(site.index.by_tag.len(), 1);
+        assert_eq!(site.index.by_tag.values().next().unwrap().len(), 2);
+    }
 }

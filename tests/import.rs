@@ -1,0 +1,302 @@
+//! End to end: `gazette import` on the seed dumps and on hostile sites, as a
+//! user runs it, checking what lands in content/papers/.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use gazette::config::Config;
+use gazette::import::{ImportReport, import_site};
+use gazette::paper;
+
+const HEADER: &str = "Daily Papers\n\nby AK and the research community\n\nApr 28\n\n";
+
+/// A site with the repository's digests/ and config.toml, and no pages yet.
+fn seed_site() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    for entry in fs::read_dir(repo.join("digests")).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(
+            entry.path(),
+            dir.path().join("digests").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    fs::copy(repo.join("config.toml"), dir.path().join("config.toml")).unwrap();
+    dir
+}
+
+fn import(root: &Path) -> ImportReport {
+    let config = Config::load(root).unwrap();
+    import_site(root, &config).expect("import runs")
+}
+
+fn pages(root: &Path) -> BTreeMap<String, String> {
+    let dir = root.join("content/papers");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return BTreeMap::new();
+    };
+    entries
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn page_titled<'a>(
+    pages: &'a BTreeMap<String, String>,
+    title_start: &str,
+) -> (&'a str, paper::PaperFile) {
+    pages
+        .iter()
+        .find_map(|(name, text)| {
+            let page = paper::read(text, name).unwrap();
+            page.front
+                .title
+                .starts_with(title_start)
+                .then(|| (name.as_str(), page))
+        })
+        .unwrap_or_else(|| panic!("no page titled {title_start:?}"))
+}
+
+fn errors(report: &ImportReport) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect()
+}
+
+#[test]
+fn the_seeds_become_280_pages_with_their_facts() {
+    let site = seed_site();
+    let report = import(site.path());
+    assert!(errors(&report).is_empty(), "{:?}", errors(&report));
+    assert_eq!(report.added, 280, "{report:?}");
+    let pages = pages(site.path());
+    assert_eq!(pages.len(), 280);
+
+    let mut own_dates_in_004 = 0;
+    let mut listed_in_several = 0;
+    for (name, text) in &pages {
+        let page = paper::read(text, name).unwrap();
+        let f = &page.front;
+        assert!(!f.digests.is_empty(), "{name} lists its dumps");
+        if f.digests.len() > 1 {
+            listed_in_several += 1;
+        }
+        if f.digests.iter().any(|d| d.starts_with("004_")) && f.date.is_some() {
+            own_dates_in_004 += 1;
+        }
+        assert!(!f.abstract_.contains("\\%"), "{name}: LaTeX debris left");
+    }
+    assert!(own_dates_in_004 >= 66, "{own_dates_in_004}");
+    assert!(listed_in_several > 0, "385 entries merge into 280 papers");
+
+    let (_, kyutai) = pages
+        .iter()
+        .find_map(|(name, text)| {
+            let page = paper::read(text, name).unwrap();
+            (page.front.organization.as_deref() == Some("Kyutai")).then_some((name, page))
+        })
+        .expect("the Kyutai entry keeps its organization");
+    assert!(kyutai.front.authors.is_none());
+    assert!(
+        pages.values().any(|t| t.contains("\nupvotes = ")),
+        "upvote counts are kept"
+    );
+    // Most papers get between one and four tags.
+    let tagged = pages
+        .iter()
+        .filter(|(n, t)| {
+            let n = paper::read(t, n).unwrap().front.tags.len();
+            (1..=4).contains(&n)
+        })
+        .count();
+    assert!(tagged * 10 >= pages.len() * 8, "{tagged} of 280 tagged 1-4");
+}
+
+#[test]
+fn a_second_import_changes_no_byte() {
+    let site = seed_site();
+    import(site.path());
+    let before = pages(site.path());
+    let report = import(site.path());
+    assert_eq!(report.added + report.updated, 0, "{report:?}");
+    assert_eq!(report.unchanged, 280);
+    assert_eq!(pages(site.path()), before);
+}
+
+#[test]
+fn hand_edits_survive_a_newer_dump_and_are_reported_once() {
+    let site = seed_site();
+    import(site.path());
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let name = name.to_string();
+    let path = site.path().join("content/papers").join(&name);
+    let title = page.front.title.clone();
+    let original = fs::read_to_string(&path).unwrap();
+    let edited = original.replacen(
+        "\ntags = [",
+        "\nrating = \"must read\"\ntags = [\"mine\", ",
+        1,
+    ) + "## My notes\n\nRead this twice.\n";
+    fs::write(&path, &edited).unwrap();
+
+    // A newer dump lists the paper again with more upvotes.
+    fs::write(
+        site.path().join("digests/2025-06-01.txt"),
+        format!("{HEADER}{title}\n\nShort.\n\n  • 6 authors\n·\nApr 28, 2025 42\n"),
+    )
+    .unwrap();
+    let report = import(site.path());
+    assert!(errors(&report).is_empty(), "{:?}", errors(&report));
+    assert_eq!(report.kept_edits, 1, "{report:?}");
+    let text = fs::read_to_string(&path).unwrap();
+    let page = paper::read(&text, &name).unwrap();
+    assert_eq!(
+        page.front.upvotes,
+        Some(42),
+        "an untouched fact follows the dumps"
+    );
+    assert!(page.front.digests.contains(&"2025-06-01.txt".to_string()));
+    assert_eq!(page.front.tags[0], "mine", "the person's tags are kept");
+    assert_eq!(page.front.extra["rating"].as_str(), Some("must read"));
+    assert!(page.body.ends_with("## My notes\n\nRead this twice.\n"));
+    assert_eq!(
+        pages(site.path()).len(),
+        281,
+        "the new dump adds only its own paper"
+    );
+
+    let again = import(site.path());
+    assert_eq!(again.kept_edits, 0, "said once: {again:?}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn a_page_keeps_its_file_name_when_renamed_by_hand() {
+    let site = seed_site();
+    import(site.path());
+    let dir = site.path().join("content/papers");
+    let all = pages(site.path());
+    let (name, _) = page_titled(&all, "Stateful Conformer");
+    fs::rename(dir.join(name), dir.join("my-favourite.md")).unwrap();
+    let report = import(site.path());
+    assert_eq!(report.added, 0, "{report:?}");
+    assert!(dir.join("my-favourite.md").exists());
+    assert!(!dir.join(name).exists());
+}
+
+#[test]
+fn a_page_with_broken_front_matter_is_reported_and_left_untouched() {
+    let site = seed_site();
+    import(site.path());
+    let all = pages(site.path());
+    let (name, _) = page_titled(&all, "Stateful Conformer");
+    let path = site.path().join("content/papers").join(name);
+    let broken = fs::read_to_string(&path)
+        .unwrap()
+        .replacen("\nupvotes = ", "\nupvotes = \"many\" # ", 1)
+        .replacen("\ntitle = ", "\ntitle = [", 1);
+    fs::write(&path, &broken).unwrap();
+    fs::write(
+        site.path().join("digests/2025-06-01.txt"),
+        format!("{HEADER}Stateful Conformer with Cache-based Inference for Streaming Automatic Speech Recognition\n\nShort.\n\n  • 6 authors\n·\nApr 28, 2025 99\n"),
+    )
+    .unwrap();
+    let report = import(site.path());
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with(&format!("content/papers/{name}:2: error:")),
+        "{errs:?}"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), broken, "untouched");
+    assert_eq!(
+        pages(site.path()).len(),
+        280,
+        "no duplicate page for the broken one"
+    );
+}
+
+#[test]
+fn hostile_text_is_stored_as_data_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    let title =
+        "<script>alert(1)</script> {{ config }} {% raw %} \"+++\" & [x](javascript:alert(1))";
+    let abstract_ = "We show {{ 7*7 }} and {% if true %}x{% endif %} and a line +++ and <b>bold</b> in a long abstract that is clearly an abstract because it keeps going for many words.";
+    fs::write(
+        dir.path().join("digests/2025-04-28.txt"),
+        format!("{HEADER}{title}\n\n{abstract_}\n\n  • 2 authors\n·\nApr 28\n"),
+    )
+    .unwrap();
+    let report = import(dir.path());
+    assert_eq!(report.added, 1, "{report:?}");
+    let all = pages(dir.path());
+    let (name, text) = all.iter().next().unwrap();
+    let page = paper::read(text, name).unwrap();
+    assert_eq!(page.front.title, title);
+    assert_eq!(page.front.abstract_, abstract_);
+    assert_eq!(import(dir.path()).unchanged, 1);
+    assert_eq!(&pages(dir.path())[name], text);
+}
+
+#[test]
+fn an_unreadable_dump_is_reported_and_the_others_still_import() {
+    let site = seed_site();
+    fs::create_dir(site.path().join("digests/broken.txt")).unwrap();
+    let report = import(site.path());
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("digests/broken.txt: error:"),
+        "{errs:?}"
+    );
+    assert_eq!(report.added, 280);
+}
+
+#[test]
+fn an_unwritable_pages_folder_is_a_clear_error_and_nothing_is_written() {
+    let site = seed_site();
+    fs::create_dir(site.path().join("content")).unwrap();
+    // A file where the folder should be (chmod does not stop root).
+    fs::write(site.path().join("content/papers"), "in the way").unwrap();
+    let config = Config::load(site.path()).unwrap();
+    let err = import_site(site.path(), &config).unwrap_err();
+    assert!(
+        err.to_string().starts_with("content/papers: error:"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(site.path().join("content/papers")).unwrap(),
+        "in the way"
+    );
+}
+
+#[test]
+fn the_import_command_reports_what_it_did() {
+    let site = seed_site();
+    let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("--root")
+        .arg(site.path())
+        .arg("import")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("280 pages: 280 added, 0 updated, 0 unchanged"),
+        "{stderr}"
+    );
+}
