@@ -57,7 +57,7 @@ impl Server {
             port: 0,
             console,
         };
-        let url = poll("the `serving at` line", || {
+        let url = server.wait("the `serving at` line", || {
             let console = server.console();
             console
                 .lines()
@@ -74,6 +74,20 @@ impl Server {
         server.url = url;
         server.port = port;
         server
+    }
+
+    /// [`poll`], with the server's console in the failure message.
+    fn wait<T>(&self, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(value) = check() {
+                return value;
+            }
+            if Instant::now() >= deadline {
+                panic!("timed out waiting for {what}; console:\n{}", self.console());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn console(&self) -> String {
@@ -250,19 +264,116 @@ fn a_broken_config_shows_an_overlay_until_fixed_and_browsers_are_told() {
 
     write(&config, &format!("{good}\ntitle = = broken\n"));
     socket.expect("reload");
-    let body = poll("the error overlay", || {
+    let body = server.wait("the error overlay", || {
         let (_, body) = server.get("/");
         body.contains("gazette-error-overlay").then_some(body)
     });
     assert!(body.contains("config.toml"), "{body}");
-    poll("the failure on the console", || {
+    server.wait("the failure on the console", || {
         server.console().contains("config.toml").then_some(())
     });
 
     write(&config, &good);
     socket.expect("reload");
-    poll("the overlay to go", || {
+    server.wait("the overlay to go", || {
         let (_, body) = server.get("/");
         (!body.contains("gazette-error-overlay")).then_some(())
     });
+}
+
+/// A hand-written paper page (the front matter of src/paper.rs).
+fn paper(title: &str, notes: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2025-04-28\nupvotes = 3\ntags = [\"testing\"]\n\
+         abstract = \"An abstract about {title}.\"\n+++\n\n{notes}\n"
+    )
+}
+
+/// Rebuild lines on the console (one per rebuild after the first build).
+fn rebuilds(console: &str) -> usize {
+    console
+        .lines()
+        .filter(|l| l.contains(" changed: ") || l.contains(" changed: build failed"))
+        .count()
+}
+
+#[test]
+fn a_broken_page_shows_an_overlay_naming_it_and_the_fix_clears_it() {
+    let (_dir, root) = new_site();
+    let page = root.join("content/papers/live-reload.md");
+    write(&page, &paper("Live Reload", "first notes"));
+    let server = Server::start(&root);
+    let mut socket = server.socket();
+
+    write(&page, "+++\ntitle = \"Live Reload\nbroken = \n+++\n");
+    socket.expect("reload");
+    let body = server.wait("the overlay", || {
+        let (_, body) = server.get("/");
+        body.contains("gazette-error-overlay").then_some(body)
+    });
+    assert!(body.contains("content/papers/live-reload.md"), "{body}");
+    server.wait("the failure on the console", || {
+        let console = server.console();
+        (console.contains("content/papers/live-reload.md:") && console.contains("build failed"))
+            .then_some(())
+    });
+
+    write(&page, &paper("Live Reload", "fixed notes"));
+    socket.expect("reload");
+    server.wait("the overlay to go", || {
+        let (_, body) = server.get("/");
+        (!body.contains("gazette-error-overlay")).then_some(())
+    });
+}
+
+#[test]
+fn a_burst_of_a_thousand_files_is_rebuilt_a_few_times_not_a_thousand() {
+    let (_dir, root) = new_site();
+    let server = Server::start(&root);
+    let before = rebuilds(&server.console());
+    for i in 0..1000 {
+        write(
+            &root.join(format!("content/papers/burst-{i:04}.md")),
+            &paper(&format!("Burst {i}"), "notes"),
+        );
+    }
+    // The last rebuild saw every file: nothing is left out of the site.
+    let console = server.wait("the burst's rebuild", || {
+        let console = server.console();
+        let settled = console.contains("files changed: ") && rebuilds(&console) > before;
+        settled.then_some(console)
+    });
+    // Give any straggling batch time to show up, then count.
+    std::thread::sleep(Duration::from_secs(1));
+    let console = server.console().max(console);
+    let count = rebuilds(&console) - before;
+    assert!(
+        (1..=5).contains(&count),
+        "1,000 files written in one go made {count} rebuilds:\n{console}"
+    );
+}
+
+#[test]
+fn deleting_the_site_folder_while_serving_is_reported_and_the_last_site_stays() {
+    let (_dir, root) = new_site();
+    let server = Server::start(&root);
+    let (status_before, _) = server.get("/");
+    fs::remove_dir_all(&root).unwrap();
+    server.wait("the deleted-folder message", || {
+        server.console().contains("was deleted").then_some(())
+    });
+    let (status_after, _) = server.get("/");
+    assert_eq!(status_before, status_after, "the server still answers");
+
+    // Restored: picked up again.
+    let (_dir2, fresh) = new_site();
+    fs::rename(&fresh, &root).unwrap();
+    server.wait("the folder to be picked up again", || {
+        server.console().contains("is back").then_some(())
+    });
+    let mut socket = server.socket();
+    let config = root.join("config.toml");
+    let good = fs::read_to_string(&config).unwrap();
+    write(&config, &format!("{good}\n= broken\n"));
+    socket.expect("reload");
 }

@@ -246,7 +246,9 @@ fn rebuild_loop(
                         );
                     } else {
                         eprintln!("serve: {} is back; rebuilding", root.display());
-                        refresh_watches(&mut watcher, &[]);
+                        if let Err(e) = watcher.rewatch_all() {
+                            eprintln!("serve: cannot watch {}: {e}", root.display());
+                        }
                         rebuild(&mut builder, &shared, None, &root);
                     }
                 }
@@ -254,13 +256,13 @@ fn rebuild_loop(
             }
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        // A burst may span several debounced batches: take all that are waiting.
         let mut paths = Vec::new();
-        for batch in std::iter::once(first).chain(events.try_iter()) {
+        let mut seen = std::collections::HashSet::new();
+        for batch in watch::gather(&events, first, watch::QUIET, watch::MAX_GATHER) {
             match batch {
                 Ok(batch) => {
                     for path in watch::relevant_paths(&root, &batch) {
-                        if !paths.contains(&path) {
+                        if seen.insert(path.clone()) {
                             paths.push(path);
                         }
                     }

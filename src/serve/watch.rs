@@ -21,8 +21,17 @@ use crate::pipeline::Changes;
 /// Source folders watched recursively.
 pub const SOURCE_DIRS: [&str; 5] = ["digests", "content", "themes", "templates", "static"];
 
-/// How long the debouncer waits for a burst of events to end.
-pub const DEBOUNCE: Duration = Duration::from_millis(80);
+/// How long a path must stay quiet before the debouncer reports it. Short,
+/// because it adds to every edit's time to the browser.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// The debouncer reports each path on its own once it is quiet, so a burst
+/// (a checkout, a script touching 1,000 files) arrives as a stream of
+/// batches; [`gather`] takes batches until none came for this long.
+pub const QUIET: Duration = Duration::from_millis(40);
+
+/// ... but never gathers for longer than this, so endless churn still rebuilds.
+pub const MAX_GATHER: Duration = Duration::from_secs(3);
 
 pub type Events = mpsc::Receiver<DebounceEventResult>;
 
@@ -81,6 +90,13 @@ impl Watcher {
         Ok(())
     }
 
+    /// Drops every watch and starts afresh: after the site folder was
+    /// deleted and restored, the old watches point at gone folders.
+    pub fn rewatch_all(&mut self) -> notify::Result<()> {
+        let all: Vec<PathBuf> = self.watched.iter().cloned().collect();
+        self.refresh(&all)
+    }
+
     /// Source folders at the root among `paths` (for [`Watcher::refresh`]).
     pub fn top_level_dirs(&self, paths: &[PathBuf]) -> Vec<PathBuf> {
         paths
@@ -93,6 +109,25 @@ impl Watcher {
             .cloned()
             .collect()
     }
+}
+
+/// `first` and every batch that follows it with gaps shorter than `quiet`:
+/// one burst, one rebuild.
+pub fn gather(
+    events: &mpsc::Receiver<DebounceEventResult>,
+    first: DebounceEventResult,
+    quiet: Duration,
+    max: Duration,
+) -> Vec<DebounceEventResult> {
+    let started = std::time::Instant::now();
+    let mut batches = vec![first];
+    while started.elapsed() < max {
+        match events.recv_timeout(quiet) {
+            Ok(batch) => batches.push(batch),
+            Err(_) => break,
+        }
+    }
+    batches
 }
 
 /// The source paths a debounced batch touched, deduplicated, in order.
@@ -144,6 +179,40 @@ mod tests {
     use super::*;
     use std::fs;
     use std::time::Instant;
+
+    #[test]
+    fn a_burst_of_batches_is_gathered_into_one() {
+        let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+        let sender = std::thread::spawn(move || {
+            for _ in 0..20 {
+                tx.send(Ok(Vec::new())).unwrap();
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            std::thread::sleep(Duration::from_millis(500));
+            tx.send(Ok(Vec::new())).unwrap();
+        });
+        let first = rx.recv().unwrap();
+        // Generous quiet time: the gaps in the burst are 2 ms.
+        let burst = gather(
+            &rx,
+            first,
+            Duration::from_millis(200),
+            Duration::from_secs(20),
+        );
+        assert_eq!(burst.len(), 20);
+        let next = rx.recv().unwrap();
+        assert_eq!(
+            gather(
+                &rx,
+                next,
+                Duration::from_millis(10),
+                Duration::from_secs(20)
+            )
+            .len(),
+            1
+        );
+        sender.join().unwrap();
+    }
 
     #[test]
     fn editor_droppings_are_not_sources() {
@@ -233,6 +302,33 @@ mod tests {
             !wait_for(&events, &root, |p| p.contains(&moved)).is_empty(),
             "delete"
         );
+    }
+
+    #[test]
+    fn a_site_folder_deleted_and_restored_is_watched_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        let (mut watcher, events) = Watcher::start(&root).unwrap();
+        fs::remove_dir_all(&root).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        while events.try_recv().is_ok() {}
+        // Restored the way people do it: moved back in whole.
+        let restored = dir.path().join("restored");
+        fs::create_dir_all(restored.join("content")).unwrap();
+        fs::rename(&restored, &root).unwrap();
+        watcher.rewatch_all().unwrap();
+        let config = root.join("config.toml");
+        fs::write(&config, "x").unwrap();
+        let batches = wait_for(&events, &root, |p| p.contains(&config));
+        assert!(
+            batches.iter().flatten().any(|p| p == &config),
+            "{batches:?}"
+        );
+        let page = root.join("content/a.md");
+        fs::write(&page, "x").unwrap();
+        let batches = wait_for(&events, &root, |p| p.contains(&page));
+        assert!(batches.iter().flatten().any(|p| p == &page), "{batches:?}");
     }
 
     #[test]
