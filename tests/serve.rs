@@ -377,3 +377,182 @@ fn deleting_the_site_folder_while_serving_is_reported_and_the_last_site_stays() 
     write(&config, &format!("{good}\n= broken\n"));
     socket.expect("reload");
 }
+
+// ---- With the real renderer: pages, templates, config, deletions. ----
+
+/// A site with two hand-written papers, served.
+fn site_with_papers() -> (tempfile::TempDir, PathBuf, Server) {
+    let (dir, root) = new_site();
+    write(
+        &root.join("content/papers/live-reload.md"),
+        &paper("Live Reload Paper", "NOTES-VERSION-ONE"),
+    );
+    write(
+        &root.join("content/papers/second-paper.md"),
+        &paper("Second Paper", "other notes"),
+    );
+    let server = Server::start(&root);
+    server.wait("the paper page", || {
+        let (status, body) = server.get("/papers/live-reload/");
+        (status == 200 && body.contains("NOTES-VERSION-ONE")).then_some(())
+    });
+    (dir, root, server)
+}
+
+/// The theme's templates that close `</body>` (the layouts every page uses).
+fn layouts(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in walk(&root.join("themes")) {
+        if entry.extension().is_some_and(|e| e == "html")
+            && fs::read_to_string(&entry).is_ok_and(|t| t.contains("</body>"))
+        {
+            found.push(entry);
+        }
+    }
+    assert!(
+        !found.is_empty(),
+        "the default theme has a layout with </body>"
+    );
+    found
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+#[ignore = "needs src/render (the renderer) from main"]
+fn editing_a_page_serves_the_new_text_and_tells_the_browser_to_reload() {
+    let (_dir, root, server) = site_with_papers();
+    let mut socket = server.socket();
+    write(
+        &root.join("content/papers/live-reload.md"),
+        &paper("Live Reload Paper", "NOTES-VERSION-TWO"),
+    );
+    socket.expect(r#"{"type":"reload"}"#);
+    server.wait("the new notes", || {
+        let (_, body) = server.get("/papers/live-reload/");
+        (body.contains("NOTES-VERSION-TWO") && !body.contains("NOTES-VERSION-ONE")).then_some(())
+    });
+    // Without the slash: redirected to the folder page.
+    let (status, _) = server.get("/papers/live-reload");
+    assert_eq!(status, 301);
+    server.wait("a rebuild line naming the page", || {
+        server
+            .console()
+            .contains("content/papers/live-reload.md changed: ")
+            .then_some(())
+    });
+}
+
+#[test]
+#[ignore = "needs src/render (the renderer) from main"]
+fn editing_a_template_or_the_title_changes_every_page() {
+    let (_dir, root, server) = site_with_papers();
+    let mut socket = server.socket();
+    for layout in layouts(&root) {
+        let text = fs::read_to_string(&layout).unwrap();
+        write(
+            &layout,
+            &text.replacen("</body>", "<p>TEMPLATE-MARKER</p></body>", 1),
+        );
+    }
+    socket.expect("reload");
+    server.wait("the template change on a paper page", || {
+        let (_, body) = server.get("/papers/second-paper/");
+        body.contains("TEMPLATE-MARKER").then_some(())
+    });
+
+    let config = root.join("config.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    let retitled: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("title") {
+                "title = \"Retitled Gazette\"".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(&config, &retitled);
+    socket.expect("reload");
+    server.wait("the new title on the index", || {
+        let (_, body) = server.get("/");
+        body.contains("Retitled Gazette").then_some(())
+    });
+}
+
+#[test]
+#[ignore = "needs src/render (the renderer) from main"]
+fn deleting_a_page_makes_it_404_and_drops_it_from_the_index() {
+    let (_dir, root, server) = site_with_papers();
+    let (_, index) = server.get("/");
+    assert!(index.contains("Second Paper"), "{index}");
+    let mut socket = server.socket();
+    fs::remove_file(root.join("content/papers/second-paper.md")).unwrap();
+    socket.expect("reload");
+    server.wait("the page to be gone", || {
+        let (status, _) = server.get("/papers/second-paper/");
+        (status == 404).then_some(())
+    });
+    let (_, index) = server.get("/");
+    assert!(!index.contains("Second Paper"));
+    assert!(index.contains("Live Reload Paper"));
+}
+
+#[test]
+#[ignore = "needs src/render (the renderer) from main"]
+fn a_broken_template_shows_an_overlay_over_the_last_good_site_until_fixed() {
+    let (_dir, root, server) = site_with_papers();
+    let mut socket = server.socket();
+    let layout = layouts(&root).remove(0);
+    let good = fs::read_to_string(&layout).unwrap();
+    let name = layout.file_name().unwrap().to_string_lossy().into_owned();
+    write(&layout, &format!("{good}\n{{% if %}}\n"));
+    socket.expect("reload");
+    let body = server.wait("the overlay", || {
+        let (_, body) = server.get("/papers/live-reload/");
+        body.contains("gazette-error-overlay").then_some(body)
+    });
+    assert!(body.contains(&name), "the overlay names {name}: {body}");
+    assert!(
+        body.contains("NOTES-VERSION-ONE"),
+        "the last good page is still served"
+    );
+    assert!(server.console().contains(&name));
+
+    write(&layout, &good);
+    socket.expect("reload");
+    server.wait("the overlay to go", || {
+        let (_, body) = server.get("/papers/live-reload/");
+        (!body.contains("gazette-error-overlay") && body.contains("NOTES-VERSION-ONE"))
+            .then_some(())
+    });
+}
+
+#[test]
+#[ignore = "needs src/render (the renderer) from main"]
+fn editing_only_a_stylesheet_swaps_css_without_a_reload() {
+    let (_dir, root, server) = site_with_papers();
+    let css = walk(&root.join("themes"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "css"))
+        .expect("the default theme has a stylesheet");
+    let mut socket = server.socket();
+    let text = fs::read_to_string(&css).unwrap();
+    write(&css, &format!("{text}\n.gazette-test {{ color: red }}\n"));
+    let message = socket.expect(r#""type":"css""#);
+    let name = css.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(message.contains(&name), "{message}");
+}
