@@ -556,3 +556,17 @@ fn editing_only_a_stylesheet_swaps_css_without_a_reload() {
     let name = css.file_name().unwrap().to_string_lossy().into_owned();
     assert!(message.contains(&name), "{message}");
 }
+
+#[test]
+fn ctrl_c_stops_the_server_even_with_a_browser_connected() {
+    let (_dir, root) = new_site();
+    let mut server = Server::start(&root);
+    let _socket = server.socket();
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = poll("the server to exit", || server.child.try_wait().unwrap());
+    assert!(exit.success(), "{exit:?}");
+}
