@@ -26,6 +26,7 @@ pub enum Resolved {
 
 /// Maps a raw (still percent-encoded) request path to an output key.
 pub fn resolve(files: &impl Fn(&str) -> bool, raw_path: &str) -> Resolved {
+    let raw_path = raw_path.split_once('?').map_or(raw_path, |(path, _)| path);
     let Some(path) = percent_decode(raw_path) else {
         return Resolved::BadRequest;
     };
@@ -132,7 +133,8 @@ pub fn content_type(key: &str) -> &'static str {
     }
 }
 
-/// Answers a request for `raw_path` from one snapshot of the site. Every
+/// Answers a request for `raw_path` (path and query, still percent-encoded)
+/// from one snapshot of the site. Every
 /// request reads a single snapshot, so a rebuild finishing meanwhile never
 /// mixes two versions in one response.
 pub fn respond(snapshot: &Snapshot, method: &Method, raw_path: &str) -> Response<Body> {
@@ -147,7 +149,11 @@ pub fn respond(snapshot: &Snapshot, method: &Method, raw_path: &str) -> Response
     let exists = |key: &str| files.contains_key(key);
     let mut response = match resolve(&exists, raw_path) {
         Resolved::File(key) => file_response(snapshot, &key, StatusCode::OK),
-        Resolved::Redirect(location) => {
+        Resolved::Redirect(mut location) => {
+            if let Some(query) = raw_path.split_once('?').map(|(_, q)| q) {
+                location.push('?');
+                location.push_str(query);
+            }
             let mut response = plain(StatusCode::MOVED_PERMANENTLY, "moved\n");
             if let Ok(value) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, value);
@@ -402,6 +408,10 @@ mod tests {
         let (status, _, response) = get(&s, "/tags/x").await;
         assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
         assert_eq!(response.headers()[header::LOCATION], "/tags/x/");
+        let (_, _, response) = get(&s, "/tags/x?page=2").await;
+        assert_eq!(response.headers()[header::LOCATION], "/tags/x/?page=2");
+        let (status, body, _) = get(&s, "/style.css?gazette-reload=123").await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "body{}"));
     }
 
     #[tokio::test]

@@ -125,7 +125,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
 
 async fn serve_file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let snapshot = shared.snapshot();
-    http::respond(&snapshot, request.method(), request.uri().path())
+    let uri = request.uri();
+    let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+    http::respond(&snapshot, request.method(), target)
 }
 
 /// Builds, serves and watches until interrupted.
