@@ -160,7 +160,7 @@ async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         let shared = Arc::clone(&shared);
         move || {
             let started = Instant::now();
-            let result = builder.build(None);
+            let result = build_guarded(&mut builder, None);
             report(&result, "first build", started.elapsed());
             shared.publish(&result, builder.output());
             (builder, ())
@@ -296,13 +296,56 @@ fn refresh_watches(watcher: &mut watch::Watcher, replaced: &[PathBuf]) {
 
 fn rebuild(builder: &mut Builder, shared: &Shared, paths: Option<&[PathBuf]>, root: &Path) {
     let started = Instant::now();
-    let result = builder.build(paths);
+    let result = build_guarded(builder, paths);
     let what = match paths {
         Some(paths) => format!("{} changed", describe_changes(root, paths)),
         None => "full rebuild".to_string(),
     };
     report(&result, &what, started.elapsed());
     shared.publish(&result, builder.output());
+}
+
+/// Runs a build; a panic in the pipeline (a bug) becomes a failed build
+/// instead of silently ending the rebuild thread. The builder is replaced,
+/// since its caches may be half updated; `publish` keeps serving the last
+/// good output.
+fn build_guarded(
+    builder: &mut Builder,
+    paths: Option<&[PathBuf]>,
+) -> Result<BuildReport, BuildFailure> {
+    let result = catch_panic(|| builder.build(paths));
+    if result
+        .as_ref()
+        .is_err_and(|f| f.errors.iter().any(|e| e.file == PANIC_FILE))
+    {
+        *builder = Builder::new(builder.options().clone());
+    }
+    result
+}
+
+const PANIC_FILE: &str = "gazette";
+
+fn catch_panic<T>(run: impl FnOnce() -> Result<T, BuildFailure>) -> Result<T, BuildFailure> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown panic");
+            Err(BuildFailure {
+                errors: vec![crate::diagnostic::Diagnostic::error(
+                    PANIC_FILE,
+                    0,
+                    format!(
+                        "internal error, please report it: {message}; \
+                         the next change rebuilds everything"
+                    ),
+                )],
+            })
+        }
+    }
 }
 
 /// `content/papers/x.md` for one path, `3 files` for more.
@@ -402,6 +445,14 @@ mod tests {
             output(&[("index.html", "a"), ("style.css", "y")]),
         );
         assert_eq!(message, Some(Message::Css(vec!["style.css".into()])));
+    }
+
+    #[test]
+    fn a_panic_in_the_pipeline_becomes_a_failed_build_not_a_dead_thread() {
+        let result: Result<(), BuildFailure> = catch_panic(|| panic!("index out of bounds"));
+        let failure = result.unwrap_err();
+        assert!(failure.errors[0].message.contains("index out of bounds"));
+        assert!(failure.errors[0].is_error());
     }
 
     #[test]
