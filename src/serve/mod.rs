@@ -234,30 +234,28 @@ fn rebuild_loop(
 ) {
     let mut root_gone = false;
     loop {
-        let first = match events.recv_timeout(Duration::from_secs(1)) {
-            Ok(batch) => batch,
-            Err(RecvTimeoutError::Timeout) => {
-                // Deleting the site folder sends nothing we can rely on: look.
-                if root.is_dir() == root_gone {
-                    root_gone = !root_gone;
-                    if root_gone {
-                        eprintln!(
-                            "serve: {} was deleted; still serving the last good site \
-                             (restore the folder to pick up changes again)",
-                            root.display()
-                        );
-                    } else {
-                        eprintln!("serve: {} is back; rebuilding", root.display());
-                        if let Err(e) = watcher.rewatch_all() {
-                            eprintln!("serve: cannot watch {}: {e}", root.display());
-                        }
-                        rebuild(&mut builder, &shared, None, &root);
-                    }
+        let received = events.recv_timeout(Duration::from_secs(1));
+        if matches!(received, Err(RecvTimeoutError::Disconnected)) {
+            return;
+        }
+        // Deleting the site folder sends nothing we can rely on: look.
+        if root.is_dir() == root_gone {
+            root_gone = !root_gone;
+            if root_gone {
+                eprintln!(
+                    "serve: {} was deleted; still serving the last good site \
+                     (restore the folder to pick up changes again)",
+                    root.display()
+                );
+            } else {
+                eprintln!("serve: {} is back; rebuilding", root.display());
+                if let Err(e) = watcher.rewatch_all() {
+                    eprintln!("serve: cannot watch {}: {e}", root.display());
                 }
-                continue;
+                rebuild(&mut builder, &shared, None, &root);
             }
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
+        }
+        let Ok(first) = received else { continue };
         let mut paths = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for batch in watch::gather(&events, first, watch::QUIET, watch::MAX_GATHER) {
@@ -282,7 +280,7 @@ fn rebuild_loop(
         let replaced = watcher.top_level_dirs(&paths);
         refresh_watches(&mut watcher, &replaced);
         if !root.is_dir() {
-            continue; // reported by the timeout branch
+            continue; // reported above on the next turn
         }
         rebuild(&mut builder, &shared, Some(&paths), &root);
     }
