@@ -10,6 +10,7 @@ pub mod http;
 pub mod reload;
 pub mod watch;
 
+use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
@@ -24,6 +25,7 @@ use axum::routing::get;
 use tokio::sync::broadcast;
 
 use crate::config::CONFIG_FILE;
+use crate::diagnostic::Diagnostic;
 use crate::output::Output;
 use crate::pipeline::{BuildFailure, BuildOptions, BuildReport, Builder};
 
@@ -150,21 +152,20 @@ async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let url = site_url(listener.local_addr()?);
     let root = options.root.canonicalize().unwrap_or(options.root.clone());
 
-    let mut builder = Builder::new(BuildOptions {
-        root: root.clone(),
-        base_url: Some(url.clone()),
-        import: true,
-    });
     let shared = Arc::new(Shared::new(Snapshot::default()));
-    let (builder, ()) = tokio::task::spawn_blocking({
-        let shared = Arc::clone(&shared);
-        move || {
-            let started = Instant::now();
-            let result = build_guarded(&mut builder, None);
-            report(&result, "first build", started.elapsed());
-            shared.publish(&result, builder.output());
-            (builder, ())
-        }
+    let mut rebuilder = Rebuilder {
+        builder: Builder::new(BuildOptions {
+            root: root.clone(),
+            base_url: Some(url.clone()),
+            import: true,
+        }),
+        shared: Arc::clone(&shared),
+        root: root.clone(),
+        warned: HashSet::new(),
+    };
+    let rebuilder = tokio::task::spawn_blocking(move || {
+        rebuilder.rebuild(None, "first build");
+        rebuilder
     })
     .await?;
 
@@ -172,10 +173,7 @@ async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         .with_context(|| format!("cannot watch {} for changes", root.display()))?;
     std::thread::Builder::new()
         .name("gazette-rebuild".into())
-        .spawn({
-            let shared = Arc::clone(&shared);
-            move || rebuild_loop(root, builder, watcher, events, shared)
-        })
+        .spawn(move || rebuild_loop(rebuilder, watcher, events))
         .context("cannot start the rebuild thread")?;
 
     eprintln!("serving at {url}");
@@ -225,13 +223,8 @@ pub fn site_url(addr: SocketAddr) -> String {
 
 /// Waits for batches of changes and rebuilds after each; runs until the
 /// watcher's channel closes.
-fn rebuild_loop(
-    root: PathBuf,
-    mut builder: Builder,
-    mut watcher: watch::Watcher,
-    events: watch::Events,
-    shared: Arc<Shared>,
-) {
+fn rebuild_loop(mut rebuilder: Rebuilder, mut watcher: watch::Watcher, events: watch::Events) {
+    let root = rebuilder.root.clone();
     let mut root_gone = false;
     loop {
         let received = events.recv_timeout(Duration::from_secs(1));
@@ -252,7 +245,7 @@ fn rebuild_loop(
                 if let Err(e) = watcher.rewatch_all() {
                     eprintln!("serve: cannot watch {}: {e}", root.display());
                 }
-                rebuild(&mut builder, &shared, None, &root);
+                rebuilder.rebuild(None, "site folder restored");
             }
         }
         let Ok(first) = received else { continue };
@@ -282,7 +275,8 @@ fn rebuild_loop(
         if !root.is_dir() {
             continue; // reported above on the next turn
         }
-        rebuild(&mut builder, &shared, Some(&paths), &root);
+        let what = format!("{} changed", describe_changes(&root, &paths));
+        rebuilder.rebuild(Some(&paths), &what);
     }
 }
 
@@ -292,15 +286,64 @@ fn refresh_watches(watcher: &mut watch::Watcher, replaced: &[PathBuf]) {
     }
 }
 
-fn rebuild(builder: &mut Builder, shared: &Shared, paths: Option<&[PathBuf]>, root: &Path) {
-    let started = Instant::now();
-    let result = build_guarded(builder, paths);
-    let what = match paths {
-        Some(paths) => format!("{} changed", describe_changes(root, paths)),
-        None => "full rebuild".to_string(),
-    };
-    report(&result, &what, started.elapsed());
-    shared.publish(&result, builder.output());
+/// The builder and what the console has already shown.
+struct Rebuilder {
+    builder: Builder,
+    shared: Arc<Shared>,
+    root: PathBuf,
+    /// Warnings printed before: each is printed once per session, so a
+    /// digest with 60 undated entries does not flood every rebuild.
+    warned: HashSet<Diagnostic>,
+}
+
+impl Rebuilder {
+    /// Builds (`None`: everything), prints the outcome, serves the result.
+    fn rebuild(&mut self, paths: Option<&[PathBuf]>, what: &str) {
+        let started = Instant::now();
+        let result = build_guarded(&mut self.builder, paths);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        match &result {
+            Ok(report) => {
+                let repeated = self.print_new_warnings(&report.diagnostics);
+                if let Some(summary) = &report.import_summary {
+                    eprintln!("import: {summary}");
+                }
+                let mut line = format!(
+                    "{what}: {} rendered, {} reused in {ms:.0} ms",
+                    report.rendered, report.reused
+                );
+                if repeated > 0 {
+                    line.push_str(&format!(" ({repeated} warnings as before)"));
+                }
+                eprintln!("{line}");
+            }
+            Err(failure) => {
+                // Errors are printed every time: they are what to fix now.
+                for d in &failure.errors {
+                    eprintln!("{d}");
+                }
+                eprintln!(
+                    "{what}: build failed with {} error(s) in {ms:.0} ms; \
+                     still serving the last good site",
+                    failure.errors.len()
+                );
+            }
+        }
+        self.shared.publish(&result, self.builder.output());
+    }
+
+    /// Prints the warnings not shown before; returns how many were repeats.
+    fn print_new_warnings(&mut self, diagnostics: &[Diagnostic]) -> usize {
+        let mut repeated = 0;
+        for d in diagnostics {
+            if self.warned.insert(d.clone()) {
+                eprintln!("{d}");
+            } else {
+                repeated += 1;
+            }
+        }
+        repeated
+    }
 }
 
 /// Runs a build; a panic in the pipeline (a bug) becomes a failed build
@@ -333,7 +376,7 @@ fn catch_panic<T>(run: impl FnOnce() -> Result<T, BuildFailure>) -> Result<T, Bu
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown panic");
             Err(BuildFailure {
-                errors: vec![crate::diagnostic::Diagnostic::error(
+                errors: vec![Diagnostic::error(
                     PANIC_FILE,
                     0,
                     format!(
@@ -354,38 +397,9 @@ pub fn describe_changes(root: &Path, paths: &[PathBuf]) -> String {
     }
 }
 
-/// One console line per rebuild (after its diagnostics).
-fn report(result: &Result<BuildReport, BuildFailure>, what: &str, elapsed: Duration) {
-    let ms = elapsed.as_secs_f64() * 1000.0;
-    match result {
-        Ok(report) => {
-            for d in &report.diagnostics {
-                eprintln!("{d}");
-            }
-            if let Some(summary) = &report.import_summary {
-                eprintln!("import: {summary}");
-            }
-            eprintln!(
-                "{what}: {} rendered, {} reused in {ms:.0} ms",
-                report.rendered, report.reused
-            );
-        }
-        Err(failure) => {
-            for d in &failure.errors {
-                eprintln!("{d}");
-            }
-            eprintln!(
-                "{what}: build failed with {} error(s) in {ms:.0} ms; still serving the last good site",
-                failure.errors.len()
-            );
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Diagnostic;
 
     fn output(files: &[(&str, &str)]) -> Arc<Output> {
         Arc::new(Output {
@@ -451,6 +465,20 @@ mod tests {
         let failure = result.unwrap_err();
         assert!(failure.errors[0].message.contains("index out of bounds"));
         assert!(failure.errors[0].is_error());
+    }
+
+    #[test]
+    fn warnings_are_printed_once_per_session_and_counted_after() {
+        let mut rebuilder = Rebuilder {
+            builder: Builder::new(BuildOptions::default()),
+            shared: Arc::new(Shared::new(Snapshot::default())),
+            root: PathBuf::from("/site"),
+            warned: HashSet::new(),
+        };
+        let w = |line| Diagnostic::warning("digests/a.txt", line, "no date");
+        assert_eq!(rebuilder.print_new_warnings(&[w(1), w(2)]), 0);
+        assert_eq!(rebuilder.print_new_warnings(&[w(1), w(3)]), 1);
+        assert_eq!(rebuilder.print_new_warnings(&[w(1), w(2), w(3)]), 3);
     }
 
     #[test]
