@@ -427,7 +427,6 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-#[ignore = "needs src/render (the renderer) from main"]
 fn editing_a_page_serves_the_new_text_and_tells_the_browser_to_reload() {
     let (_dir, root, server) = site_with_papers();
     let mut socket = server.socket();
@@ -452,7 +451,6 @@ fn editing_a_page_serves_the_new_text_and_tells_the_browser_to_reload() {
 }
 
 #[test]
-#[ignore = "needs src/render (the renderer) from main"]
 fn editing_a_template_or_the_title_changes_every_page() {
     let (_dir, root, server) = site_with_papers();
     let mut socket = server.socket();
@@ -491,7 +489,6 @@ fn editing_a_template_or_the_title_changes_every_page() {
 }
 
 #[test]
-#[ignore = "needs src/render (the renderer) from main"]
 fn deleting_a_page_makes_it_404_and_drops_it_from_the_index() {
     let (_dir, root, server) = site_with_papers();
     let (_, index) = server.get("/");
@@ -509,7 +506,6 @@ fn deleting_a_page_makes_it_404_and_drops_it_from_the_index() {
 }
 
 #[test]
-#[ignore = "needs src/render (the renderer) from main"]
 fn a_broken_template_shows_an_overlay_over_the_last_good_site_until_fixed() {
     let (_dir, root, server) = site_with_papers();
     let mut socket = server.socket();
@@ -539,7 +535,6 @@ fn a_broken_template_shows_an_overlay_over_the_last_good_site_until_fixed() {
 }
 
 #[test]
-#[ignore = "needs src/render (the renderer) from main"]
 fn editing_only_a_stylesheet_swaps_css_without_a_reload() {
     let (_dir, root, server) = site_with_papers();
     let css = walk(&root.join("themes"))
