@@ -503,6 +503,11 @@ fn deleting_a_page_makes_it_404_and_drops_it_from_the_index() {
     let (_, index) = server.get("/");
     assert!(!index.contains("Second Paper"));
     assert!(index.contains("Live Reload Paper"));
+    // The theme's own 404 page, with the reload script like any page.
+    let (status, missing) = server.get("/papers/second-paper/");
+    assert_eq!(status, 404);
+    assert!(missing.contains("Page not found"), "{missing}");
+    assert!(missing.contains("/__gazette/livereload"));
 }
 
 #[test]
