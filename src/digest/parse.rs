@@ -273,6 +273,7 @@ impl<'a> Parser<'_, 'a> {
         is_dot(line.text)
             || parse_authors(line.text).is_some()
             || parse_date(line.text).is_some()
+            || is_organization_line(line.text)
             || self.peek(ahead + 1).is_some_and(|l| is_dot(l.text))
     }
 
@@ -285,7 +286,7 @@ impl<'a> Parser<'_, 'a> {
         if let Some(n) = parse_authors(first.text) {
             entry.who = Some(Who::Authors(n));
             self.pos += 1;
-        } else if dot_follows && !is_dot(first.text) {
+        } else if (dot_follows && !is_dot(first.text)) || is_organization_line(first.text) {
             entry.who = Some(Who::Organization(organization_name(first.text)));
             self.pos += 1;
         }
@@ -367,6 +368,29 @@ fn parse_authors(text: &str) -> Option<u32> {
         return None;
     }
     count.parse().ok()
+}
+
+/// An organization line even without the `·` after it: a lowercase handle
+/// then a display name that spells the same letters (`kyutai Kyutai`,
+/// `meta-llama Meta Llama`, `nvidia NVIDIA`). Titles do not look like that.
+fn is_organization_line(text: &str) -> bool {
+    if text.len() > 120 {
+        return false;
+    }
+    let Some((handle, display)) = text.split_once(' ') else {
+        return false;
+    };
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let handle_is_lowercase = handle
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
+    let (h, d) = (letters(handle), letters(display));
+    handle_is_lowercase && h.len() >= 2 && h == d
 }
 
 /// `kyutai Kyutai` is a handle then a display name: keep the display name.
@@ -630,6 +654,27 @@ mod tests {
             d.entries[0].who,
             Some(Who::Organization("Meta Llama".into()))
         );
+    }
+
+    #[test]
+    fn organization_line_alone_is_not_taken_for_a_title() {
+        let text = format!(
+            "{HEADER}First\n\n{}\n\nkyutai Kyutai\n\nSecond\n\n{}\n",
+            abstract_text(1),
+            abstract_text(2)
+        );
+        let d = parse(text.as_bytes(), "a.txt");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["First", "Second"]);
+        assert_eq!(d.entries[0].who, Some(Who::Organization("Kyutai".into())));
+        assert!(is_organization_line("meta-llama Meta Llama"));
+        assert!(is_organization_line("nvidia NVIDIA"));
+        assert!(!is_organization_line(
+            "Mamba: Linear-Time Sequence Modeling"
+        ));
+        assert!(!is_organization_line(
+            "bert BERT: Pre-training of Deep Bidirectional"
+        ));
     }
 
     #[test]
