@@ -726,6 +726,18 @@ mod tests {
     }
 
     #[test]
+    fn href_keeps_its_url_and_drops_its_label() {
+        let c = clean_abstract("Code: \\href{https://github.com/a/b}{here}. More");
+        assert_eq!(c.text, "Code: https://github.com/a/b. More");
+        assert_eq!(c.links[0].url, "https://github.com/a/b");
+        // An unbalanced command is left as written.
+        assert_eq!(
+            text("see \\url{https://x.org/a"),
+            "see \\url{https://x.org/a"
+        );
+    }
+
+    #[test]
     fn brace_labels_glued_to_urls_are_dropped() {
         let c = clean_abstract(
             "openly accessible https://anonymous.4open.science/r/TangleNAS-527C{here}",
