@@ -98,8 +98,14 @@ fn decode<'a>(
 }
 
 /// Non-blank lines with their 1-based numbers; CR and surrounding spaces go.
+/// A file with only CR line ends (classic Mac) is split on CR.
 fn non_blank_lines(text: &str) -> Vec<Line<'_>> {
-    text.split('\n')
+    let end = if !text.contains('\n') && text.contains('\r') {
+        '\r'
+    } else {
+        '\n'
+    };
+    text.split(end)
         .enumerate()
         .filter_map(|(i, raw)| {
             let text = raw.trim();
@@ -515,6 +521,18 @@ mod tests {
         assert_eq!(crlf.entries[0].title, "First Title");
         assert_eq!(crlf.entries[0].who, Some(Who::Authors(3)));
         assert!(crlf.diagnostics.is_empty(), "{:?}", warnings(&crlf));
+    }
+
+    #[test]
+    fn cr_only_line_endings_parse_like_lf() {
+        let text = format!(
+            "{HEADER}First Title\n\n{}\n\n  • 3 authors\n·\nFeb 12\n",
+            abstract_text(1)
+        );
+        let lf = parse(text.as_bytes(), "a.txt");
+        let cr = parse(text.replace('\n', "\r").as_bytes(), "a.txt");
+        assert_eq!(lf.entries, cr.entries);
+        assert_eq!(cr.entries.len(), 1);
     }
 
     #[test]
