@@ -190,6 +190,10 @@ impl<'a> Parser<'_, 'a> {
     /// One entry starting at `title`; `None` (with a warning) when the line
     /// cannot start an entry, after skipping it.
     fn entry(&mut self, title: Line<'a>) -> Option<Entry> {
+        if is_header_phrase(title.text) {
+            self.repeated_header(title);
+            return None;
+        }
         self.pos += 1;
         if let Some(kind) = stray_kind(title.text) {
             self.warn(
@@ -248,6 +252,24 @@ impl<'a> Parser<'_, 'a> {
             && self
                 .peek(0)
                 .is_none_or(|next| next.text.len() < ABSTRACT_MIN_BYTES)
+    }
+
+    /// A page header in the middle of the file (two dumps pasted into one):
+    /// skipped with its date, and the second listing date is not used.
+    fn repeated_header(&mut self, first: Line<'a>) {
+        let before = self.digest.listing_date;
+        self.header();
+        let second = std::mem::replace(&mut self.digest.listing_date, before);
+        let date_note = match second {
+            Some(d) if Some(d) != before => {
+                " (its listing date differs from the first; dates here use the first)"
+            }
+            _ => "",
+        };
+        self.warn(
+            first.number,
+            format!("skipped a repeated page header{date_note}; were two dumps joined?"),
+        );
     }
 
     /// Is `line`, just after a title, that title's abstract? Metadata is
@@ -693,6 +715,21 @@ mod tests {
         assert!(!is_organization_line(
             "bert BERT: Pre-training of Deep Bidirectional"
         ));
+    }
+
+    #[test]
+    fn a_second_page_header_is_skipped_with_a_warning() {
+        let text = format!(
+            "{HEADER}A\n\n{}\n\n{HEADER}B\n\n{}\n",
+            abstract_text(1),
+            abstract_text(2)
+        );
+        let d = parse(text.as_bytes(), "j.txt");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["A", "B"]);
+        assert_eq!(d.diagnostics.len(), 1, "{:?}", warnings(&d));
+        assert_eq!(d.diagnostics[0].line, 17);
+        assert_eq!(d.listing_date.map(|d| d.day), Some(28));
     }
 
     #[test]
