@@ -185,10 +185,48 @@ fn link_kind(url: &str) -> LinkKind {
     }
 }
 
-/// The LaTeX rules, on text that holds no URL.
+/// The LaTeX rules, on text that holds no URL. `$...$` math is kept as
+/// written (unless it is one symbol, see [`math_symbol`]); the rules apply
+/// to the prose between.
 fn clean_latex(text: &str) -> String {
-    let text = math_debris(text);
-    let text = commands(&text);
+    let mut out = String::with_capacity(text.len());
+    let mut prose_start = 0;
+    let mut search = 0;
+    while let Some(open) = find_dollar(text, search) {
+        let Some(close) = find_dollar(text, open + 1) else {
+            break;
+        };
+        if close - open > MAX_MATH {
+            // Too far apart for inline math (`costs $20 ... $30`): prose.
+            search = close;
+            continue;
+        }
+        out.push_str(&clean_prose(&text[prose_start..open]));
+        let math = &text[open + 1..close];
+        match math_symbol(math.trim()) {
+            Some(symbol) => out.push_str(symbol),
+            None => out.push_str(&text[open..=close]),
+        }
+        prose_start = close + 1;
+        search = prose_start;
+    }
+    out.push_str(&clean_prose(&text[prose_start..]));
+    out
+}
+
+/// The longest `$...$` taken for inline math.
+const MAX_MATH: usize = 200;
+
+/// The next `$` at or after `from` that is not escaped as `\$`.
+fn find_dollar(text: &str, from: usize) -> Option<usize> {
+    text[from..]
+        .match_indices('$')
+        .map(|(i, _)| from + i)
+        .find(|&i| i == 0 || text.as_bytes()[i - 1] != b'\\')
+}
+
+fn clean_prose(text: &str) -> String {
+    let text = commands(text);
     let text = glued_debris(&text);
     stray_braces(&text)
 }
@@ -207,33 +245,8 @@ fn close_up_after_url(text: &str) -> String {
     text.to_string()
 }
 
-/// `$\sim$`, `$\times$`, `$>$`… (math holding one symbol) become the symbol;
-/// any other `$...$` is left alone.
-fn math_debris(text: &str) -> String {
-    if !text.contains('$') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let close = after.find('$').filter(|&j| j <= 12);
-        match close.and_then(|j| math_symbol(after[..j].trim()).map(|s| (j, s))) {
-            Some((j, symbol)) => {
-                out.push_str(symbol);
-                rest = &after[j + 1..];
-            }
-            None => {
-                out.push('$');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
+/// Math holding one symbol (`$\sim$`, `$\times$`, `$>$`) is debris: the
+/// symbol.
 fn math_symbol(math: &str) -> Option<&'static str> {
     Some(match math {
         "\\sim" => "~",
@@ -703,8 +716,10 @@ mod tests {
     #[test]
     fn math_is_left_alone_unless_it_is_one_symbol() {
         assert_eq!(text("by $\\sim$30\\% and $>$ 2"), "by ~30% and > 2");
-        let kept = "a loss $\\mathcal{L} = x^2$ here";
+        let kept = "a loss $\\mathcal{L} = x^2$ here and $a \\times b \\% {c d}$";
         assert_eq!(text(kept), kept);
+        assert_eq!(text("costs \\$20 and 5\\%"), "costs $20 and 5%");
+        assert_eq!(text("costs $20. {\\it Yes}"), "costs $20. Yes");
     }
 
     #[test]
