@@ -237,6 +237,7 @@ impl<'a> Parser<'_, 'a> {
             Some(next) if self.is_abstract_here(next) => {
                 entry.abstract_raw = next.text.to_string();
                 self.pos += 1;
+                self.more_paragraphs(&mut entry.abstract_raw);
             }
             Some(_) => {}
         }
@@ -270,6 +271,20 @@ impl<'a> Parser<'_, 'a> {
             first.number,
             format!("skipped a repeated page header{date_note}; were two dumps joined?"),
         );
+    }
+
+    /// An abstract split into paragraphs: a further long line belongs to it
+    /// unless a long line follows that one too (then it is a long title
+    /// with its abstract). Paragraphs are joined by a blank line.
+    fn more_paragraphs(&mut self, abstract_raw: &mut String) {
+        let long = |l: Option<Line<'a>>| l.is_some_and(|l| l.text.len() >= ABSTRACT_MIN_BYTES);
+        while long(self.peek(0)) && !long(self.peek(1)) {
+            if let Some(line) = self.peek(0) {
+                abstract_raw.push_str("\n\n");
+                abstract_raw.push_str(line.text);
+            }
+            self.pos += 1;
+        }
     }
 
     /// Is `line`, just after a title, that title's abstract? Metadata is
@@ -839,6 +854,19 @@ mod tests {
                 .starts_with("s.txt:13: warning:")
         );
         assert_eq!(d.diagnostics[1].line, 23);
+    }
+
+    #[test]
+    fn an_abstract_in_two_paragraphs_stays_one_abstract() {
+        let (a, b) = (abstract_text(1), abstract_text(2));
+        let text =
+            format!("{HEADER}Title\n\n{a}\n\n{b}\n\n  • 2 authors\n·\nMar 4\n\nNext\n\n{a}\n");
+        let d = parse(text.as_bytes(), "p.txt");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["Title", "Next"]);
+        assert_eq!(d.entries[0].abstract_raw, format!("{a}\n\n{b}"));
+        assert_eq!(d.entries[0].who, Some(Who::Authors(2)));
+        assert!(d.diagnostics.is_empty(), "{:?}", warnings(&d));
     }
 
     #[test]
