@@ -403,14 +403,15 @@ fn parse_authors(text: &str) -> Option<u32> {
     let rest = text
         .strip_prefix('•')
         .or_else(|| text.strip_prefix('*'))
-        .or_else(|| text.strip_prefix('-'))?
-        .trim_start();
-    let (count, word) = rest.split_once(' ')?;
-    let word = word.trim();
-    if !(word.eq_ignore_ascii_case("authors") || word.eq_ignore_ascii_case("author")) {
+        .or_else(|| text.strip_prefix('-'))?;
+    let mut words = rest.split_whitespace();
+    let (count, word) = (words.next()?, words.next()?);
+    let is_author_word =
+        word.eq_ignore_ascii_case("authors") || word.eq_ignore_ascii_case("author");
+    if !is_author_word || words.next().is_some() {
         return None;
     }
-    count.parse().ok()
+    parse_small(count, 9)
 }
 
 /// An organization line even without the `·` after it: a lowercase handle
@@ -763,6 +764,18 @@ mod tests {
         // The second block ends the file without its date: a truncation warning.
         assert_eq!(d.diagnostics.len(), 1, "{:?}", warnings(&d));
         assert_eq!(d.diagnostics[0].line, d.entries[1].line);
+    }
+
+    #[test]
+    fn author_counts_in_their_spellings() {
+        assert_eq!(parse_authors("• 6 authors"), Some(6));
+        assert_eq!(parse_authors("•6 authors"), Some(6));
+        assert_eq!(parse_authors("• 1 author"), Some(1));
+        assert_eq!(parse_authors("•\u{A0}12\u{A0}authors"), Some(12));
+        assert_eq!(parse_authors("* 3 Authors"), Some(3));
+        assert_eq!(parse_authors("• many authors"), None);
+        assert_eq!(parse_authors("- 3 authors and more"), None);
+        assert_eq!(parse_authors("6 authors"), None);
     }
 
     #[test]
