@@ -54,7 +54,10 @@ pub fn clean_abstract(raw: &str) -> Cleaned {
         rest = &rest[start..];
         let (url, after) = split_url(rest);
         out.text.push_str(url);
-        if url.len() > "https://".len() {
+        if url
+            .split_once("://")
+            .is_some_and(|(_, host)| !host.is_empty())
+        {
             out.links.push(Link {
                 url: url.to_string(),
                 kind: link_kind(url),
@@ -825,6 +828,14 @@ mod tests {
         // A period that starts a new sentence is not punctuation of the URL.
         let kept = "see https://x.org/a .NET is";
         assert_eq!(text(kept), kept);
+    }
+
+    #[test]
+    fn a_bare_scheme_is_not_a_link() {
+        let c = clean_abstract("see http:// and https://. and http://a");
+        assert_eq!(c.text, "see http:// and https://. and http://a");
+        let urls: Vec<_> = c.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["http://a"]);
     }
 
     #[test]
