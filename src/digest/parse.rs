@@ -946,6 +946,11 @@ mod tests {
                 let text = lines.join("\n");
                 let d = parse(text.as_bytes(), "p.txt");
                 prop_assert!(d.entries.len() <= lines.len());
+                // Entries come in file order, each with a title, and every
+                // message points into the file.
+                prop_assert!(d.entries.windows(2).all(|w| w[0].line < w[1].line));
+                prop_assert!(d.entries.iter().all(|e| !e.title.is_empty()));
+                prop_assert!(d.diagnostics.iter().all(|m| m.line <= lines.len()));
             }
         }
     }
