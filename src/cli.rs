@@ -292,8 +292,12 @@ fn millis(d: std::time::Duration) -> String {
 }
 
 fn serve(root: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let _ = (root, args);
-    anyhow::bail!("serve is not implemented yet")
+    crate::serve::run(crate::serve::ServeOptions {
+        root: root.to_path_buf(),
+        bind: args.bind,
+        port: args.port,
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn bench(cmd: BenchCommand) -> anyhow::Result<ExitCode> {

@@ -6,6 +6,267 @@ use crate::output::Output;
 /// Broken internal links as `page: link` strings, sorted. `base_path` is the
 /// path part of the base URL (`/` or `/sub/`): links are resolved against it.
 pub fn broken_links(output: &Output, base_path: &str) -> Vec<String> {
-    let _ = (output, base_path);
-    Vec::new()
+    let base = format!("/{}", base_path.trim_matches('/'));
+    let base = if base == "/" {
+        base
+    } else {
+        format!("{base}/")
+    };
+    let mut broken = Vec::new();
+    for (page, bytes) in &output.files {
+        if !page.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for link in attribute_values(&html) {
+            let Some(target) = resolve(page, &link, &base) else {
+                continue;
+            };
+            if !exists(output, &target) {
+                broken.push(format!("{page}: {link}"));
+            }
+        }
+    }
+    broken.sort();
+    broken.dedup();
+    broken
+}
+
+/// Values of every `href=` and `src=` attribute, entities decoded.
+fn attribute_values(html: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let bytes = html.as_bytes();
+    for attr in ["href", "src"] {
+        let mut from = 0;
+        while let Some(at) = html[from..].find(attr) {
+            let start = from + at;
+            from = start + attr.len();
+            // A whole attribute name: preceded by whitespace.
+            if start == 0 || !bytes[start - 1].is_ascii_whitespace() {
+                continue;
+            }
+            let rest = html[from..].trim_start();
+            let Some(rest) = rest.strip_prefix('=') else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+                Some(_) => rest
+                    .split(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .next()
+                    .unwrap_or(""),
+                None => "",
+            };
+            values.push(decode_entities(value));
+        }
+    }
+    values
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ if name.starts_with("#x") || name.starts_with("#X") => {
+                    u32::from_str_radix(&name[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                }
+                _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &tail[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The site-relative path a link points to, or `None` when it leaves the
+/// site (another scheme, another host, a root-relative path outside the
+/// base path) or only names a fragment on the same page.
+fn resolve(page: &str, link: &str, base: &str) -> Option<String> {
+    let link = link.trim();
+    let link = link.split(['#', '?']).next().unwrap_or("");
+    if link.is_empty() || link.starts_with("//") {
+        return None;
+    }
+    let scheme = link.find(':').is_some_and(|i| {
+        link[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && !link[..i].contains('/')
+    });
+    if scheme {
+        return None;
+    }
+    let joined = if let Some(abs) = link.strip_prefix('/') {
+        let abs = format!("/{abs}");
+        if abs == base.trim_end_matches('/') {
+            String::new()
+        } else {
+            abs.strip_prefix(base)?.to_string()
+        }
+    } else {
+        let dir = page.rfind('/').map_or("", |i| &page[..=i]);
+        format!("{dir}{link}")
+    };
+    Some(normalize(&percent_decode(&joined), link.ends_with('/')))
+}
+
+/// Resolves `.` and `..`; a trailing slash is kept.
+fn normalize(path: &str, dir: bool) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = parts.join("/");
+    if (dir || path.is_empty()) && !out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2)))
+        {
+            out.push(hi * 16 + lo);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: Option<&u8>) -> Option<u8> {
+    (*b? as char).to_digit(16).map(|d| d as u8)
+}
+
+fn exists(output: &Output, target: &str) -> bool {
+    if target.is_empty() || target.ends_with('/') {
+        return output.files.contains_key(&format!("{target}index.html"));
+    }
+    output.files.contains_key(target) || output.files.contains_key(&format!("{target}/index.html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn site(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn links_to_missing_pages_are_reported_sorted() {
+        let out = site(&[
+            (
+                "index.html",
+                r#"<a href="/papers/a/">a</a> <a href="/papers/gone/">x</a> <img src="/logo.png">"#,
+            ),
+            (
+                "papers/a/index.html",
+                r#"<a href="../../">home</a> <a href="../b/">b</a>"#,
+            ),
+        ]);
+        assert_eq!(
+            broken_links(&out, "/"),
+            vec![
+                "index.html: /logo.png".to_string(),
+                "index.html: /papers/gone/".to_string(),
+                "papers/a/index.html: ../b/".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn external_links_fragments_and_other_schemes_are_ignored() {
+        let out = site(&[(
+            "index.html",
+            r##"<a href="https://x.org/nope/">x</a><a href="#top">t</a><a href="mailto:a@b">m</a><a href="//cdn.x/y">c</a>"##,
+        )]);
+        assert!(broken_links(&out, "/").is_empty());
+    }
+
+    #[test]
+    fn sub_path_base_resolves_links_under_it() {
+        let out = site(&[
+            (
+                "index.html",
+                r#"<a href="/sub/tags/">t</a><a href="/sub/">h</a><a href="/sub/missing.css">m</a><a href="/elsewhere/">e</a>"#,
+            ),
+            ("tags/index.html", "tags"),
+        ]);
+        assert_eq!(
+            broken_links(&out, "/sub/"),
+            vec!["index.html: /sub/missing.css"]
+        );
+    }
+
+    #[test]
+    fn escaped_and_percent_encoded_links_are_decoded() {
+        let out = site(&[
+            (
+                "index.html",
+                r#"<a href="&#x2F;papers&#x2F;%C3%A9&#x2F;">e</a><a href='/feed.xml?x=1&amp;y=2'>f</a>"#,
+            ),
+            ("papers/é/index.html", "e"),
+            ("feed.xml", "f"),
+        ]);
+        assert!(
+            broken_links(&out, "/").is_empty(),
+            "{:?}",
+            broken_links(&out, "/")
+        );
+    }
+
+    #[test]
+    fn data_href_attributes_are_not_links() {
+        let out = site(&[("index.html", r#"<p data-href="/x/" class="hrefs">%zz</p>"#)]);
+        assert!(broken_links(&out, "/").is_empty());
+    }
 }

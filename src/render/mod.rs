@@ -4,10 +4,20 @@
 //! Rendering is memoized: every output file is a job whose inputs hash to a
 //! key; a job whose key did not change since the last run reuses its bytes,
 //! so an incremental render is byte-identical to a full one.
+//!
+//! The template contract (names, context variables, functions) is in
+//! docs/render.md.
 
+pub mod context;
+mod feeds;
+mod highlight;
+mod jobs;
 pub mod links;
+pub mod markdown;
+mod search;
+pub mod theme;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -24,17 +34,24 @@ pub struct Theme {
     pub templates: BTreeMap<String, String>,
     /// Site-relative output path (`style.css`) → bytes.
     pub statics: BTreeMap<String, Arc<[u8]>>,
+    /// Template name → the file it came from, for error messages
+    /// (`themes/default/templates/paper.html`, `templates/paper.html`).
+    pub sources: BTreeMap<String, String>,
 }
 
 /// Loads the active theme (`themes/<config.theme>/`) and the site's overrides.
 pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
-    let _ = (root, config);
-    Ok(Theme::default())
+    theme::load(root, config)
 }
 
-/// What rendering kept between runs.
+/// What rendering kept between runs: each paper's template data, the bytes
+/// and key of every output file, and the Tera instance for the last theme.
 #[derive(Default)]
-pub struct RenderCache {}
+pub struct RenderCache {
+    papers: HashMap<u64, Arc<context::PaperData>>,
+    files: HashMap<String, (u64, Arc<[u8]>)>,
+    tera: Option<(u64, Arc<tera::Tera>)>,
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RenderStats {
@@ -50,6 +67,8 @@ pub fn render(
     base_url: &str,
     cache: &mut RenderCache,
 ) -> Result<(Output, RenderStats), Vec<Diagnostic>> {
-    let _ = (site, theme, base_url, cache);
-    Ok((Output::default(), RenderStats::default()))
+    jobs::render_all(site, theme, base_url, cache)
 }
+
+#[cfg(test)]
+mod tests;

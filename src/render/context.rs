@@ -1,0 +1,275 @@
+//! What templates see: every paper turned into template data once per
+//! change (a short `summary` for listings with its card pre-rendered, and
+//! the `full` record for its own page), plus the values every page shares.
+//! Listing pages then only clone summaries; nothing is re-sorted.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+use tera::{Context, Tera};
+
+use super::{Theme, markdown, theme};
+use crate::diagnostic::Diagnostic;
+use crate::site::{Paper, Site, urls};
+
+/// URL path of the listing of undated papers.
+pub const UNDATED: &str = "dates/undated/";
+
+/// Values shared by every page, and the base URL in its two forms.
+pub struct Globals {
+    /// Path part of the base URL, with slashes at both ends (`/`, `/sub/`).
+    pub base_path: String,
+    /// The base URL with one trailing slash.
+    pub base_url: String,
+    pub values: Map<String, Value>,
+}
+
+impl Globals {
+    pub fn new(site: &Site, base_url: &str) -> Globals {
+        let base_url = format!("{}/", base_url.trim_end_matches('/'));
+        let base_path = encode_path(&crate::config::base_path(&base_url));
+        let mut values = Map::new();
+        values.insert(
+            "config".into(),
+            serde_json::to_value(&site.config).unwrap_or(Value::Null),
+        );
+        values.insert("base_path".into(), json!(base_path));
+        values.insert("base_url".into(), json!(base_url));
+        let pages: Vec<Value> = site
+            .pages
+            .iter()
+            .map(|p| json!({"title": p.title, "slug": p.slug, "url": format!("{base_path}{}", encode_path(&format!("{}/", p.slug)))}))
+            .collect();
+        let about = site
+            .pages
+            .iter()
+            .find(|p| p.slug == "about")
+            .map(|_| format!("{base_path}about/"));
+        values.insert("nav".into(), json!({ "about": about, "pages": pages }));
+        Globals {
+            base_path,
+            base_url,
+            values,
+        }
+    }
+
+    /// Root-relative URL of a site path (`tags/` → `/sub/tags/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, encode_path(path))
+    }
+
+    /// Absolute URL of a site path, for feeds, the sitemap and canonical links.
+    pub fn abs(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, encode_path(path))
+    }
+
+    /// A Tera context with the shared values, `page_url` and `canonical` for
+    /// `path`, and the page's own values.
+    pub fn context(&self, path: &str, own: Map<String, Value>) -> Context {
+        let mut all = self.values.clone();
+        all.insert("page_url".into(), json!(self.url(path)));
+        all.insert("canonical".into(), json!(self.abs(path)));
+        all.extend(own);
+        Context::from_value(Value::Object(all)).expect("an object is a valid context")
+    }
+}
+
+/// Percent-encodes what may not stand in a URL path or an HTML attribute,
+/// so internal URLs can be printed unescaped (`| safe`) and stay valid.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b':'
+                    | b'@'
+                    | b'!'
+                    | b'$'
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'%'
+                    | b'#'
+                    | b'?'
+            );
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Only http(s) URLs become links: a `javascript:` URL in a digest or a
+/// hand edit must not turn into a clickable script.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// `Apr 28, 2025`, or `undated`.
+pub fn date_display(date: Option<NaiveDate>) -> String {
+    match date {
+        Some(d) => d.format("%b %-d, %Y").to_string(),
+        None => "undated".to_string(),
+    }
+}
+
+pub fn month_name(month: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES
+        .get(month.wrapping_sub(1) as usize)
+        .copied()
+        .unwrap_or("?")
+}
+
+/// The first sentences of an abstract, cut at a word boundary.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// A paper as template data, made once per change of the paper.
+pub struct PaperData {
+    /// For listings: short fields plus `card`, the pre-rendered card HTML.
+    pub summary: Value,
+    /// For the paper's own page: everything.
+    pub full: Value,
+}
+
+const EXCERPT_CHARS: usize = 280;
+
+pub fn tag_value(globals: &Globals, tag: &str) -> Value {
+    let slug = urls::tag_slug(tag);
+    // A tag with no letters or digits has no page to link to.
+    let url = (!slug.is_empty()).then(|| globals.url(&urls::tag(tag)));
+    json!({"name": tag, "slug": slug, "url": url})
+}
+
+fn summary_fields(globals: &Globals, paper: &Paper) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("slug".into(), json!(paper.slug));
+    m.insert("url".into(), json!(globals.url(&urls::paper(&paper.slug))));
+    m.insert("title".into(), json!(paper.title));
+    m.insert(
+        "date".into(),
+        json!(paper.date.map(|d| d.format("%Y-%m-%d").to_string())),
+    );
+    m.insert("date_display".into(), json!(date_display(paper.date)));
+    m.insert(
+        "date_url".into(),
+        json!(globals.url(&paper.date.map_or(UNDATED.to_string(), urls::day))),
+    );
+    m.insert("authors".into(), json!(paper.authors));
+    m.insert("organization".into(), json!(paper.organization));
+    m.insert("upvotes".into(), json!(paper.upvotes));
+    m.insert(
+        "tags".into(),
+        Value::Array(paper.tags.iter().map(|t| tag_value(globals, t)).collect()),
+    );
+    m.insert(
+        "code".into(),
+        json!(paper.code.as_deref().filter(|c| is_web_url(c))),
+    );
+    m.insert(
+        "abstract_short".into(),
+        json!(excerpt(&paper.abstract_, EXCERPT_CHARS)),
+    );
+    m
+}
+
+/// Builds a paper's template data and renders its card.
+pub fn paper_data(
+    globals: &Globals,
+    tera: &Tera,
+    theme: &Theme,
+    paper: &Paper,
+) -> Result<PaperData, Diagnostic> {
+    let summary = summary_fields(globals, paper);
+    let mut own = Map::new();
+    own.insert("paper".into(), Value::Object(summary.clone()));
+    let ctx = globals.context(&urls::paper(&paper.slug), own);
+    let card = tera.render("partials/card.html", &ctx).map_err(|e| {
+        theme::template_error(
+            theme,
+            Some("partials/card.html"),
+            &e,
+            "cannot render a paper card",
+        )
+    })?;
+    let mut full = summary.clone();
+    full.insert("abstract".into(), json!(paper.abstract_));
+    let links: Vec<&String> = paper.links.iter().filter(|l| is_web_url(l)).collect();
+    full.insert("links".into(), json!(links));
+    full.insert("digests".into(), json!(paper.digests));
+    full.insert("notes".into(), json!(markdown::to_html(&paper.body)));
+    full.insert(
+        "extra".into(),
+        serde_json::to_value(&paper.extra).unwrap_or(Value::Null),
+    );
+    full.insert(
+        "permalink".into(),
+        json!(globals.abs(&urls::paper(&paper.slug))),
+    );
+    full.insert(
+        "month_url".into(),
+        json!(paper.date.map(|d| {
+            use chrono::Datelike;
+            globals.url(&urls::month(d.year(), d.month()))
+        })),
+    );
+    let mut summary = summary;
+    summary.insert("card".into(), json!(card));
+    Ok(PaperData {
+        summary: Value::Object(summary),
+        full: Value::Object(full),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_urls_are_safe_in_attributes() {
+        assert_eq!(encode_path("papers/a\"b<c>/"), "papers/a%22b%3Cc%3E/");
+        assert_eq!(encode_path("papers/é/"), "papers/%C3%A9/");
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_word() {
+        let e = excerpt("one two three four five six", 12);
+        assert_eq!(e, "one two…");
+        assert_eq!(excerpt("short", 12), "short");
+    }
+}

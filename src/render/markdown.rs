@@ -1,0 +1,138 @@
+//! The person's notes (and free pages): Markdown → HTML with pulldown-cmark.
+//!
+//! Tables, footnotes, strikethrough and task lists are on; every heading
+//! gets an `id` (its slugified text, made unique on the page) so sections
+//! can be linked; fenced code blocks are highlighted by [`highlight`].
+
+use std::collections::BTreeSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use super::highlight;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders Markdown to HTML. Empty input gives an empty string.
+pub fn to_html(source: &str) -> String {
+    if source.trim().is_empty() {
+        return String::new();
+    }
+    let events: Vec<Event> = Parser::new_ext(source, options()).collect();
+    let events = with_heading_ids(events);
+    let events = with_highlighted_code(events);
+    let mut out = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// Gives every heading without an explicit `{#id}` one made from its text.
+fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut used: BTreeSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    for i in 0..events.len() {
+        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else {
+            continue;
+        };
+        let mut text = String::new();
+        for e in &events[i + 1..] {
+            match e {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        let base = match slug::slugify(&text) {
+            s if s.is_empty() => "section".to_string(),
+            s => s,
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while used.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        used.insert(id.clone());
+        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+            *slot = Some(CowStr::from(id));
+        }
+    }
+    events
+}
+
+/// Replaces each fenced code block by its highlighted HTML. Indented blocks
+/// have no language and stay as pulldown-cmark renders them.
+fn with_highlighted_code(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut fence: Option<(String, String)> = None;
+    for event in events {
+        match (&mut fence, event) {
+            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))) => {
+                fence = Some((lang.to_string(), String::new()));
+            }
+            (Some((_, code)), Event::Text(t)) => code.push_str(&t),
+            (Some(_), Event::End(TagEnd::CodeBlock)) => {
+                let (lang, code) = fence.take().expect("inside a fence");
+                out.push(Event::Html(CowStr::from(highlight::code_block(
+                    &lang, &code,
+                ))));
+            }
+            (Some(_), _) => {}
+            (None, event) => out.push(event),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_footnotes_strikethrough_tasklists_render() {
+        let html = to_html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: Note.\n\n~~gone~~\n\n- [x] done\n",
+        );
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("footnote"), "{html}");
+        assert!(html.contains("<del>gone</del>"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+    }
+
+    #[test]
+    fn headings_get_unique_anchor_ids() {
+        let html = to_html("# Why it matters\n\n## Why it matters\n\n## Custom {#mine}\n");
+        assert!(html.contains("<h1 id=\"why-it-matters\">"), "{html}");
+        assert!(html.contains("<h2 id=\"why-it-matters-1\">"), "{html}");
+        assert!(html.contains("<h2 id=\"mine\">"), "{html}");
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_with_classes() {
+        let html = to_html("```python\ndef f(x):\n    return x < 1\n```\n");
+        assert!(html.contains("hl-code"), "{html}");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(html.contains("&lt;"), "code is escaped: {html}");
+    }
+
+    #[test]
+    fn template_syntax_in_notes_is_plain_text() {
+        let html = to_html("{{ config.title }} {% raw %}");
+        assert!(html.contains("{{ config.title }}"), "{html}");
+    }
+
+    #[test]
+    fn empty_notes_render_nothing() {
+        assert_eq!(to_html("\n  \n"), "");
+    }
+}
