@@ -117,7 +117,11 @@ fn bench_run_on_100_papers_prints_the_table() {
         .lines()
         .find(|l| l.starts_with("| 100 |"))
         .unwrap_or_else(|| panic!("no row for 100 papers:\n{stdout}"));
-    // Every figure is there: no empty cell.
+    // Every figure is there: no empty cell, and pages were written.
     assert!(!row.contains("|  |"), "{row}");
+    assert!(
+        !row.starts_with("| 100 | 0 |"),
+        "no HTML pages built: {row}"
+    );
     assert!(stdout.contains("Edit to reload, 100 papers:"), "{stdout}");
 }
