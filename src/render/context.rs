@@ -25,7 +25,8 @@ pub struct Globals {
 
 impl Globals {
     pub fn new(site: &Site, base_url: &str) -> Globals {
-        let base_url = format!("{}/", base_url.trim_end_matches('/'));
+        // Encoded so that every URL built on it may be printed unescaped.
+        let base_url = encode_path(&format!("{}/", base_url.trim_end_matches('/')));
         let base_path = encode_path(&crate::config::base_path(&base_url));
         let mut values = Map::new();
         values.insert(
@@ -232,7 +233,11 @@ pub fn paper_data(
     let links: Vec<&String> = paper.links.iter().filter(|l| is_web_url(l)).collect();
     full.insert("links".into(), json!(links));
     full.insert("digests".into(), json!(paper.digests));
-    full.insert("notes".into(), json!(markdown::to_html(&paper.body)));
+    // Notes sit under the page's "Notes" heading: their `#` is one level down.
+    full.insert(
+        "notes".into(),
+        json!(markdown::to_html_shifted(&paper.body, 1)),
+    );
     full.insert(
         "extra".into(),
         serde_json::to_value(&paper.extra).unwrap_or(Value::Null),
