@@ -578,3 +578,22 @@ fn tags_sharing_a_slug_share_one_page() {
     assert!(page.contains(">A</a>") && page.contains(">B</a>"));
     let _ = BTreeMap::<u8, u8>::new();
 }
+
+#[test]
+fn a_theme_that_loops_over_papers_gets_them() {
+    let theme = theme_with(&[(
+        "list.html",
+        "{% for p in papers %}[{{ p.title }}|{{ p.upvotes }}]{% endfor %}",
+    )]);
+    let (out, _) = render(
+        &sample(),
+        &theme,
+        "https://example.org/",
+        &mut RenderCache::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        text(&out, "top/index.html"),
+        "[Beta method|12][Gamma rays|7]"
+    );
+}
