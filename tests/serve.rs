@@ -567,3 +567,21 @@ fn ctrl_c_stops_the_server_even_with_a_browser_connected() {
     let exit = poll("the server to exit", || server.child.try_wait().unwrap());
     assert!(exit.success(), "{exit:?}");
 }
+
+#[test]
+fn renaming_a_page_moves_it_to_its_new_address() {
+    let (_dir, root, server) = site_with_papers();
+    let mut socket = server.socket();
+    fs::rename(
+        root.join("content/papers/second-paper.md"),
+        root.join("content/papers/renamed-paper.md"),
+    )
+    .unwrap();
+    socket.expect("reload");
+    server.wait("the new address", || {
+        let (status, body) = server.get("/papers/renamed-paper/");
+        (status == 200 && body.contains("Second Paper")).then_some(())
+    });
+    let (status, _) = server.get("/papers/second-paper/");
+    assert_eq!(status, 404);
+}
