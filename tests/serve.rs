@@ -441,7 +441,7 @@ fn editing_a_page_serves_the_new_text_and_tells_the_browser_to_reload() {
     });
     // Without the slash: redirected to the folder page.
     let (status, _) = server.get("/papers/live-reload");
-    assert_eq!(status, 301);
+    assert_eq!(status, 302);
     server.wait("a rebuild line naming the page", || {
         server
             .console()
