@@ -585,3 +585,32 @@ fn renaming_a_page_moves_it_to_its_new_address() {
     let (status, _) = server.get("/papers/second-paper/");
     assert_eq!(status, 404);
 }
+
+#[test]
+fn a_templates_override_folder_created_while_serving_is_picked_up() {
+    let (_dir, root, server) = site_with_papers();
+    let layout = layouts(&root).remove(0);
+    let name = layout.file_name().unwrap().to_owned();
+    let text = fs::read_to_string(&layout).unwrap();
+    let mut socket = server.socket();
+    // As a person would: make the folder, then copy the file in at once.
+    fs::create_dir(root.join("templates")).unwrap();
+    write(
+        &root.join("templates").join(&name),
+        &text.replacen("</body>", "<p>OVERRIDE-ONE</p></body>", 1),
+    );
+    socket.expect("reload");
+    server.wait("the override", || {
+        let (_, body) = server.get("/papers/live-reload/");
+        body.contains("OVERRIDE-ONE").then_some(())
+    });
+    // And later edits inside the new folder are watched too.
+    write(
+        &root.join("templates").join(&name),
+        &text.replacen("</body>", "<p>OVERRIDE-TWO</p></body>", 1),
+    );
+    server.wait("the edited override", || {
+        let (_, body) = server.get("/papers/live-reload/");
+        body.contains("OVERRIDE-TWO").then_some(())
+    });
+}
