@@ -283,3 +283,69 @@ fn a_1_mb_single_line_is_reported_not_hung_on() {
     assert_eq!(d.entries.len(), 1);
     assert_eq!(d.entries[0].abstract_raw.len(), line.len());
 }
+
+/// The seed entry whose abstract contains `needle`, raw.
+fn seed_abstract(needle: &str) -> String {
+    seeds()
+        .iter()
+        .flat_map(|(name, bytes)| parse(bytes, name).entries)
+        .map(|e| e.abstract_raw)
+        .find(|a| a.contains(needle))
+        .unwrap_or_else(|| panic!("no seed abstract contains {needle}"))
+}
+
+#[test]
+fn real_seed_abstracts_clean_as_a_reader_expects() {
+    // (raw fragment in a seed abstract, what the cleaned abstract says there)
+    let cases = [
+        (
+            "Code Llama (Rozi\\`ere et al., 2023)",
+            "Code Llama (Rozière et al., 2023)",
+        ),
+        ("{\\it neural code}", "parameterized by a neural code;"),
+        ("{\\emph compression}", "spent on compression of the input"),
+        ("text na\\\"ively compressed", "text naïvely compressed"),
+        ("\\textless2MB", "requires <2MB of additional storage"),
+        ("by sim7\\%", "by ~7%"),
+        ("(NeRV, E-NeRV, \\etc)", "(NeRV, E-NeRV, etc.)"),
+        (
+            "OIE\\url{https://github.com/CSJianYang/Multilingual-Multimodal-NLP}.",
+            "OIE https://github.com/CSJianYang/Multilingual-Multimodal-NLP.",
+        ),
+        (
+            "TangleNAS-527C{here}",
+            "https://anonymous.4open.science/r/TangleNAS-527C",
+        ),
+        ("/CRATE .", "https://ma-lab-berkeley.github.io/CRATE."),
+        ("DNAS~wu2018mixed", "compared to DNAS, and"),
+    ];
+    for (raw, expected) in cases {
+        let abs = seed_abstract(raw);
+        let cleaned = clean_abstract(&abs);
+        assert!(
+            cleaned.text.contains(expected),
+            "{raw:?} → {}",
+            cleaned.text
+        );
+        assert!(
+            !cleaned.text.contains(raw),
+            "{raw:?} still in {}",
+            cleaned.text
+        );
+    }
+    let arc = clean_abstract(&seed_abstract("kyutai-labs/ARC-Encoder"));
+    let urls: Vec<_> = arc.links.iter().map(|l| (l.url.as_str(), l.kind)).collect();
+    assert_eq!(
+        urls,
+        [
+            (
+                "https://github.com/kyutai-labs/ARC-Encoder",
+                gazette::digest::LinkKind::Code
+            ),
+            (
+                "https://huggingface.co/collections/kyutai/arc-encoders-68ee18787301407d60a57047",
+                gazette::digest::LinkKind::Other
+            ),
+        ]
+    );
+}

@@ -54,7 +54,10 @@ pub fn clean_abstract(raw: &str) -> Cleaned {
         rest = &rest[start..];
         let (url, after) = split_url(rest);
         out.text.push_str(url);
-        if url.len() > "https://".len() {
+        if url
+            .split_once("://")
+            .is_some_and(|(_, host)| !host.is_empty())
+        {
             out.links.push(Link {
                 url: url.to_string(),
                 kind: link_kind(url),
@@ -185,10 +188,48 @@ fn link_kind(url: &str) -> LinkKind {
     }
 }
 
-/// The LaTeX rules, on text that holds no URL.
+/// The LaTeX rules, on text that holds no URL. `$...$` math is kept as
+/// written (unless it is one symbol, see [`math_symbol`]); the rules apply
+/// to the prose between.
 fn clean_latex(text: &str) -> String {
-    let text = math_debris(text);
-    let text = commands(&text);
+    let mut out = String::with_capacity(text.len());
+    let mut prose_start = 0;
+    let mut search = 0;
+    while let Some(open) = find_dollar(text, search) {
+        let Some(close) = find_dollar(text, open + 1) else {
+            break;
+        };
+        if close - open > MAX_MATH {
+            // Too far apart for inline math (`costs $20 ... $30`): prose.
+            search = close;
+            continue;
+        }
+        out.push_str(&clean_prose(&text[prose_start..open]));
+        let math = &text[open + 1..close];
+        match math_symbol(math.trim()) {
+            Some(symbol) => out.push_str(symbol),
+            None => out.push_str(&text[open..=close]),
+        }
+        prose_start = close + 1;
+        search = prose_start;
+    }
+    out.push_str(&clean_prose(&text[prose_start..]));
+    out
+}
+
+/// The longest `$...$` taken for inline math.
+const MAX_MATH: usize = 200;
+
+/// The next `$` at or after `from` that is not escaped as `\$`.
+fn find_dollar(text: &str, from: usize) -> Option<usize> {
+    text[from..]
+        .match_indices('$')
+        .map(|(i, _)| from + i)
+        .find(|&i| i == 0 || text.as_bytes()[i - 1] != b'\\')
+}
+
+fn clean_prose(text: &str) -> String {
+    let text = commands(text);
     let text = glued_debris(&text);
     stray_braces(&text)
 }
@@ -207,33 +248,8 @@ fn close_up_after_url(text: &str) -> String {
     text.to_string()
 }
 
-/// `$\sim$`, `$\times$`, `$>$`… (math holding one symbol) become the symbol;
-/// any other `$...$` is left alone.
-fn math_debris(text: &str) -> String {
-    if !text.contains('$') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let close = after.find('$').filter(|&j| j <= 12);
-        match close.and_then(|j| math_symbol(after[..j].trim()).map(|s| (j, s))) {
-            Some((j, symbol)) => {
-                out.push_str(symbol);
-                rest = &after[j + 1..];
-            }
-            None => {
-                out.push('$');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
+/// Math holding one symbol (`$\sim$`, `$\times$`, `$>$`) is debris: the
+/// symbol.
 fn math_symbol(math: &str) -> Option<&'static str> {
     Some(match math {
         "\\sim" => "~",
@@ -703,8 +719,10 @@ mod tests {
     #[test]
     fn math_is_left_alone_unless_it_is_one_symbol() {
         assert_eq!(text("by $\\sim$30\\% and $>$ 2"), "by ~30% and > 2");
-        let kept = "a loss $\\mathcal{L} = x^2$ here";
+        let kept = "a loss $\\mathcal{L} = x^2$ here and $a \\times b \\% {c d}$";
         assert_eq!(text(kept), kept);
+        assert_eq!(text("costs \\$20 and 5\\%"), "costs $20 and 5%");
+        assert_eq!(text("costs $20. {\\it Yes}"), "costs $20. Yes");
     }
 
     #[test]
@@ -722,6 +740,18 @@ mod tests {
                 url: "https://github.com/CSJianYang/Multilingual-Multimodal-NLP".into(),
                 kind: LinkKind::Code
             }]
+        );
+    }
+
+    #[test]
+    fn href_keeps_its_url_and_drops_its_label() {
+        let c = clean_abstract("Code: \\href{https://github.com/a/b}{here}. More");
+        assert_eq!(c.text, "Code: https://github.com/a/b. More");
+        assert_eq!(c.links[0].url, "https://github.com/a/b");
+        // An unbalanced command is left as written.
+        assert_eq!(
+            text("see \\url{https://x.org/a"),
+            "see \\url{https://x.org/a"
         );
     }
 
@@ -798,6 +828,14 @@ mod tests {
         // A period that starts a new sentence is not punctuation of the URL.
         let kept = "see https://x.org/a .NET is";
         assert_eq!(text(kept), kept);
+    }
+
+    #[test]
+    fn a_bare_scheme_is_not_a_link() {
+        let c = clean_abstract("see http:// and https://. and http://a");
+        assert_eq!(c.text, "see http:// and https://. and http://a");
+        let urls: Vec<_> = c.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["http://a"]);
     }
 
     #[test]

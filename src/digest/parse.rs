@@ -98,8 +98,14 @@ fn decode<'a>(
 }
 
 /// Non-blank lines with their 1-based numbers; CR and surrounding spaces go.
+/// A file with only CR line ends (classic Mac) is split on CR.
 fn non_blank_lines(text: &str) -> Vec<Line<'_>> {
-    text.split('\n')
+    let end = if !text.contains('\n') && text.contains('\r') {
+        '\r'
+    } else {
+        '\n'
+    };
+    text.split(end)
         .enumerate()
         .filter_map(|(i, raw)| {
             let text = raw.trim();
@@ -184,6 +190,10 @@ impl<'a> Parser<'_, 'a> {
     /// One entry starting at `title`; `None` (with a warning) when the line
     /// cannot start an entry, after skipping it.
     fn entry(&mut self, title: Line<'a>) -> Option<Entry> {
+        if is_header_phrase(title.text) {
+            self.repeated_header(title);
+            return None;
+        }
         self.pos += 1;
         if let Some(kind) = stray_kind(title.text) {
             self.warn(
@@ -227,6 +237,7 @@ impl<'a> Parser<'_, 'a> {
             Some(next) if self.is_abstract_here(next) => {
                 entry.abstract_raw = next.text.to_string();
                 self.pos += 1;
+                self.more_paragraphs(&mut entry.abstract_raw);
             }
             Some(_) => {}
         }
@@ -242,6 +253,38 @@ impl<'a> Parser<'_, 'a> {
             && self
                 .peek(0)
                 .is_none_or(|next| next.text.len() < ABSTRACT_MIN_BYTES)
+    }
+
+    /// A page header in the middle of the file (two dumps pasted into one):
+    /// skipped with its date, and the second listing date is not used.
+    fn repeated_header(&mut self, first: Line<'a>) {
+        let before = self.digest.listing_date;
+        self.header();
+        let second = std::mem::replace(&mut self.digest.listing_date, before);
+        let date_note = match second {
+            Some(d) if Some(d) != before => {
+                " (its listing date differs from the first; dates here use the first)"
+            }
+            _ => "",
+        };
+        self.warn(
+            first.number,
+            format!("skipped a repeated page header{date_note}; were two dumps joined?"),
+        );
+    }
+
+    /// An abstract split into paragraphs: a further long line belongs to it
+    /// unless a long line follows that one too (then it is a long title
+    /// with its abstract). Paragraphs are joined by a blank line.
+    fn more_paragraphs(&mut self, abstract_raw: &mut String) {
+        let long = |l: Option<Line<'a>>| l.is_some_and(|l| l.text.len() >= ABSTRACT_MIN_BYTES);
+        while long(self.peek(0)) && !long(self.peek(1)) {
+            if let Some(line) = self.peek(0) {
+                abstract_raw.push_str("\n\n");
+                abstract_raw.push_str(line.text);
+            }
+            self.pos += 1;
+        }
     }
 
     /// Is `line`, just after a title, that title's abstract? Metadata is
@@ -273,6 +316,7 @@ impl<'a> Parser<'_, 'a> {
         is_dot(line.text)
             || parse_authors(line.text).is_some()
             || parse_date(line.text).is_some()
+            || is_organization_line(line.text)
             || self.peek(ahead + 1).is_some_and(|l| is_dot(l.text))
     }
 
@@ -285,7 +329,7 @@ impl<'a> Parser<'_, 'a> {
         if let Some(n) = parse_authors(first.text) {
             entry.who = Some(Who::Authors(n));
             self.pos += 1;
-        } else if dot_follows && !is_dot(first.text) {
+        } else if (dot_follows && !is_dot(first.text)) || is_organization_line(first.text) {
             entry.who = Some(Who::Organization(organization_name(first.text)));
             self.pos += 1;
         }
@@ -359,14 +403,38 @@ fn parse_authors(text: &str) -> Option<u32> {
     let rest = text
         .strip_prefix('•')
         .or_else(|| text.strip_prefix('*'))
-        .or_else(|| text.strip_prefix('-'))?
-        .trim_start();
-    let (count, word) = rest.split_once(' ')?;
-    let word = word.trim();
-    if !(word.eq_ignore_ascii_case("authors") || word.eq_ignore_ascii_case("author")) {
+        .or_else(|| text.strip_prefix('-'))?;
+    let mut words = rest.split_whitespace();
+    let (count, word) = (words.next()?, words.next()?);
+    let is_author_word =
+        word.eq_ignore_ascii_case("authors") || word.eq_ignore_ascii_case("author");
+    if !is_author_word || words.next().is_some() {
         return None;
     }
-    count.parse().ok()
+    parse_small(count, 9)
+}
+
+/// An organization line even without the `·` after it: a lowercase handle
+/// then a display name that spells the same letters (`kyutai Kyutai`,
+/// `meta-llama Meta Llama`, `nvidia NVIDIA`). Titles do not look like that.
+fn is_organization_line(text: &str) -> bool {
+    if text.len() > 120 {
+        return false;
+    }
+    let Some((handle, display)) = text.split_once(' ') else {
+        return false;
+    };
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let handle_is_lowercase = handle
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
+    let (h, d) = (letters(handle), letters(display));
+    handle_is_lowercase && h.len() >= 2 && h == d
 }
 
 /// `kyutai Kyutai` is a handle then a display name: keep the display name.
@@ -491,6 +559,18 @@ mod tests {
         assert_eq!(crlf.entries[0].title, "First Title");
         assert_eq!(crlf.entries[0].who, Some(Who::Authors(3)));
         assert!(crlf.diagnostics.is_empty(), "{:?}", warnings(&crlf));
+    }
+
+    #[test]
+    fn cr_only_line_endings_parse_like_lf() {
+        let text = format!(
+            "{HEADER}First Title\n\n{}\n\n  • 3 authors\n·\nFeb 12\n",
+            abstract_text(1)
+        );
+        let lf = parse(text.as_bytes(), "a.txt");
+        let cr = parse(text.replace('\n', "\r").as_bytes(), "a.txt");
+        assert_eq!(lf.entries, cr.entries);
+        assert_eq!(cr.entries.len(), 1);
     }
 
     #[test]
@@ -633,6 +713,42 @@ mod tests {
     }
 
     #[test]
+    fn organization_line_alone_is_not_taken_for_a_title() {
+        let text = format!(
+            "{HEADER}First\n\n{}\n\nkyutai Kyutai\n\nSecond\n\n{}\n",
+            abstract_text(1),
+            abstract_text(2)
+        );
+        let d = parse(text.as_bytes(), "a.txt");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["First", "Second"]);
+        assert_eq!(d.entries[0].who, Some(Who::Organization("Kyutai".into())));
+        assert!(is_organization_line("meta-llama Meta Llama"));
+        assert!(is_organization_line("nvidia NVIDIA"));
+        assert!(!is_organization_line(
+            "Mamba: Linear-Time Sequence Modeling"
+        ));
+        assert!(!is_organization_line(
+            "bert BERT: Pre-training of Deep Bidirectional"
+        ));
+    }
+
+    #[test]
+    fn a_second_page_header_is_skipped_with_a_warning() {
+        let text = format!(
+            "{HEADER}A\n\n{}\n\n{HEADER}B\n\n{}\n",
+            abstract_text(1),
+            abstract_text(2)
+        );
+        let d = parse(text.as_bytes(), "j.txt");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["A", "B"]);
+        assert_eq!(d.diagnostics.len(), 1, "{:?}", warnings(&d));
+        assert_eq!(d.diagnostics[0].line, 17);
+        assert_eq!(d.listing_date.map(|d| d.day), Some(28));
+    }
+
+    #[test]
     fn metadata_block_without_a_date() {
         let text = format!(
             "{HEADER}First\n\n{}\n\n  • 4 authors\n·\n\nSecond\n\n{}\n\nkyutai Kyutai\n·\n",
@@ -648,6 +764,18 @@ mod tests {
         // The second block ends the file without its date: a truncation warning.
         assert_eq!(d.diagnostics.len(), 1, "{:?}", warnings(&d));
         assert_eq!(d.diagnostics[0].line, d.entries[1].line);
+    }
+
+    #[test]
+    fn author_counts_in_their_spellings() {
+        assert_eq!(parse_authors("• 6 authors"), Some(6));
+        assert_eq!(parse_authors("•6 authors"), Some(6));
+        assert_eq!(parse_authors("• 1 author"), Some(1));
+        assert_eq!(parse_authors("•\u{A0}12\u{A0}authors"), Some(12));
+        assert_eq!(parse_authors("* 3 Authors"), Some(3));
+        assert_eq!(parse_authors("• many authors"), None);
+        assert_eq!(parse_authors("- 3 authors and more"), None);
+        assert_eq!(parse_authors("6 authors"), None);
     }
 
     #[test]
@@ -742,6 +870,19 @@ mod tests {
     }
 
     #[test]
+    fn an_abstract_in_two_paragraphs_stays_one_abstract() {
+        let (a, b) = (abstract_text(1), abstract_text(2));
+        let text =
+            format!("{HEADER}Title\n\n{a}\n\n{b}\n\n  • 2 authors\n·\nMar 4\n\nNext\n\n{a}\n");
+        let d = parse(text.as_bytes(), "p.txt");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["Title", "Next"]);
+        assert_eq!(d.entries[0].abstract_raw, format!("{a}\n\n{b}"));
+        assert_eq!(d.entries[0].who, Some(Who::Authors(2)));
+        assert!(d.diagnostics.is_empty(), "{:?}", warnings(&d));
+    }
+
+    #[test]
     fn orphan_abstract_without_title_is_reported() {
         let text = format!(
             "{HEADER}{}\n\nTitle\n\n{}\n",
@@ -805,6 +946,11 @@ mod tests {
                 let text = lines.join("\n");
                 let d = parse(text.as_bytes(), "p.txt");
                 prop_assert!(d.entries.len() <= lines.len());
+                // Entries come in file order, each with a title, and every
+                // message points into the file.
+                prop_assert!(d.entries.windows(2).all(|w| w[0].line < w[1].line));
+                prop_assert!(d.entries.iter().all(|e| !e.title.is_empty()));
+                prop_assert!(d.diagnostics.iter().all(|m| m.line <= lines.len()));
             }
         }
     }
