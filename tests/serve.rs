@@ -194,10 +194,15 @@ fn new_site() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-/// Writes a file the way an editor does: whole, in one go.
+/// Writes a file the way many editors save: to a backup-named temp file,
+/// then renamed over the target, so no build can see it half written (a
+/// loaded machine may otherwise build between truncation and write).
 fn write(path: &Path, text: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
+    let mut temp = path.as_os_str().to_owned();
+    temp.push("~");
+    fs::write(&temp, text).unwrap();
+    fs::rename(&temp, path).unwrap();
 }
 
 #[test]
