@@ -194,10 +194,15 @@ fn new_site() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-/// Writes a file the way an editor does: whole, in one go.
+/// Writes a file the way many editors save: to a backup-named temp file,
+/// then renamed over the target, so no build can see it half written (a
+/// loaded machine may otherwise build between truncation and write).
 fn write(path: &Path, text: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
+    let mut temp = path.as_os_str().to_owned();
+    temp.push("~");
+    fs::write(&temp, text).unwrap();
+    fs::rename(&temp, path).unwrap();
 }
 
 #[test]
@@ -441,7 +446,7 @@ fn editing_a_page_serves_the_new_text_and_tells_the_browser_to_reload() {
     });
     // Without the slash: redirected to the folder page.
     let (status, _) = server.get("/papers/live-reload");
-    assert_eq!(status, 301);
+    assert_eq!(status, 302);
     server.wait("a rebuild line naming the page", || {
         server
             .console()
@@ -566,4 +571,51 @@ fn ctrl_c_stops_the_server_even_with_a_browser_connected() {
     assert!(status.success());
     let exit = poll("the server to exit", || server.child.try_wait().unwrap());
     assert!(exit.success(), "{exit:?}");
+}
+
+#[test]
+fn renaming_a_page_moves_it_to_its_new_address() {
+    let (_dir, root, server) = site_with_papers();
+    let mut socket = server.socket();
+    fs::rename(
+        root.join("content/papers/second-paper.md"),
+        root.join("content/papers/renamed-paper.md"),
+    )
+    .unwrap();
+    socket.expect("reload");
+    server.wait("the new address", || {
+        let (status, body) = server.get("/papers/renamed-paper/");
+        (status == 200 && body.contains("Second Paper")).then_some(())
+    });
+    let (status, _) = server.get("/papers/second-paper/");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn a_templates_override_folder_created_while_serving_is_picked_up() {
+    let (_dir, root, server) = site_with_papers();
+    let layout = layouts(&root).remove(0);
+    let name = layout.file_name().unwrap().to_owned();
+    let text = fs::read_to_string(&layout).unwrap();
+    let mut socket = server.socket();
+    // As a person would: make the folder, then copy the file in at once.
+    fs::create_dir(root.join("templates")).unwrap();
+    write(
+        &root.join("templates").join(&name),
+        &text.replacen("</body>", "<p>OVERRIDE-ONE</p></body>", 1),
+    );
+    socket.expect("reload");
+    server.wait("the override", || {
+        let (_, body) = server.get("/papers/live-reload/");
+        body.contains("OVERRIDE-ONE").then_some(())
+    });
+    // And later edits inside the new folder are watched too.
+    write(
+        &root.join("templates").join(&name),
+        &text.replacen("</body>", "<p>OVERRIDE-TWO</p></body>", 1),
+    );
+    server.wait("the edited override", || {
+        let (_, body) = server.get("/papers/live-reload/");
+        body.contains("OVERRIDE-TWO").then_some(())
+    });
 }

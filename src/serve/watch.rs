@@ -23,12 +23,12 @@ pub const SOURCE_DIRS: [&str; 5] = ["digests", "content", "themes", "templates",
 
 /// How long a path must stay quiet before the debouncer reports it. Short,
 /// because it adds to every edit's time to the browser.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// The debouncer reports each path on its own once it is quiet, so a burst
 /// (a checkout, a script touching 1,000 files) arrives as a stream of
 /// batches; [`gather`] takes batches until none came for this long.
-pub const QUIET: Duration = Duration::from_millis(40);
+pub const QUIET: Duration = Duration::from_millis(25);
 
 /// ... but never gathers for longer than this, so endless churn still rebuilds.
 pub const MAX_GATHER: Duration = Duration::from_secs(3);
