@@ -292,11 +292,31 @@ fn millis(d: std::time::Duration) -> String {
 }
 
 fn serve(root: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let _ = (root, args);
-    anyhow::bail!("serve is not implemented yet")
+    crate::serve::run(crate::serve::ServeOptions {
+        root: root.to_path_buf(),
+        bind: args.bind,
+        port: args.port,
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn bench(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
-    let _ = cmd;
-    anyhow::bail!("bench is not implemented yet")
+    match cmd {
+        BenchCommand::Gen(args) => {
+            let report = crate::bench::generate(&args.dir, args.papers, args.seed, args.force)?;
+            eprintln!(
+                "bench gen: {} papers ({} entries) in {} dumps in {}",
+                report.papers,
+                report.entries,
+                report.dumps,
+                args.dir.display()
+            );
+        }
+        BenchCommand::Run(args) => crate::bench::run::run(&crate::bench::run::RunOptions {
+            sizes: args.sizes,
+            runs: args.runs,
+            hugo: args.hugo,
+        })?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -122,10 +122,20 @@ impl Config {
             let line = e
                 .span()
                 .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            let mut message = e.message().trim().to_string();
+            // toml names unknown keys but not the key holding a wrong type.
+            let key = line
+                .and_then(|l| text.lines().nth(l - 1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"'))
+                .filter(|k| !k.is_empty() && !k.starts_with('[') && !message.contains(*k));
+            if let Some(key) = key {
+                message = format!("`{key}`: {message}");
+            }
             ConfigError {
                 file: origin.to_string(),
                 line,
-                message: e.message().trim().to_string(),
+                message,
             }
         })?;
         config.validate(origin)?;
@@ -237,6 +247,7 @@ mod tests {
         let err = Config::parse("paginate = \"ten\"\n", "config.toml").unwrap_err();
         assert_eq!(err.line, Some(1));
         assert!(err.to_string().contains("invalid type"), "{err}");
+        assert!(err.to_string().contains("`paginate`"), "{err}");
     }
 
     #[test]

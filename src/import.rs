@@ -76,23 +76,38 @@ pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnos
         report.diagnostics.extend(diagnostics);
     }
     let records = merge(all);
-    for r in &records {
-        if r.date.is_none() {
-            report.diagnostics.push(Diagnostic::warning(
-                &r.origin.0,
-                r.origin.1,
-                format!(
-                    "\"{}\" has no date and its listing has none: its page is undated",
-                    r.title
-                ),
-            ));
-        }
-    }
+    report.diagnostics.extend(undated_warnings(&records));
     let tagger = Tagger::from_config(&config.tags);
     let facts: Vec<Facts> = records.par_iter().map(|r| facts_of(r, &tagger)).collect();
     write_pages(root, &records, &facts, &mut report)?;
     report.diagnostics.sort();
     Ok(report)
+}
+
+/// One warning per dump for the papers that end up with no date at all
+/// (none of their own, none from a listing), naming the first of them.
+fn undated_warnings(records: &[Record]) -> Vec<Diagnostic> {
+    let mut by_dump: Vec<(&str, usize, usize)> = Vec::new();
+    for r in records.iter().filter(|r| r.date.is_none()) {
+        match by_dump.iter_mut().find(|(file, _, _)| *file == r.origin.0) {
+            Some((_, _, count)) => *count += 1,
+            None => by_dump.push((&r.origin.0, r.origin.1, 1)),
+        }
+    }
+    by_dump
+        .into_iter()
+        .map(|(file, line, count)| {
+            let what = if count == 1 {
+                "this paper has no date and its listing has none: its page is undated".to_string()
+            } else {
+                format!(
+                    "{count} papers, from this line on, have no date and the listing has none: \
+                     their pages are undated (a listing date under the header would date them)"
+                )
+            };
+            Diagnostic::warning(file, line, what)
+        })
+        .collect()
 }
 
 /// A dump read from disk.
@@ -187,7 +202,12 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> (Vec<Record>, V
         }
         date
     };
-    let listing = parsed.listing_date.and_then(|d| to_date(d, 0));
+    // A listing without a date under its header is dated by its file name
+    // (`2025-04-28.txt`), when that has one.
+    let listing = match parsed.listing_date {
+        Some(d) => to_date(d, 0),
+        None => year::file_name_date(&dump.name),
+    };
     let mut records = Vec::with_capacity(parsed.entries.len());
     for entry in &parsed.entries {
         let own = entry.date.and_then(|d| to_date(d, entry.line));

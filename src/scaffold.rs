@@ -7,9 +7,9 @@
 use std::fs;
 use std::path::Path;
 
-use include_dir::{Dir, include_dir};
+use include_dir::Dir;
 
-static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+use crate::render::theme::DEFAULT_THEME;
 
 const CONFIG: &str = r#"# Gazette site settings. Every key is documented in Gazette's README.
 title = "My paper digest"

@@ -63,6 +63,7 @@ pub const DEFAULT_RULES: &[(&str, &[&str])] = &[
             "instruction tuning",
             "chatbot",
             "nlp",
+            "machine translation",
         ],
     ),
     (
@@ -114,6 +115,11 @@ pub const DEFAULT_RULES: &[(&str, &[&str])] = &[
             "kv cache",
             "speculative decoding",
             "streaming",
+            "acceleration",
+            "accelerate",
+            "accelerating",
+            "speed up",
+            "edge device",
         ],
     ),
     (
@@ -136,6 +142,9 @@ pub const DEFAULT_RULES: &[(&str, &[&str])] = &[
             "mixture of experts",
             "moe",
             "recurrent",
+            "architecture",
+            "architecture search",
+            "convolutional",
         ],
     ),
     (
@@ -181,6 +190,21 @@ pub const DEFAULT_RULES: &[(&str, &[&str])] = &[
     (
         "benchmark",
         &["benchmark", "leaderboard", "evaluation suite"],
+    ),
+    (
+        "training",
+        &[
+            "pretraining",
+            "pre training",
+            "fine tuning",
+            "scaling law",
+            "continual learning",
+            "representation learning",
+            "self supervised",
+            "contrastive learning",
+            "optimizer",
+            "gradient descent",
+        ],
     ),
     (
         "data",

@@ -443,7 +443,8 @@ impl Plan<'_> {
         let index = &self.site.index;
         match job {
             Job::Listing { list, page, pages } => {
-                (page, pages).hash(&mut h);
+                // The heading shows the listing's size.
+                (page, pages, list.papers(self).len()).hash(&mut h);
                 for &i in self.page_slice(*list, *page) {
                     self.keys[i].hash(&mut h);
                 }

@@ -15,7 +15,7 @@ mod jobs;
 pub mod links;
 pub mod markdown;
 mod search;
-mod theme;
+pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -43,7 +43,7 @@ pub fn search_index(globals: &Globals, papers: &[&Paper]) -> Vec<u8> {
         .collect();
     let mut out = serde_json::to_vec(&records).expect("plain records serialise");
     out.push(b'\n');
-    out
+    html_safe(out)
 }
 
 #[derive(Serialize)]
@@ -87,5 +87,38 @@ pub fn papers_json(globals: &Globals, papers: &[Paper]) -> Vec<u8> {
         out.extend_from_slice(if i + 1 < papers.len() { b",\n" } else { b"\n" });
     }
     out.extend_from_slice(b"]\n");
+    html_safe(out)
+}
+
+/// Escapes `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`: still the same
+/// JSON, but digest text can never read as markup, even if the file is
+/// served as HTML or inlined into a page. serde_json puts these bytes only
+/// inside strings, where the escapes mean the same characters.
+fn html_safe(json: Vec<u8>) -> Vec<u8> {
+    if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return json;
+    }
+    let mut out = Vec::with_capacity(json.len() + 64);
+    for b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
+    }
     out
+}
+
+#[cfg(test)]
+mod html_safe_tests {
+    #[test]
+    fn markup_in_json_strings_is_escaped_and_still_parses() {
+        let json = serde_json::to_vec(&serde_json::json!({"t": "<script>&</script>"})).unwrap();
+        let safe = super::html_safe(json);
+        let text = String::from_utf8(safe.clone()).unwrap();
+        assert!(!text.contains('<') && !text.contains('&'), "{text}");
+        let back: serde_json::Value = serde_json::from_slice(&safe).unwrap();
+        assert_eq!(back["t"], "<script>&</script>");
+    }
 }

@@ -29,7 +29,10 @@ pub const REQUIRED: &[&str] = &[
 pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let folder = format!("themes/{}", config.theme);
     let dir = root.join(&folder);
-    if !dir.is_dir() {
+    // A site without its own copy of the default theme uses the one built
+    // into the binary, so config.toml and digests/ alone make a site.
+    let embedded = !dir.is_dir() && config.theme == "default";
+    if !dir.is_dir() && !embedded {
         return Err(vec![Diagnostic::error(
             &folder,
             0,
@@ -41,12 +44,28 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     }
     let mut theme = Theme::default();
     let mut errors = Vec::new();
-    check_theme_toml(&dir, &folder, &mut errors);
-    for (sub, prefix) in [
-        (dir.join("templates"), format!("{folder}/templates")),
-        (root.join("templates"), "templates".to_string()),
-    ] {
-        for (name, bytes) in read_tree(&sub, &prefix, &mut errors) {
+    let theme_files = |sub: &str, errors: &mut Vec<Diagnostic>| {
+        if embedded {
+            embedded_tree(sub)
+        } else {
+            read_tree(&dir.join(sub), &format!("{folder}/{sub}"), errors)
+        }
+    };
+    if !embedded {
+        check_theme_toml(&dir, &folder, &mut errors);
+    }
+    let layers = [
+        (
+            theme_files("templates", &mut errors),
+            format!("{folder}/templates"),
+        ),
+        (
+            read_tree(&root.join("templates"), "templates", &mut errors),
+            "templates".to_string(),
+        ),
+    ];
+    for (files, prefix) in layers {
+        for (name, bytes) in files {
             let origin = format!("{prefix}/{name}");
             match String::from_utf8(bytes) {
                 Ok(text) => {
@@ -57,11 +76,12 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             }
         }
     }
-    for (sub, prefix) in [
-        (dir.join("static"), format!("{folder}/static")),
-        (root.join("static"), "static".to_string()),
-    ] {
-        for (name, bytes) in read_tree(&sub, &prefix, &mut errors) {
+    let statics = [
+        theme_files("static", &mut errors),
+        read_tree(&root.join("static"), "static", &mut errors),
+    ];
+    for files in statics {
+        for (name, bytes) in files {
             theme.statics.insert(name, Arc::from(bytes));
         }
     }
@@ -97,6 +117,31 @@ fn check_theme_toml(dir: &Path, folder: &str, errors: &mut Vec<Diagnostic>) {
 
 /// Every file under `dir` as (relative path with `/`, bytes), sorted.
 /// A missing folder is empty; hidden files (editor droppings) are skipped.
+/// The default theme as built into the binary from the repository's
+/// `themes/default/` (also what `gazette init` writes out).
+pub static DEFAULT_THEME: include_dir::Dir<'_> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Files under `sub/` of the embedded default theme, as [`read_tree`] gives them.
+fn embedded_tree(sub: &str) -> Vec<(String, Vec<u8>)> {
+    fn walk(dir: &include_dir::Dir<'_>, strip: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for file in dir.files() {
+            let rel = file.path().strip_prefix(strip).unwrap_or(file.path());
+            let name = rel.to_string_lossy().replace('\\', "/");
+            out.push((name, file.contents().to_vec()));
+        }
+        for d in dir.dirs() {
+            walk(d, strip, out);
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(dir) = DEFAULT_THEME.get_dir(sub) {
+        walk(dir, Path::new(sub), &mut out);
+    }
+    out.sort();
+    out
+}
+
 fn read_tree(dir: &Path, prefix: &str, errors: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     if !dir.is_dir() {

@@ -1,7 +1,35 @@
 //! `gazette serve`: the output map served from memory, rebuilt on change,
 //! with live reload.
+//!
+//! Three parts: [`http`] answers requests from the current [`Snapshot`],
+//! [`watch`] turns file system events into batches of changed paths, and a
+//! rebuild thread (the pipeline is synchronous) runs the [`Builder`] on each
+//! batch, swaps in the new snapshot and tells browsers through [`reload`].
 
-use std::path::PathBuf;
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use axum::routing::get;
+use tokio::sync::broadcast;
+
+use crate::config::CONFIG_FILE;
+use crate::diagnostic::Diagnostic;
+use crate::output::Output;
+use crate::pipeline::{BuildFailure, BuildOptions, BuildReport, Builder};
+
+use reload::Message;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -14,8 +42,536 @@ pub struct ServeOptions {
     pub port: u16,
 }
 
+/// What is served right now: the last good output, and the overlay of the
+/// last build when it failed. Replaced whole, never changed in place.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub output: Arc<Output>,
+    pub overlay: Option<String>,
+}
+
+/// State shared by the request handlers and the rebuild thread.
+pub struct Shared {
+    current: RwLock<Arc<Snapshot>>,
+    events: broadcast::Sender<Message>,
+}
+
+impl Shared {
+    pub fn new(snapshot: Snapshot) -> Shared {
+        Shared {
+            current: RwLock::new(Arc::new(snapshot)),
+            events: broadcast::channel(64).0,
+        }
+    }
+
+    /// The snapshot a request is answered from (one per request).
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.current.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn replace(&self, snapshot: Snapshot) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+    }
+
+    /// Sends a message to every connected browser.
+    pub fn broadcast(&self, message: Message) {
+        // No browser connected is not an error.
+        let _ = self.events.send(message);
+    }
+
+    /// Takes in the result of a build: a good one replaces the served
+    /// output and clears the overlay, a failed one keeps the output and sets
+    /// the overlay. Returns what browsers were told, if anything.
+    pub fn publish(
+        &self,
+        result: &Result<BuildReport, BuildFailure>,
+        output: Arc<Output>,
+    ) -> Option<Message> {
+        let old = self.snapshot();
+        let message = match result {
+            Ok(_) => {
+                let message = reload::change_message(&old.output, &output);
+                self.replace(Snapshot {
+                    output,
+                    overlay: None,
+                });
+                // The overlay must go even when no byte of the site changed.
+                if old.overlay.is_some() {
+                    Some(Message::Reload)
+                } else {
+                    message
+                }
+            }
+            Err(failure) => {
+                self.replace(Snapshot {
+                    output: Arc::clone(&old.output),
+                    overlay: Some(reload::overlay_html(&failure.errors)),
+                });
+                Some(Message::Reload)
+            }
+        };
+        if let Some(message) = &message {
+            self.broadcast(message.clone());
+        }
+        message
+    }
+}
+
+/// The router: the live reload socket, everything else from the snapshot.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(reload::ENDPOINT, get(reload::websocket))
+        .fallback(serve_file)
+        .with_state(shared)
+}
+
+async fn serve_file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let snapshot = shared.snapshot();
+    let uri = request.uri();
+    let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+    http::respond(&snapshot, request.method(), target)
+}
+
 /// Builds, serves and watches until interrupted.
 pub fn run(options: ServeOptions) -> anyhow::Result<()> {
-    let _ = options;
-    anyhow::bail!("serve is not implemented yet")
+    if !options.root.join(CONFIG_FILE).is_file() {
+        anyhow::bail!(
+            "{} has no {CONFIG_FILE}: not a gazette site (make one with `gazette init`)",
+            options.root.display()
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server's runtime")?;
+    runtime.block_on(serve(options))
+}
+
+async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    let listener = bind(&options.bind, options.port).await?;
+    let url = site_url(listener.local_addr()?);
+    let root = options.root.canonicalize().unwrap_or(options.root.clone());
+
+    let shared = Arc::new(Shared::new(Snapshot::default()));
+    let mut rebuilder = Rebuilder {
+        builder: Builder::new(BuildOptions {
+            root: root.clone(),
+            base_url: Some(url.clone()),
+            import: true,
+        }),
+        shared: Arc::clone(&shared),
+        root: root.clone(),
+        warned: HashSet::new(),
+    };
+    let rebuilder = tokio::task::spawn_blocking(move || {
+        rebuilder.rebuild(None, "first build");
+        rebuilder
+    })
+    .await?;
+
+    let (watcher, events) = watch::Watcher::start(&root)
+        .with_context(|| format!("cannot watch {} for changes", root.display()))?;
+    std::thread::Builder::new()
+        .name("gazette-rebuild".into())
+        .spawn(move || rebuild_loop(rebuilder, watcher, events))
+        .context("cannot start the rebuild thread")?;
+
+    eprintln!("serving at {url}");
+    axum::serve(listener, router(shared))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("the server stopped")?;
+    Ok(())
+}
+
+async fn bind(host: &str, port: u16) -> anyhow::Result<tokio::net::TcpListener> {
+    let shown = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    tokio::net::TcpListener::bind((host, port))
+        .await
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                anyhow::anyhow!(
+                    "cannot listen on {shown}: the address is already in use \
+                     (another server running?); choose another port with --port, \
+                     or --port 0 to pick a free one"
+                )
+            } else {
+                anyhow::anyhow!("cannot listen on {shown}: {e}")
+            }
+        })
+}
+
+/// `http://127.0.0.1:PORT/`; an unspecified bind address (0.0.0.0, ::) is
+/// shown as loopback, which is where a local browser reaches it.
+pub fn site_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    match ip {
+        IpAddr::V4(ip) => format!("http://{ip}:{}/", addr.port()),
+        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", addr.port()),
+    }
+}
+
+/// Waits for batches of changes and rebuilds after each; runs until the
+/// watcher's channel closes.
+fn rebuild_loop(mut rebuilder: Rebuilder, mut watcher: watch::Watcher, events: watch::Events) {
+    let root = rebuilder.root.clone();
+    let mut root_gone = false;
+    loop {
+        let received = events.recv_timeout(Duration::from_secs(1));
+        if matches!(received, Err(RecvTimeoutError::Disconnected)) {
+            return;
+        }
+        // Deleting the site folder sends nothing we can rely on: look.
+        if root.is_dir() == root_gone {
+            root_gone = !root_gone;
+            if root_gone {
+                eprintln!(
+                    "serve: {} was deleted; still serving the last good site \
+                     (restore the folder to pick up changes again)",
+                    root.display()
+                );
+            } else {
+                eprintln!("serve: {} is back; rebuilding", root.display());
+                if let Err(e) = watcher.rewatch_all() {
+                    eprintln!("serve: cannot watch {}: {e}", root.display());
+                }
+                rebuilder.rebuild(None, "site folder restored");
+            }
+        }
+        let Ok(first) = received else { continue };
+        let mut paths = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for batch in watch::gather(&events, first, watch::QUIET, watch::MAX_GATHER) {
+            match batch {
+                Ok(batch) => {
+                    for path in watch::relevant_paths(&root, &batch) {
+                        if seen.insert(path.clone()) {
+                            paths.push(path);
+                        }
+                    }
+                }
+                Err(errors) => {
+                    for e in errors {
+                        eprintln!("serve: watching for changes: {e}");
+                    }
+                }
+            }
+        }
+        if paths.is_empty() {
+            continue;
+        }
+        let replaced = watcher.top_level_dirs(&paths);
+        refresh_watches(&mut watcher, &replaced);
+        if !root.is_dir() {
+            continue; // reported above on the next turn
+        }
+        let what = format!("{} changed", describe_changes(&root, &paths));
+        rebuilder.rebuild(Some(&paths), &what);
+    }
+}
+
+fn refresh_watches(watcher: &mut watch::Watcher, replaced: &[PathBuf]) {
+    if let Err(e) = watcher.refresh(replaced) {
+        eprintln!("serve: cannot watch a source folder: {e}");
+    }
+}
+
+/// The builder and what the console has already shown.
+struct Rebuilder {
+    builder: Builder,
+    shared: Arc<Shared>,
+    root: PathBuf,
+    /// Warnings printed before: each is printed once per session, so a
+    /// digest with 60 undated entries does not flood every rebuild.
+    warned: HashSet<Diagnostic>,
+}
+
+impl Rebuilder {
+    /// Builds (`None`: everything), prints the outcome, serves the result.
+    fn rebuild(&mut self, paths: Option<&[PathBuf]>, what: &str) {
+        let started = Instant::now();
+        let result = build_guarded(&mut self.builder, paths);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        match &result {
+            Ok(report) => {
+                let repeated = self.print_new_warnings(&report.diagnostics);
+                if let Some(summary) = &report.import_summary {
+                    eprintln!("import: {summary}");
+                }
+                let mut line = format!(
+                    "{what}: {} rendered, {} reused in {ms:.0} ms",
+                    report.rendered, report.reused
+                );
+                if repeated > 0 {
+                    line.push_str(&format!(" ({repeated} warnings as before)"));
+                }
+                eprintln!("{line}");
+            }
+            Err(failure) => {
+                // Errors are printed every time: they are what to fix now.
+                for d in &failure.errors {
+                    eprintln!("{d}");
+                }
+                eprintln!(
+                    "{what}: build failed with {} error(s) in {ms:.0} ms; \
+                     still serving the last good site",
+                    failure.errors.len()
+                );
+            }
+        }
+        self.shared.publish(&result, self.builder.output());
+    }
+
+    /// Prints the warnings not shown before; returns how many were repeats.
+    fn print_new_warnings(&mut self, diagnostics: &[Diagnostic]) -> usize {
+        let mut repeated = 0;
+        for d in diagnostics {
+            if self.warned.insert(d.clone()) {
+                eprintln!("{d}");
+            } else {
+                repeated += 1;
+            }
+        }
+        repeated
+    }
+}
+
+/// Runs a build; a panic in the pipeline (a bug) becomes a failed build
+/// instead of silently ending the rebuild thread. The builder is replaced,
+/// since its caches may be half updated; `publish` keeps serving the last
+/// good output.
+fn build_guarded(
+    builder: &mut Builder,
+    paths: Option<&[PathBuf]>,
+) -> Result<BuildReport, BuildFailure> {
+    let result = catch_panic(|| builder.build(paths));
+    if result
+        .as_ref()
+        .is_err_and(|f| f.errors.iter().any(|e| e.file == PANIC_FILE))
+    {
+        *builder = Builder::new(builder.options().clone());
+    }
+    result
+}
+
+const PANIC_FILE: &str = "gazette";
+
+fn catch_panic<T>(run: impl FnOnce() -> Result<T, BuildFailure>) -> Result<T, BuildFailure> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown panic");
+            Err(BuildFailure {
+                errors: vec![Diagnostic::error(
+                    PANIC_FILE,
+                    0,
+                    format!(
+                        "internal error, please report it: {message}; \
+                         the next change rebuilds everything"
+                    ),
+                )],
+            })
+        }
+    }
+}
+
+/// `content/papers/x.md` for one path, `3 files` for more.
+pub fn describe_changes(root: &Path, paths: &[PathBuf]) -> String {
+    match paths {
+        [one] => one.strip_prefix(root).unwrap_or(one).display().to_string(),
+        many => format!("{} files", many.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Arc<Output> {
+        Arc::new(Output {
+            files: files
+                .iter()
+                .map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes())))
+                .collect(),
+        })
+    }
+
+    fn failed(message: &str) -> Result<BuildReport, BuildFailure> {
+        Err(BuildFailure {
+            errors: vec![Diagnostic::error("templates/page.html", 4, message)],
+        })
+    }
+
+    #[test]
+    fn a_failed_build_keeps_the_site_and_shows_the_overlay_until_a_good_one() {
+        let shared = Shared::new(Snapshot::default());
+        let mut browser = shared.events.subscribe();
+        let v1 = output(&[("index.html", "v1")]);
+        assert_eq!(
+            shared.publish(&Ok(BuildReport::default()), Arc::clone(&v1)),
+            Some(Message::Reload)
+        );
+        assert_eq!(browser.try_recv().unwrap(), Message::Reload);
+
+        // The builder hands back the last good output on failure.
+        assert_eq!(
+            shared.publish(&failed("oops"), Arc::clone(&v1)),
+            Some(Message::Reload)
+        );
+        let now = shared.snapshot();
+        assert_eq!(now.output, v1);
+        assert!(now.overlay.as_deref().unwrap().contains("oops"));
+
+        // Fixed without changing a byte of output: the overlay still goes.
+        assert_eq!(
+            shared.publish(&Ok(BuildReport::default()), Arc::clone(&v1)),
+            Some(Message::Reload)
+        );
+        assert!(shared.snapshot().overlay.is_none());
+        // And an unchanged rebuild after that tells nobody anything.
+        assert_eq!(shared.publish(&Ok(BuildReport::default()), v1), None);
+    }
+
+    #[test]
+    fn a_css_only_change_is_broadcast_as_a_stylesheet_swap() {
+        let shared = Shared::new(Snapshot {
+            output: output(&[("index.html", "a"), ("style.css", "x")]),
+            overlay: None,
+        });
+        let message = shared.publish(
+            &Ok(BuildReport::default()),
+            output(&[("index.html", "a"), ("style.css", "y")]),
+        );
+        assert_eq!(message, Some(Message::Css(vec!["style.css".into()])));
+    }
+
+    #[test]
+    fn a_panic_in_the_pipeline_becomes_a_failed_build_not_a_dead_thread() {
+        let result: Result<(), BuildFailure> = catch_panic(|| panic!("index out of bounds"));
+        let failure = result.unwrap_err();
+        assert!(failure.errors[0].message.contains("index out of bounds"));
+        assert!(failure.errors[0].is_error());
+    }
+
+    #[test]
+    fn warnings_are_printed_once_per_session_and_counted_after() {
+        let mut rebuilder = Rebuilder {
+            builder: Builder::new(BuildOptions::default()),
+            shared: Arc::new(Shared::new(Snapshot::default())),
+            root: PathBuf::from("/site"),
+            warned: HashSet::new(),
+        };
+        let w = |line| Diagnostic::warning("digests/a.txt", line, "no date");
+        assert_eq!(rebuilder.print_new_warnings(&[w(1), w(2)]), 0);
+        assert_eq!(rebuilder.print_new_warnings(&[w(1), w(3)]), 1);
+        assert_eq!(rebuilder.print_new_warnings(&[w(1), w(2), w(3)]), 3);
+    }
+
+    #[test]
+    fn site_url_shows_loopback_for_unspecified_addresses() {
+        assert_eq!(
+            site_url("127.0.0.1:8080".parse().unwrap()),
+            "http://127.0.0.1:8080/"
+        );
+        assert_eq!(
+            site_url("0.0.0.0:80".parse().unwrap()),
+            "http://127.0.0.1:80/"
+        );
+        assert_eq!(site_url("[::1]:9".parse().unwrap()), "http://[::1]:9/");
+    }
+
+    #[test]
+    fn changes_are_described_by_name_or_count() {
+        let root = Path::new("/site");
+        assert_eq!(
+            describe_changes(root, &[PathBuf::from("/site/content/papers/x.md")]),
+            "content/papers/x.md"
+        );
+        assert_eq!(
+            describe_changes(root, &[PathBuf::from("/a"), PathBuf::from("/b")]),
+            "2 files"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_port_in_use_names_the_address_and_suggests_port_0() {
+        let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let error = bind("127.0.0.1", port).await.unwrap_err().to_string();
+        assert!(error.contains(&format!("127.0.0.1:{port}")), "{error}");
+        assert!(error.contains("--port 0"), "{error}");
+    }
+
+    /// 200 clients fetch while the site flips between two versions: every
+    /// response is wholly one version.
+    #[test]
+    fn concurrent_clients_during_rebuilds_never_see_a_mixed_page() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let page = |c: char| format!("<html><body>{}</body></html>", c.to_string().repeat(50_000));
+        let a = output(&[("index.html", &page('A'))]);
+        let b = output(&[("index.html", &page('B'))]);
+        let shared = Arc::new(Shared::new(Snapshot {
+            output: Arc::clone(&a),
+            overlay: None,
+        }));
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let url = site_url(listener.local_addr().unwrap());
+        runtime.spawn(axum::serve(listener, router(Arc::clone(&shared))).into_future());
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flipper = std::thread::spawn({
+            let (shared, stop) = (Arc::clone(&shared), Arc::clone(&stop));
+            move || {
+                let mut flips = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let next = if flips.is_multiple_of(2) { &b } else { &a };
+                    shared.publish(&Ok(BuildReport::default()), Arc::clone(next));
+                    flips += 1;
+                }
+                flips
+            }
+        });
+        let clients: Vec<_> = (0..200)
+            .map(|_| {
+                let url = url.clone();
+                std::thread::spawn(move || {
+                    let body = ureq::get(&url)
+                        .call()
+                        .unwrap()
+                        .body_mut()
+                        .read_to_string()
+                        .unwrap();
+                    let start = body.find("<body>").unwrap();
+                    let end = body.find("<script").unwrap();
+                    let page = &body[start..end];
+                    let a = page.matches('A').count();
+                    let b = page.matches('B').count();
+                    assert!(
+                        (a == 50_000 && b == 0) || (b == 50_000 && a == 0),
+                        "a mixed page: {a} A and {b} B"
+                    );
+                })
+            })
+            .collect();
+        for client in clients {
+            client.join().unwrap();
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(flipper.join().unwrap() > 0);
+    }
 }

@@ -1,0 +1,271 @@
+//! Live reload: the script injected into served HTML, the messages sent
+//! over the WebSocket, and the error overlay.
+//!
+//! Protocol (server → browser, one JSON text frame per rebuild):
+//! `{"type":"reload"}` reloads the page; `{"type":"css","paths":["style.css"]}`
+//! re-fetches the matching stylesheets without a reload. The browser never
+//! sends anything. When the connection drops (server restarted), the script
+//! retries with backoff and reloads once it is back.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use tokio::sync::broadcast;
+
+use crate::diagnostic::Diagnostic;
+use crate::output::Output;
+
+use super::Shared;
+
+/// Where the script connects.
+pub const ENDPOINT: &str = "/__gazette/livereload";
+
+/// Injected before `</body>` of every served HTML response.
+const SCRIPT: &str = r#"<script data-gazette-livereload>
+(function () {
+  var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__gazette/livereload";
+  var delay = 250, connectedBefore = false;
+  function swapCss(paths) {
+    var links = document.querySelectorAll('link[rel~="stylesheet"]');
+    links.forEach(function (link) {
+      var href = new URL(link.href, location.href);
+      var path = href.pathname.replace(/^\//, "");
+      var hit = paths.some(function (p) { return path === p || path.endsWith("/" + p) || p.endsWith("/" + path); });
+      if (!hit) return;
+      href.searchParams.set("gazette-reload", Date.now());
+      link.href = href.toString();
+    });
+  }
+  function connect() {
+    var ws = new WebSocket(url);
+    ws.onopen = function () {
+      // Back after a restart: what we show may be stale.
+      if (connectedBefore) location.reload();
+      connectedBefore = true;
+      delay = 250;
+    };
+    ws.onmessage = function (event) {
+      var msg;
+      try { msg = JSON.parse(event.data); } catch (e) { return; }
+      if (msg.type === "css") swapCss(msg.paths || []);
+      else if (msg.type === "reload") location.reload();
+    };
+    ws.onclose = function () {
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 5000);
+    };
+  }
+  connect();
+})();
+</script>"#;
+
+/// One message to every connected browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Reload,
+    /// Only these stylesheets (output keys) changed.
+    Css(Vec<String>),
+}
+
+impl Message {
+    pub fn to_json(&self) -> String {
+        match self {
+            Message::Reload => r#"{"type":"reload"}"#.to_string(),
+            Message::Css(paths) => format!(
+                r#"{{"type":"css","paths":{}}}"#,
+                serde_json::to_string(paths).expect("strings serialize")
+            ),
+        }
+    }
+}
+
+/// What browsers must do after the served site went from `old` to `new`:
+/// nothing when no byte changed, a stylesheet swap when only `.css` files
+/// changed, else a reload.
+pub fn change_message(old: &Output, new: &Output) -> Option<Message> {
+    let changed = changed_keys(old, new);
+    if changed.is_empty() {
+        None
+    } else if changed.iter().all(|k| k.ends_with(".css")) {
+        Some(Message::Css(changed))
+    } else {
+        Some(Message::Reload)
+    }
+}
+
+/// Keys added, removed or with different bytes, sorted.
+pub fn changed_keys(old: &Output, new: &Output) -> Vec<String> {
+    let mut changed = Vec::new();
+    for (key, bytes) in &new.files {
+        match old.files.get(key) {
+            Some(before) if Arc::ptr_eq(before, bytes) || before == bytes => {}
+            _ => changed.push(key.clone()),
+        }
+    }
+    for key in old.files.keys() {
+        if !new.files.contains_key(key) {
+            changed.push(key.clone());
+        }
+    }
+    changed.sort();
+    changed
+}
+
+/// The page as served: the overlay (if the last build failed) and the
+/// reload script go before the last `</body>`, or at the end when there is
+/// none. The output itself is never changed.
+pub fn decorate_html(page: &[u8], overlay: Option<&str>) -> Vec<u8> {
+    let mut extra = String::new();
+    if let Some(overlay) = overlay {
+        extra.push_str(overlay);
+    }
+    extra.push_str(SCRIPT);
+    let at = find_last_ci(page, b"</body>").unwrap_or(page.len());
+    let mut out = Vec::with_capacity(page.len() + extra.len());
+    out.extend_from_slice(&page[..at]);
+    out.extend_from_slice(extra.as_bytes());
+    out.extend_from_slice(&page[at..]);
+    out
+}
+
+fn find_last_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if haystack.len() < needle.len() {
+        return None;
+    }
+    (0..=haystack.len() - needle.len())
+        .rev()
+        .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+/// A fixed box over the page listing the failed build's messages, escaped.
+pub fn overlay_html(errors: &[Diagnostic]) -> String {
+    let mut lines = String::new();
+    for error in errors {
+        lines.push_str(&escape(&error.to_string()));
+        lines.push('\n');
+    }
+    format!(
+        "<div id=\"gazette-error-overlay\" style=\"position:fixed;inset:1rem;z-index:2147483647;\
+overflow:auto;background:#1d1f21;color:#f8f8f2;border:3px solid #e5534b;border-radius:6px;\
+padding:1rem 1.25rem;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;\
+box-shadow:0 4px 24px rgba(0,0,0,.5)\">\
+<button type=\"button\" onclick=\"this.parentNode.remove()\" title=\"Hide until the next build\" \
+style=\"float:right;background:none;border:1px solid #888;color:inherit;border-radius:4px;cursor:pointer\">\
+hide</button>\
+<strong style=\"color:#ff7b72\">gazette: the build failed; showing the last good site</strong>\
+<pre style=\"white-space:pre-wrap;margin:.75rem 0 0\">{lines}</pre></div>"
+    )
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `GET /__gazette/livereload`: upgrade, then forward every rebuild message.
+pub async fn websocket(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
+    let events = shared.events.subscribe();
+    ws.on_upgrade(move |socket| forward(socket, events))
+}
+
+async fn forward(mut socket: WebSocket, mut events: broadcast::Receiver<Message>) {
+    loop {
+        tokio::select! {
+            event = events.recv() => {
+                let message = match event {
+                    Ok(message) => message,
+                    // Missed some: a reload covers them all.
+                    Err(broadcast::error::RecvError::Lagged(_)) => Message::Reload,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                if socket.send(WsMessage::Text(message.to_json().into())).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => {
+                // The browser says nothing; a close or an error ends this task.
+                match incoming {
+                    Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => return,
+                    Some(Ok(_)) => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes())))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_css_changes_swap_stylesheets_instead_of_reloading() {
+        let old = output(&[("index.html", "a"), ("style.css", "x"), ("print.css", "p")]);
+        let css = output(&[("index.html", "a"), ("style.css", "y"), ("print.css", "p")]);
+        assert_eq!(
+            change_message(&old, &css),
+            Some(Message::Css(vec!["style.css".into()]))
+        );
+        let page = output(&[("index.html", "b"), ("style.css", "y"), ("print.css", "p")]);
+        assert_eq!(change_message(&css, &page), Some(Message::Reload));
+        let removed = output(&[("index.html", "a"), ("style.css", "x")]);
+        assert_eq!(
+            change_message(&old, &removed),
+            Some(Message::Css(vec!["print.css".into()]))
+        );
+        assert_eq!(change_message(&old, &old.clone()), None);
+    }
+
+    #[test]
+    fn messages_are_small_json() {
+        assert_eq!(Message::Reload.to_json(), r#"{"type":"reload"}"#);
+        assert_eq!(
+            Message::Css(vec!["a/b.css".into()]).to_json(),
+            r#"{"type":"css","paths":["a/b.css"]}"#
+        );
+    }
+
+    #[test]
+    fn script_goes_before_the_last_closing_body_tag() {
+        let page = b"<html><body><p>&lt;/body&gt;</p></BODY></html>";
+        let served = String::from_utf8(decorate_html(page, None)).unwrap();
+        let script = served.find("<script data-gazette-livereload>").unwrap();
+        assert!(script < served.find("</BODY>").unwrap());
+        assert!(served.ends_with("</BODY></html>"));
+        let bare = String::from_utf8(decorate_html(b"<p>no body tag", None)).unwrap();
+        assert!(bare.starts_with("<p>no body tag<script"));
+    }
+
+    #[test]
+    fn overlay_escapes_the_messages() {
+        let html = overlay_html(&[Diagnostic::error(
+            "templates/<x>.html",
+            2,
+            "bad \"tag\" & <script>",
+        )]);
+        assert!(html.contains(
+            "templates/&lt;x&gt;.html:2: error: bad &quot;tag&quot; &amp; &lt;script&gt;"
+        ));
+        assert!(!html.contains("<script>"));
+    }
+}

@@ -1,0 +1,296 @@
+//! End to end: `gazette build` on the sample site and on small hostile sites,
+//! through the real binary, as a user runs it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn gazette(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("the gazette binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of this repository's sample site (config, dumps, pages, theme).
+fn sample_site() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo.join("config.toml"), dir.path().join("config.toml")).unwrap();
+    for sub in ["digests", "content", "themes"] {
+        copy_dir(&repo.join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+/// Every file under `dir`, relative path → bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn count(files: &BTreeMap<PathBuf, Vec<u8>>, prefix: &str, depth: usize) -> usize {
+    files
+        .keys()
+        .filter(|p| {
+            let s = p.to_string_lossy();
+            s.starts_with(prefix) && s.ends_with("index.html") && p.components().count() == depth
+        })
+        .count()
+}
+
+#[test]
+fn the_sample_site_builds_completely_and_every_link_resolves() {
+    let site = sample_site();
+    let out = gazette(site.path(), &["build"]);
+    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    let public = snapshot(&site.path().join("public"));
+
+    assert_eq!(count(&public, "papers/", 3), 280, "one page per paper");
+    assert!(public.contains_key(Path::new("index.html")));
+    assert!(public.contains_key(Path::new("top/index.html")));
+    assert!(public.contains_key(Path::new("tags/index.html")));
+    assert!(public.contains_key(Path::new("dates/index.html")));
+    assert!(public.contains_key(Path::new("search/index.html")));
+    for file in [
+        "404.html",
+        "papers.json",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+    ] {
+        assert!(public.contains_key(Path::new(file)), "{file} is missing");
+    }
+
+    // A page per tag, month and day present in the data.
+    let papers: serde_json::Value =
+        serde_json::from_slice(&public[Path::new("papers.json")]).unwrap();
+    let papers = papers
+        .as_array()
+        .or_else(|| papers["papers"].as_array())
+        .expect("papers.json lists the papers");
+    assert_eq!(papers.len(), 280);
+    for paper in papers {
+        for tag in paper["tags"].as_array().unwrap() {
+            let slug = slug::slugify(tag.as_str().unwrap());
+            assert!(
+                public.contains_key(&PathBuf::from(format!("tags/{slug}/index.html"))),
+                "no page for tag {tag}"
+            );
+        }
+        if let Some(date) = paper["date"].as_str() {
+            let (y, m, d) = (&date[0..4], &date[5..7], &date[8..10]);
+            assert!(public.contains_key(&PathBuf::from(format!("dates/{y}/{m}/index.html"))));
+            assert!(
+                public.contains_key(&PathBuf::from(format!("dates/{y}/{m}/{d}/index.html"))),
+                "no page for day {date}"
+            );
+        }
+    }
+
+    let check = gazette(site.path(), &["check"]);
+    assert!(
+        check.status.success(),
+        "gazette check reports problems on the sample site:\n{}",
+        stderr(&check)
+    );
+    let output = gazette::output::Output {
+        files: public
+            .iter()
+            .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b.as_slice().into()))
+            .collect(),
+    };
+    let broken = gazette::render::links::broken_links(&output, "/");
+    assert!(broken.is_empty(), "broken internal links: {broken:?}");
+}
+
+#[test]
+fn a_second_build_is_byte_identical_and_writes_nothing() {
+    let site = sample_site();
+    assert!(gazette(site.path(), &["build"]).status.success());
+    let first = snapshot(&site.path().join("public"));
+    let pages_first = snapshot(&site.path().join("content"));
+    let out = gazette(site.path(), &["build"]);
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains("(0 written"),
+        "an unchanged site must not rewrite files: {}",
+        stderr(&out)
+    );
+    assert_eq!(first, snapshot(&site.path().join("public")));
+    assert_eq!(pages_first, snapshot(&site.path().join("content")));
+}
+
+#[test]
+fn a_failing_build_leaves_the_previous_output_untouched() {
+    let site = sample_site();
+    assert!(gazette(site.path(), &["build"]).status.success());
+    let before = snapshot(&site.path().join("public"));
+
+    // A new page and a broken template in the same change: nothing may be written.
+    fs::write(
+        site.path().join("content/papers/zz-new.md"),
+        "+++\ntitle = \"New\"\n+++\nnew\n",
+    )
+    .unwrap();
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/paper.html"),
+        "{% if %}broken{% endif %}",
+    )
+    .unwrap();
+    let out = gazette(site.path(), &["build"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("paper.html"),
+        "the error names the template: {}",
+        stderr(&out)
+    );
+    assert_eq!(before, snapshot(&site.path().join("public")));
+}
+
+#[test]
+fn hostile_titles_and_abstracts_are_escaped_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("content/papers")).unwrap();
+    fs::write(
+        root.join("content/papers/hostile.md"),
+        r#"+++
+title = "<script>alert(1)</script> \"quoted\" & {{ config }} {% raw %}"
+date = 2025-04-28
+tags = ["x\"><script>alert(2)</script>"]
+abstract = "<img src=x onerror=alert(3)> [x](javascript:alert(4)) {{ 7 * 7 }} {% if true %}evaluated{% endif %}"
++++
+Notes.
+"#,
+    )
+    .unwrap();
+    let out = gazette(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = snapshot(&root.join("public"));
+    for (path, bytes) in &public {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains("<script>alert"),
+            "{} runs a script",
+            path.display()
+        );
+        assert!(
+            !text.contains("<img src=x"),
+            "{} injects markup",
+            path.display()
+        );
+        assert!(
+            !text.contains("49"),
+            "{} evaluated digest text as a template",
+            path.display()
+        );
+        assert!(
+            !text.contains("evaluated<"),
+            "{} evaluated a tag",
+            path.display()
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&public[Path::new("papers.json")]).unwrap();
+    assert!(
+        json.to_string().contains("alert(1)"),
+        "the title survives as data"
+    );
+}
+
+#[test]
+fn an_empty_site_is_a_valid_empty_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gazette(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("public/index.html").is_file());
+}
+
+#[test]
+fn a_config_typo_names_the_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("config.toml"),
+        "title = \"x\"\npaginte = 10\n",
+    )
+    .unwrap();
+    let out = gazette(dir.path(), &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("config.toml:2"), "{err}");
+    assert!(err.contains("paginte"), "{err}");
+
+    fs::write(dir.path().join("config.toml"), "paginate = \"ten\"\n").unwrap();
+    let err = stderr(&gazette(dir.path(), &["build"]));
+    assert!(
+        err.contains("config.toml:1") && err.contains("paginate"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_written_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the output folder should be: even root cannot write into it.
+    fs::write(dir.path().join("blocked"), "not a folder").unwrap();
+    let target = dir.path().join("blocked/public");
+    let out = gazette(dir.path(), &["build", "--output", target.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("blocked"), "{}", stderr(&out));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("blocked")).unwrap(),
+        "not a folder"
+    );
+}
+
+#[test]
+fn building_into_the_sources_is_refused() {
+    let site = sample_site();
+    let before = snapshot(&site.path().join("content"));
+    for target in [".", "content", "digests/out"] {
+        let out = gazette(
+            site.path(),
+            &[
+                "build",
+                "--output",
+                &site.path().join(target).display().to_string(),
+            ],
+        );
+        assert!(
+            !out.status.success(),
+            "building into {target} must be refused"
+        );
+        assert!(stderr(&out).contains("refusing"), "{}", stderr(&out));
+    }
+    assert_eq!(before, snapshot(&site.path().join("content")));
+}

@@ -1,0 +1,135 @@
+//! Every incremental rebuild (what `serve` does after an edit) must produce
+//! exactly the output a full build of the same sources produces.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use gazette::output::Output;
+use gazette::pipeline::{BuildOptions, Builder};
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn sample_site() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo.join("config.toml"), dir.path().join("config.toml")).unwrap();
+    for sub in ["digests", "content", "themes"] {
+        copy_dir(&repo.join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+fn builder(root: &Path, import: bool) -> Builder {
+    Builder::new(BuildOptions {
+        root: root.to_path_buf(),
+        base_url: None,
+        import,
+    })
+}
+
+/// A fresh build of the sources as they are (without importing, which
+/// would bring a deleted page back from its dump).
+fn full_build(root: &Path) -> Output {
+    let mut b = builder(root, false);
+    b.build(None).expect("full build");
+    (*b.output()).clone()
+}
+
+/// Names the first differing file, so a failure says which page went stale.
+fn assert_same(incremental: &Output, full: &Output, step: &str) {
+    let inc: Vec<&String> = incremental.files.keys().collect();
+    let ful: Vec<&String> = full.files.keys().collect();
+    if inc != ful {
+        let extra: Vec<_> = inc.iter().filter(|k| !ful.contains(k)).collect();
+        let missing: Vec<_> = ful.iter().filter(|k| !inc.contains(k)).collect();
+        panic!("{step}: stale files {extra:?}, missing files {missing:?}");
+    }
+    for (path, bytes) in &full.files {
+        assert!(
+            incremental.files[path] == *bytes,
+            "{step}: {path} differs from a full build"
+        );
+    }
+}
+
+fn first_page(root: &Path) -> PathBuf {
+    let mut pages: Vec<PathBuf> = fs::read_dir(root.join("content/papers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pages.sort();
+    pages.remove(0)
+}
+
+#[test]
+fn incremental_rebuilds_match_full_builds() {
+    let site = sample_site();
+    let root = site.path();
+    let mut b = builder(root, true);
+    b.build(None).unwrap();
+
+    // A new dump: imported, then rendered.
+    let dump = root.join("digests/2025-06-01.txt");
+    fs::write(
+        &dump,
+        "Daily Papers\n\nby AK and the research community\n\nJun 1\n\n\
+         A Brand New Paper on Speech Tokenizers\n\n\
+         We introduce a speech tokenizer that is small, fast and accurate, and we show \
+         that it works across many languages and recording conditions in our experiments.\n\n\
+         \u{20}\u{20}• 3 authors\n·\nJun 1 5\n",
+    )
+    .unwrap();
+    b.build(Some(std::slice::from_ref(&dump))).unwrap();
+    assert!(
+        b.output()
+            .files
+            .keys()
+            .any(|k| k.contains("a-brand-new-paper")),
+        "the new dump's paper has a page"
+    );
+    assert_same(&b.output(), &full_build(root), "after adding a dump");
+
+    // Edit one paper: its title, upvotes and notes.
+    let page = first_page(root);
+    let text = fs::read_to_string(&page).unwrap();
+    let edited = text.replacen("title = \"", "title = \"Edited: ", 1) + "\nA note with `code`.\n";
+    fs::write(&page, edited).unwrap();
+    let report = b.build(Some(std::slice::from_ref(&page))).unwrap();
+    assert!(report.reused > 0, "most pages are reused after one edit");
+    assert_same(&b.output(), &full_build(root), "after editing a page");
+
+    // Delete it: its page and every listing entry disappear.
+    fs::remove_file(&page).unwrap();
+    b.build(Some(std::slice::from_ref(&page))).unwrap();
+    assert_same(&b.output(), &full_build(root), "after deleting a page");
+
+    // A template change.
+    let template = root.join("themes/default/templates/base.html");
+    if template.exists() {
+        let t = fs::read_to_string(&template).unwrap();
+        fs::write(
+            &template,
+            t.replacen("</footer>", "<p>edited</p></footer>", 1),
+        )
+        .unwrap();
+        b.build(Some(std::slice::from_ref(&template))).unwrap();
+        assert_same(&b.output(), &full_build(root), "after editing a template");
+    }
+
+    // config.toml: a full rebuild.
+    let config = root.join("config.toml");
+    let c = fs::read_to_string(&config).unwrap();
+    fs::write(&config, c.replacen("paginate = 30", "paginate = 7", 1)).unwrap();
+    b.build(Some(std::slice::from_ref(&config))).unwrap();
+    assert_same(&b.output(), &full_build(root), "after editing config.toml");
+}
