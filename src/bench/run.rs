@@ -41,6 +41,9 @@ pub struct SizeResult {
     /// HTML files in the output.
     pub html_pages: usize,
     pub hugo: Option<Duration>,
+    /// In-process time per stage: cold, then no-change (one run each).
+    pub stages_cold: Vec<(&'static str, Duration)>,
+    pub stages_rebuild: Vec<(&'static str, Duration)>,
 }
 
 /// How the edit-to-reload latency was measured.
@@ -89,6 +92,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
         eprintln!("bench: {papers} papers: generating");
         super::generate(&site, papers, SEED, false)?;
         let mut result = measure_builds(&exe, &site, papers, options.runs)?;
+        eprintln!("bench: {papers} papers: stage breakdown (in process)");
+        (result.stages_cold, result.stages_rebuild) = stage_breakdown(&site)?;
         if let Some(hugo) = &hugo {
             eprintln!("bench: {papers} papers: Hugo");
             result.hugo = Some(measure_hugo(hugo, &site, tmp.path(), options.runs)?);
@@ -133,7 +138,37 @@ fn measure_builds(
         peak_rss,
         html_pages: count_files(&site.join("public"), "html"),
         hugo: None,
+        ..SizeResult::default()
     })
+}
+
+/// Where the time goes: the pipeline's own stage timings, in this
+/// process, for a cold build and then a no-change one (a new `Builder`
+/// each, as a new `gazette build` process would have), plus the write.
+type Stages = Vec<(&'static str, Duration)>;
+
+fn stage_breakdown(site: &Path) -> anyhow::Result<(Stages, Stages)> {
+    remove_if_present(&site.join("content"))?;
+    remove_if_present(&site.join("public"))?;
+    let cold = timed_build(site)?;
+    let rebuild = timed_build(site)?;
+    Ok((cold, rebuild))
+}
+
+fn timed_build(site: &Path) -> anyhow::Result<Stages> {
+    let mut builder = Builder::new(BuildOptions {
+        root: site.to_path_buf(),
+        base_url: None,
+        import: true,
+    });
+    let report = builder
+        .build(None)
+        .map_err(|e| anyhow::anyhow!("build failed: {e}"))?;
+    let mut stages = report.stages;
+    let started = Instant::now();
+    crate::output::write_to_dir(&builder.output(), &site.join("public"))?;
+    stages.push(("write", started.elapsed()));
+    Ok(stages)
 }
 
 fn remove_if_present(path: &Path) -> anyhow::Result<()> {
@@ -458,6 +493,27 @@ pub fn table(results: &[SizeResult], latency: Option<&Latency>, runs: usize) -> 
             l.method
         ));
     }
+    out.push_str("\nIn-process stage times, cold / no-change (one run each):\n\n");
+    for r in results {
+        let stages: Vec<String> = r
+            .stages_cold
+            .iter()
+            .map(|(name, cold)| {
+                let again = r
+                    .stages_rebuild
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map_or("–".to_string(), |(_, d)| seconds(*d));
+                format!("{name} {} / {again}", seconds(*cold))
+            })
+            .collect();
+        out.push_str(&format!(
+            "- {} papers: {}\n",
+            thousands(r.papers as u64),
+            stages.join(", ")
+        ));
+    }
+    out.push('\n');
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     out.push_str(&format!(
         "Median of {runs} run(s) on {cores} cores; `gazette bench run` (seed {SEED}); \
@@ -496,12 +552,18 @@ mod tests {
             peak_rss: 200 * 1024 * 1024,
             html_pages: 20_000,
             hugo: Some(Duration::from_secs(5)),
+            stages_cold: vec![("import", Duration::from_millis(300))],
+            stages_rebuild: vec![("import", Duration::from_millis(30))],
         }];
         let text = table(&results, None, 3);
         assert!(
             text.contains(
                 "| 10,000 | 20,000 | 500 ms | 100 ms | 200 MiB | 40,000 | 5.00 s | 10.0× |"
             ),
+            "{text}"
+        );
+        assert!(
+            text.contains("- 10,000 papers: import 300 ms / 30 ms"),
             "{text}"
         );
     }
