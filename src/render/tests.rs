@@ -334,7 +334,7 @@ fn paper_page_shows_facts_notes_and_neighbours() {
     );
     assert!(page.contains("000_a.txt"), "digests listed");
     assert!(
-        page.contains("https:&#x2F;&#x2F;github.com&#x2F;x&#x2F;gamma"),
+        page.contains("href=\"https://github.com/x/gamma\""),
         "code link"
     );
     // latest order: alpha, gamma (Apr 28, by title), beta (Mar 2), delta (undated)
