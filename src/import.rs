@@ -202,7 +202,12 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> (Vec<Record>, V
         }
         date
     };
-    let listing = parsed.listing_date.and_then(|d| to_date(d, 0));
+    // A listing without a date under its header is dated by its file name
+    // (`2025-04-28.txt`), when that has one.
+    let listing = match parsed.listing_date {
+        Some(d) => to_date(d, 0),
+        None => year::file_name_date(&dump.name),
+    };
     let mut records = Vec::with_capacity(parsed.entries.len());
     for entry in &parsed.entries {
         let own = entry.date.and_then(|d| to_date(d, entry.line));

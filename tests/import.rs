@@ -305,3 +305,23 @@ fn the_import_command_reports_what_it_did() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_listing_without_a_date_is_dated_by_its_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    fs::write(
+        dir.path().join("digests/papers-2025-06-01.txt"),
+        "Daily Papers\n\nby AK and the research community\n\n\
+         A Paper Without A Date Of Its Own\n\n\
+         This abstract is long enough to be read as an abstract, because it goes on and on \
+         about the method, the experiments and the results for many words.\n",
+    )
+    .unwrap();
+    let report = import(dir.path());
+    assert_eq!(report.added, 1, "{report:?}");
+    let all = pages(dir.path());
+    let (name, text) = all.iter().next().unwrap();
+    let page = paper::read(text, name).unwrap();
+    assert_eq!(page.front.date, chrono::NaiveDate::from_ymd_opt(2025, 6, 1));
+}

@@ -25,7 +25,8 @@ pub struct Globals {
 
 impl Globals {
     pub fn new(site: &Site, base_url: &str) -> Globals {
-        let base_url = format!("{}/", base_url.trim_end_matches('/'));
+        // Encoded so that every URL built on it may be printed unescaped.
+        let base_url = encode_path(&format!("{}/", base_url.trim_end_matches('/')));
         let base_path = encode_path(&crate::config::base_path(&base_url));
         let mut values = Map::new();
         values.insert(
@@ -44,7 +45,24 @@ impl Globals {
             .iter()
             .find(|p| p.slug == "about")
             .map(|_| format!("{base_path}about/"));
-        values.insert("nav".into(), json!({ "about": about, "pages": pages }));
+        // Precomputed: a url() call per link per page adds up at 10,000 pages.
+        let at = |path: &str| format!("{base_path}{path}");
+        values.insert(
+            "nav".into(),
+            json!({
+                "latest": base_path,
+                "top": at("top/"),
+                "tags": at("tags/"),
+                "archive": at("dates/"),
+                "search": at("search/"),
+                "about": about,
+                "pages": pages,
+                "feed": at("feed.xml"),
+                "papers_json": at("papers.json"),
+                "style": at("style.css"),
+                "syntax": at("syntax.css"),
+            }),
+        );
         Globals {
             base_path,
             base_url,
@@ -217,8 +235,8 @@ pub fn paper_data(
 ) -> Result<PaperData, Diagnostic> {
     let summary = summary_fields(globals, paper);
     let mut own = Map::new();
-    own.insert("paper".into(), Value::Object(summary.clone()));
-    let ctx = globals.context(&urls::paper(&paper.slug), own);
+    own.insert("paper".into(), Value::Object(summary));
+    let mut ctx = globals.context(&urls::paper(&paper.slug), own);
     let card = tera.render("partials/card.html", &ctx).map_err(|e| {
         theme::template_error(
             theme,
@@ -227,12 +245,20 @@ pub fn paper_data(
             "cannot render a paper card",
         )
     })?;
+    // Taken back out of the context rather than cloned: this runs per paper.
+    let Some(Value::Object(summary)) = ctx.remove("paper") else {
+        unreachable!("inserted above")
+    };
     let mut full = summary.clone();
     full.insert("abstract".into(), json!(paper.abstract_));
     let links: Vec<&String> = paper.links.iter().filter(|l| is_web_url(l)).collect();
     full.insert("links".into(), json!(links));
     full.insert("digests".into(), json!(paper.digests));
-    full.insert("notes".into(), json!(markdown::to_html(&paper.body)));
+    // Notes sit under the page's "Notes" heading: their `#` is one level down.
+    full.insert(
+        "notes".into(),
+        json!(markdown::to_html_shifted(&paper.body, 1)),
+    );
     full.insert(
         "extra".into(),
         serde_json::to_value(&paper.extra).unwrap_or(Value::Null),
@@ -256,6 +282,53 @@ pub fn paper_data(
     })
 }
 
+/// Whether any template uses the variable `name` inside a `{{ }}` or
+/// `{% %}` tag. Listings only fill `papers` when one does: cloning every
+/// summary for every listing page is most of their cost.
+pub fn templates_use(theme: &Theme, name: &str) -> bool {
+    theme.templates.values().any(|src| {
+        let mut rest = src.as_str();
+        while let Some(open) = rest.find(['{']) {
+            let after = &rest[open + 1..];
+            let close = match after.chars().next() {
+                Some('{') => after.find("}}"),
+                Some('%') => after.find("%}"),
+                _ => {
+                    rest = after;
+                    continue;
+                }
+            };
+            let Some(close) = close else { return false };
+            if mentions(&after[..close], name) {
+                return true;
+            }
+            rest = &after[close..];
+        }
+        false
+    })
+}
+
+fn mentions(tag: &str, name: &str) -> bool {
+    // String literals (`url(path='papers.json')`) are not variables.
+    let mut code = String::with_capacity(tag.len());
+    let mut quote = None;
+    for c in tag.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None => code.push(c),
+        }
+    }
+    let tag = code.as_str();
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    tag.match_indices(name).any(|(i, _)| {
+        let before = tag[..i].chars().next_back();
+        let after = tag[i + name.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +337,20 @@ mod tests {
     fn internal_urls_are_safe_in_attributes() {
         assert_eq!(encode_path("papers/a\"b<c>/"), "papers/a%22b%3Cc%3E/");
         assert_eq!(encode_path("papers/é/"), "papers/%C3%A9/");
+    }
+
+    #[test]
+    fn template_variable_use_is_found_only_in_tags() {
+        let mut theme = Theme::default();
+        theme.templates.insert(
+            "a".into(),
+            "No papers yet. {{ nav.papers_json }} {{ url(path='papers.json') }}".into(),
+        );
+        assert!(!templates_use(&theme, "papers"));
+        theme
+            .templates
+            .insert("b".into(), "{% for p in papers %}{% endfor %}".into());
+        assert!(templates_use(&theme, "papers"));
     }
 
     #[test]

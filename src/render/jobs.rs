@@ -74,6 +74,8 @@ struct Plan<'a> {
     keys: Vec<u64>,
     data: Vec<Arc<PaperData>>,
     tags: Vec<TagGroup>,
+    /// Whether some template reads `papers` on listing pages.
+    fill_papers: bool,
 }
 
 /// A failure while rendering one page; grouped by diagnostic afterwards.
@@ -142,8 +144,10 @@ pub fn render_all(
         keys,
         data,
         tags: tag_groups(site),
+        fill_papers: context::templates_use(theme, "papers"),
     };
     let jobs = plan.jobs();
+
     let results: Vec<Result<Done, JobError>> = jobs
         .par_iter()
         .map(|job| {
@@ -658,7 +662,18 @@ impl Plan<'_> {
         own.insert("kind".into(), json!(kind));
         own.insert("title".into(), json!(title));
         own.insert("count".into(), json!(all.len()));
-        own.insert("papers".into(), self.summaries(self.page_slice(list, page)));
+        let shown = self.page_slice(list, page);
+        if self.fill_papers {
+            own.insert("papers".into(), self.summaries(shown));
+        }
+        // The cards already rendered, joined: one string for Tera to copy.
+        let mut cards = String::with_capacity(shown.len() * 1600);
+        for &i in shown {
+            if let Some(card) = self.data[i].summary["card"].as_str() {
+                cards.push_str(card);
+            }
+        }
+        own.insert("cards".into(), json!(cards));
         let url_of = |n: usize| g.url(&urls::page(&base, n));
         own.insert(
             "pagination".into(),

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
 
 use super::highlight;
 
@@ -20,15 +22,37 @@ fn options() -> Options {
 
 /// Renders Markdown to HTML. Empty input gives an empty string.
 pub fn to_html(source: &str) -> String {
+    to_html_shifted(source, 0)
+}
+
+/// Like [`to_html`], with every heading `shift` levels deeper (at most h6),
+/// for Markdown shown under a heading of the page.
+pub fn to_html_shifted(source: &str, shift: usize) -> String {
     if source.trim().is_empty() {
         return String::new();
     }
-    let events: Vec<Event> = Parser::new_ext(source, options()).collect();
+    let mut events: Vec<Event> = Parser::new_ext(source, options()).collect();
+    if shift > 0 {
+        shift_headings(&mut events, shift);
+    }
     let events = with_heading_ids(events);
     let events = with_highlighted_code(events);
     let mut out = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
+}
+
+fn shift_headings(events: &mut [Event<'_>], shift: usize) {
+    let deeper = |level: HeadingLevel| {
+        HeadingLevel::try_from((level as usize + shift).min(6)).unwrap_or(HeadingLevel::H6)
+    };
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => *level = deeper(*level),
+            Event::End(TagEnd::Heading(level)) => *level = deeper(*level),
+            _ => {}
+        }
+    }
 }
 
 /// Gives every heading without an explicit `{#id}` one made from its text.
@@ -129,6 +153,13 @@ mod tests {
     fn template_syntax_in_notes_is_plain_text() {
         let html = to_html("{{ config.title }} {% raw %}");
         assert!(html.contains("{{ config.title }}"), "{html}");
+    }
+
+    #[test]
+    fn shifted_headings_go_one_level_down_and_stop_at_h6() {
+        let html = to_html_shifted("# A\n\n###### B\n", 1);
+        assert!(html.contains("<h2 id=\"a\">A</h2>"), "{html}");
+        assert!(html.contains("<h6 id=\"b\">B</h6>"), "{html}");
     }
 
     #[test]

@@ -154,7 +154,8 @@ pub fn respond(snapshot: &Snapshot, method: &Method, raw_path: &str) -> Response
                 location.push('?');
                 location.push_str(query);
             }
-            let mut response = plain(StatusCode::MOVED_PERMANENTLY, "moved\n");
+            // Temporary: browsers remember a 301, and a preview's site changes.
+            let mut response = plain(StatusCode::FOUND, "moved\n");
             if let Ok(value) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, value);
             }
@@ -406,7 +407,7 @@ mod tests {
     async fn folder_without_slash_redirects_to_the_slash() {
         let s = sample();
         let (status, _, response) = get(&s, "/tags/x").await;
-        assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+        assert_eq!(status, StatusCode::FOUND);
         assert_eq!(response.headers()[header::LOCATION], "/tags/x/");
         let (_, _, response) = get(&s, "/tags/x?page=2").await;
         assert_eq!(response.headers()[header::LOCATION], "/tags/x/?page=2");

@@ -151,6 +151,9 @@ pub fn overlay_html(errors: &[Diagnostic]) -> String {
 overflow:auto;background:#1d1f21;color:#f8f8f2;border:3px solid #e5534b;border-radius:6px;\
 padding:1rem 1.25rem;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;\
 box-shadow:0 4px 24px rgba(0,0,0,.5)\">\
+<button type=\"button\" onclick=\"this.parentNode.remove()\" title=\"Hide until the next build\" \
+style=\"float:right;background:none;border:1px solid #888;color:inherit;border-radius:4px;cursor:pointer\">\
+hide</button>\
 <strong style=\"color:#ff7b72\">gazette: the build failed; showing the last good site</strong>\
 <pre style=\"white-space:pre-wrap;margin:.75rem 0 0\">{lines}</pre></div>"
     )

@@ -23,12 +23,18 @@ pub const SOURCE_DIRS: [&str; 5] = ["digests", "content", "themes", "templates",
 
 /// How long a path must stay quiet before the debouncer reports it. Short,
 /// because it adds to every edit's time to the browser.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// The debouncer reports each path on its own once it is quiet, so a burst
 /// (a checkout, a script touching 1,000 files) arrives as a stream of
-/// batches; [`gather`] takes batches until none came for this long.
-pub const QUIET: Duration = Duration::from_millis(40);
+/// batches. [`gather`] takes batches until none came for [`QUIET`]; once
+/// it has seen more than [`BURST_SIZE`] changes it knows a bulk operation
+/// is under way and waits for a longer gap, [`BURST_QUIET`], so a slow
+/// writer on a busy machine still makes one rebuild. A single save keeps
+/// the short wait.
+pub const QUIET: Duration = Duration::from_millis(25);
+pub const BURST_SIZE: usize = 20;
+pub const BURST_QUIET: Duration = Duration::from_millis(300);
 
 /// ... but never gathers for longer than this, so endless churn still rebuilds.
 pub const MAX_GATHER: Duration = Duration::from_secs(3);
@@ -111,7 +117,7 @@ impl Watcher {
     }
 }
 
-/// `first` and every batch that follows it with gaps shorter than `quiet`:
+/// `first` and every batch that follows it closely enough (see [`QUIET`]):
 /// one burst, one rebuild.
 pub fn gather(
     events: &mpsc::Receiver<DebounceEventResult>,
@@ -120,14 +126,38 @@ pub fn gather(
     max: Duration,
 ) -> Vec<DebounceEventResult> {
     let started = std::time::Instant::now();
+    let mut changes = changes_in(&first);
     let mut batches = vec![first];
     while started.elapsed() < max {
-        match events.recv_timeout(quiet) {
-            Ok(batch) => batches.push(batch),
+        match events.recv_timeout(next_wait(changes, quiet)) {
+            Ok(batch) => {
+                changes += changes_in(&batch);
+                batches.push(batch);
+            }
             Err(_) => break,
         }
     }
     batches
+}
+
+/// How long to wait for the next batch after `changes` changes so far.
+fn next_wait(changes: usize, quiet: Duration) -> Duration {
+    if changes > BURST_SIZE {
+        quiet.max(BURST_QUIET)
+    } else {
+        quiet
+    }
+}
+
+/// Events in a batch other than reads (every build reads every page, and
+/// those reads must not look like a burst).
+fn changes_in(batch: &DebounceEventResult) -> usize {
+    batch.as_ref().map_or(0, |events| {
+        events
+            .iter()
+            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+            .count()
+    })
 }
 
 /// The source paths a debounced batch touched, deduplicated, in order.
@@ -180,20 +210,44 @@ mod tests {
     use std::fs;
     use std::time::Instant;
 
+    fn batch(kind: EventKind, n: usize) -> DebounceEventResult {
+        Ok((0..n)
+            .map(|i| {
+                let event =
+                    notify::Event::new(kind).add_path(PathBuf::from(format!("/s/content/{i}.md")));
+                notify_debouncer_full::DebouncedEvent::new(event, Instant::now())
+            })
+            .collect())
+    }
+
     #[test]
     fn a_burst_of_batches_is_gathered_into_one() {
         let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+        let modify = EventKind::Modify(notify::event::ModifyKind::Any);
         // A burst: batches already waiting when the first is taken.
         for _ in 0..20 {
-            tx.send(Ok(Vec::new())).unwrap();
+            tx.send(batch(modify, 1)).unwrap();
         }
         let quiet = Duration::from_millis(50);
         let first = rx.recv().unwrap();
         assert_eq!(gather(&rx, first, quiet, Duration::from_secs(20)).len(), 20);
         // The next change after a quiet spell is a rebuild of its own.
-        tx.send(Ok(Vec::new())).unwrap();
+        tx.send(batch(modify, 1)).unwrap();
         let next = rx.recv().unwrap();
         assert_eq!(gather(&rx, next, quiet, Duration::from_secs(20)).len(), 1);
+    }
+
+    #[test]
+    fn a_bulk_operation_waits_out_longer_gaps_than_a_single_save() {
+        let create = EventKind::Create(notify::event::CreateKind::File);
+        let read = EventKind::Access(notify::event::AccessKind::Any);
+        assert_eq!(next_wait(changes_in(&batch(create, 1)), QUIET), QUIET);
+        assert_eq!(
+            next_wait(changes_in(&batch(create, BURST_SIZE + 1)), QUIET),
+            BURST_QUIET
+        );
+        // A build reading every page is not a burst.
+        assert_eq!(next_wait(changes_in(&batch(read, 10_000)), QUIET), QUIET);
     }
 
     #[test]

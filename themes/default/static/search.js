@@ -36,7 +36,7 @@
     a.textContent = p.t;
     li.appendChild(a);
     var meta = document.createElement("p");
-    meta.textContent = [p.d || "undated", p.o, "▲ " + p.v, (p.g || []).join(", ")]
+    meta.textContent = [p.d || "undated", p.o, p.v ? "▲ " + p.v : "", (p.g || []).join(", ")]
       .filter(Boolean).join(" · ");
     li.appendChild(meta);
     return li;
