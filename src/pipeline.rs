@@ -165,7 +165,7 @@ impl Builder {
 
         if self.options.import && (changes.digests || changes.config) {
             let stage = Instant::now();
-            let imported = import::import_site(&root, &config)
+            let imported = import::import_if_changed(&root, &config)
                 .map_err(|e| BuildFailure { errors: vec![e] })?;
             report.import_summary = Some(import_summary(&imported));
             report.diagnostics.extend(imported.diagnostics);
@@ -208,6 +208,9 @@ impl Builder {
 
 /// `280 pages: 3 added, 1 updated, 276 unchanged, 2 hand edits kept`.
 pub fn import_summary(report: &import::ImportReport) -> String {
+    if report.skipped {
+        return "digests unchanged since the last import".to_string();
+    }
     let total = report.added + report.updated + report.unchanged;
     let mut line = format!(
         "{total} pages: {} added, {} updated, {} unchanged",
