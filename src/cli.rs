@@ -184,6 +184,10 @@ fn build(root: &Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
         millis(report.elapsed + write_time),
         stages.join(", ")
     );
+    // The process ends here: freeing every rendered page and cache entry one
+    // by one would cost a noticeable share of a large build for nothing.
+    std::mem::forget(output);
+    std::mem::forget(builder);
     Ok(exit(failed))
 }
 
