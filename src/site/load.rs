@@ -308,22 +308,8 @@ struct FreeFront {
 fn free_page_from(rel: &Path, bytes: &[u8], fingerprint: u64) -> Result<FreePage, Diagnostic> {
     let origin = rel.display().to_string();
     let (front_text, body, body_line) = paper::split(text(rel, bytes)?, &origin)?;
-    let front: FreeFront = toml::from_str(&front_text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| {
-                front_text[..s.start.min(front_text.len())]
-                    .matches('\n')
-                    .count()
-                    + 2
-            })
-            .unwrap_or(1);
-        Diagnostic::error(
-            origin.clone(),
-            line,
-            format!("bad front matter: {}", e.message().trim()),
-        )
-    })?;
+    let front: FreeFront = toml::from_str(&front_text)
+        .map_err(|e| paper::front_matter_error(&e, &front_text, &origin))?;
     Ok(FreePage {
         slug: slug_for(rel, front.slug.as_deref())?,
         source: rel.to_path_buf(),
