@@ -274,3 +274,71 @@ fn building_into_the_sources_is_refused() {
     }
     assert_eq!(before, snapshot(&site.path().join("content")));
 }
+
+#[test]
+fn a_new_site_from_init_builds_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("my-digest");
+    let out = gazette(dir.path(), &["init", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.join("themes/default/templates/paper.html").is_file());
+    let out = gazette(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.join("public/index.html").is_file());
+    assert!(site.join("public/about/index.html").is_file());
+    let out = gazette(&site, &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn check_reports_bad_front_matter_and_a_missing_theme_with_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("content/papers")).unwrap();
+    fs::write(
+        root.join("content/papers/bad.md"),
+        "+++\ntitle = \"Bad\"\nupvotes = \"lots\"\n+++\n",
+    )
+    .unwrap();
+    let out = gazette(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("content/papers/bad.md:3: error:"),
+        "{}",
+        stderr(&out)
+    );
+
+    fs::remove_file(root.join("content/papers/bad.md")).unwrap();
+    fs::write(root.join("config.toml"), "theme = \"nope\"\n").unwrap();
+    let out = gazette(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("themes/nope"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_sub_path_base_url_keeps_every_link_inside_it() {
+    let site = sample_site();
+    let out = gazette(
+        site.path(),
+        &["build", "--base-url", "https://example.org/papers-site/"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = snapshot(&site.path().join("public"));
+    let output = gazette::output::Output {
+        files: public
+            .iter()
+            .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b.as_slice().into()))
+            .collect(),
+    };
+    let broken = gazette::render::links::broken_links(&output, "/papers-site/");
+    assert!(broken.is_empty(), "{broken:?}");
+    let index = String::from_utf8_lossy(&public[Path::new("index.html")]).into_owned();
+    assert!(
+        index.contains("href=\"/papers-site/top/\""),
+        "nav under the sub-path"
+    );
+    assert!(
+        !index.contains("href=\"/top/\""),
+        "no link escapes the sub-path"
+    );
+}
