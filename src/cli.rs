@@ -164,16 +164,30 @@ fn build(root: &Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
         eprintln!("import: {summary}");
     }
     let output = builder.output();
+    let write_started = Instant::now();
     let written = output::write_to_dir(&output, &out_dir)?;
+    let write_time = write_started.elapsed();
+    let stages: Vec<String> = report
+        .stages
+        .iter()
+        .map(|(name, t)| (*name, *t))
+        .chain([("write", write_time)])
+        .map(|(name, t)| format!("{name} {}", millis(t)))
+        .collect();
     eprintln!(
-        "build: {} files in {} ({} written, {} unchanged, {} removed) in {}",
+        "build: {} files in {} ({} written, {} unchanged, {} removed) in {} ({})",
         output.files.len(),
         out_dir.display(),
         written.written,
         written.unchanged,
         written.removed,
-        millis(report.elapsed)
+        millis(report.elapsed + write_time),
+        stages.join(", ")
     );
+    // The process ends here: freeing every rendered page and cache entry one
+    // by one would cost a noticeable share of a large build for nothing.
+    std::mem::forget(output);
+    std::mem::forget(builder);
     Ok(exit(failed))
 }
 

@@ -37,6 +37,81 @@ pub struct ImportReport {
     pub kept_edits: usize,
     /// Bad digest lines, guessed years, kept edits, unreadable files, ...
     pub diagnostics: Vec<Diagnostic>,
+    /// Nothing was read: the dumps, settings and page files are as the
+    /// last import left them (see [`import_if_changed`]).
+    pub skipped: bool,
+}
+
+/// Where builds remember what the last import saw.
+pub const STAMP: &str = ".gazette/import-stamp";
+
+/// What import's result depends on, cheaply: each dump's name, size and
+/// modification time, the settings import reads, today's date (the year
+/// rules), Gazette's version, and the names of the page files.
+fn stamp(root: &Path, config: &Config) -> String {
+    let mut h = crate::fingerprint::Fnv::default();
+    h.field(env!("CARGO_PKG_VERSION").as_bytes());
+    h.field(chrono::Local::now().date_naive().to_string().as_bytes());
+    h.field(
+        toml::to_string(&config.import)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    h.field(toml::to_string(&config.tags).unwrap_or_default().as_bytes());
+    for sub in [DIGESTS_DIR, PAPERS_DIR] {
+        let mut names: Vec<(String, u64, u128)> = fs::read_dir(root.join(sub))
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| {
+                let meta = e.metadata().ok();
+                let modified = meta
+                    .as_ref()
+                    .and_then(|m| m.modified().ok())
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                // Pages count by name only: import keeps what is in them.
+                let (len, modified) = if sub == DIGESTS_DIR {
+                    (meta.map_or(0, |m| m.len()), modified)
+                } else {
+                    (0, 0)
+                };
+                (e.file_name().to_string_lossy().into_owned(), len, modified)
+            })
+            .collect();
+        names.sort();
+        h.field(sub.as_bytes());
+        for (name, len, modified) in names {
+            h.field(name.as_bytes());
+            h.write(&len.to_le_bytes());
+            h.write(&modified.to_le_bytes());
+        }
+    }
+    crate::fingerprint::hex(h.finish())
+}
+
+/// What builds call: [`import_site`], unless nothing it reads changed since
+/// the last import that went without errors. `gazette import` always runs
+/// in full (it also brings back a page deleted by hand).
+pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, Diagnostic> {
+    let before = stamp(root, config);
+    if fs::read_to_string(root.join(STAMP)).is_ok_and(|s| s.trim() == before) {
+        return Ok(ImportReport {
+            skipped: true,
+            ..ImportReport::default()
+        });
+    }
+    let report = import_site(root, config)?;
+    if !report.diagnostics.iter().any(|d| d.is_error()) {
+        // Best effort: without a stamp the next build imports again.
+        let path = root.join(STAMP);
+        if let Some(dir) = path.parent()
+            && fs::create_dir_all(dir).is_ok()
+        {
+            let _ = fs::write(&path, format!("{}\n", stamp(root, config)));
+        }
+    }
+    Ok(report)
 }
 
 /// One paper as the digests describe it, merged over every dump listing it.

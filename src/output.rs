@@ -50,18 +50,37 @@ fn fail(path: &Path, error: io::Error) -> WriteError {
     }
 }
 
-/// Makes `dir` hold exactly `output`: changed and new files are written
-/// (temp file + rename, so a reader never sees half a file), identical
+/// Makes `dir` hold exactly `output`: changed files are replaced atomically
+/// (temp file + rename, so a reader never sees half a file), new files are
+/// written in place (nothing to protect), identical
 /// files are left alone, and files not in `output` are removed, with the
 /// folders they leave empty.
 pub fn write_to_dir(output: &Output, dir: &Path) -> Result<WriteStats, WriteError> {
     fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     let existing = existing_files(dir)?;
 
+    // Folders for new files, made once each before the parallel writes.
+    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    for rel in output.files.keys().filter(|rel| !existing.contains(*rel)) {
+        if let Some(parent) = dir.join(rel).parent() {
+            folders.insert(parent.to_path_buf());
+        }
+    }
+    folders
+        .par_iter()
+        .try_for_each(|folder| fs::create_dir_all(folder).map_err(|e| fail(folder, e)))?;
+
     let results: Vec<Result<bool, WriteError>> = output
         .files
         .par_iter()
-        .map(|(rel, bytes)| write_if_changed(&dir.join(rel), bytes))
+        .map(|(rel, bytes)| {
+            let path = dir.join(rel);
+            if existing.contains(rel) {
+                write_if_changed(&path, bytes)
+            } else {
+                write_new(&path, bytes).map(|()| true)
+            }
+        })
         .collect();
     let mut stats = WriteStats::default();
     for result in results {
@@ -126,12 +145,16 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
     {
         return Ok(false);
     }
-    let parent = path
-        .parent()
-        .expect("output paths live in the output folder");
-    fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
     write_atomic(path, bytes)?;
     Ok(true)
+}
+
+/// A file the folder did not have: there is no old version a reader could
+/// see half-replaced, so it is written in place, which costs a third of the
+/// system calls of temp file + rename (on a 10,000-page site, seconds).
+/// Should the write fail, the next build sees different bytes and rewrites it.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    fs::write(path, bytes).map_err(|e| fail(path, e))
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over

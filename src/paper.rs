@@ -101,26 +101,30 @@ pub fn split(text: &str, origin: &str) -> Result<(String, String, usize), Diagno
     ))
 }
 
+/// A TOML error in front matter, at its line in the page file.
+pub fn front_matter_error(e: &toml::de::Error, front_text: &str, origin: &str) -> Diagnostic {
+    // Line inside the front matter, plus one for the opening `+++`.
+    let line = e
+        .span()
+        .map(|s| {
+            front_text[..s.start.min(front_text.len())]
+                .matches('\n')
+                .count()
+                + 2
+        })
+        .unwrap_or(1);
+    Diagnostic::error(
+        origin,
+        line,
+        format!("bad front matter: {}", e.message().trim()),
+    )
+}
+
 /// Reads a page. A front matter error names the file and the line in the file.
 pub fn read(text: &str, origin: &str) -> Result<PaperFile, Diagnostic> {
     let (front_text, body, body_line) = split(text, origin)?;
-    let front: FrontMatter = toml::from_str(&front_text).map_err(|e| {
-        // Line inside the front matter, plus one for the opening `+++`.
-        let line = e
-            .span()
-            .map(|s| {
-                front_text[..s.start.min(front_text.len())]
-                    .matches('\n')
-                    .count()
-                    + 2
-            })
-            .unwrap_or(1);
-        Diagnostic::error(
-            origin,
-            line,
-            format!("bad front matter: {}", e.message().trim()),
-        )
-    })?;
+    let front: FrontMatter =
+        toml::from_str(&front_text).map_err(|e| front_matter_error(&e, &front_text, origin))?;
     if front.title.trim().is_empty() {
         return Err(Diagnostic::error(
             origin,

@@ -163,17 +163,26 @@ impl Builder {
         }
         let config = self.config.clone().expect("config loaded above");
 
+        let mut pages_rewritten = false;
         if self.options.import && (changes.digests || changes.config) {
             let stage = Instant::now();
-            let imported = import::import_site(&root, &config)
+            let imported = import::import_if_changed(&root, &config)
                 .map_err(|e| BuildFailure { errors: vec![e] })?;
+            // An import that ran may have written any page.
+            pages_rewritten = !imported.skipped;
             report.import_summary = Some(import_summary(&imported));
             report.diagnostics.extend(imported.diagnostics);
             report.stages.push(("import", stage.elapsed()));
         }
 
         let stage = Instant::now();
-        let site = load::load(&root, config.clone(), &mut self.load_cache)?;
+        let site = match changed {
+            // Only page files changed (a save in serve): read just those.
+            Some(paths) if !changes.config && !pages_rewritten => {
+                load::reload(&root, config.clone(), &mut self.load_cache, paths)?
+            }
+            _ => load::load(&root, config.clone(), &mut self.load_cache)?,
+        };
         report.stages.push(("load", stage.elapsed()));
 
         if changes.theme || self.theme.is_none() {
@@ -208,6 +217,9 @@ impl Builder {
 
 /// `280 pages: 3 added, 1 updated, 276 unchanged, 2 hand edits kept`.
 pub fn import_summary(report: &import::ImportReport) -> String {
+    if report.skipped {
+        return "digests unchanged since the last import".to_string();
+    }
     let total = report.added + report.updated + report.unchanged;
     let mut line = format!(
         "{total} pages: {} added, {} updated, {} unchanged",

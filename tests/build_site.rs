@@ -6,6 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::sample_site;
+
 fn gazette(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gazette"))
         .arg("--root")
@@ -17,29 +20,6 @@ fn gazette(root: &Path, args: &[&str]) -> Output {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A copy of this repository's sample site (config, dumps, pages, theme).
-fn sample_site() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    fs::copy(repo.join("config.toml"), dir.path().join("config.toml")).unwrap();
-    for sub in ["digests", "content", "themes"] {
-        copy_dir(&repo.join(sub), &dir.path().join(sub));
-    }
-    dir
 }
 
 /// Every file under `dir`, relative path → bytes.
@@ -293,4 +273,72 @@ fn building_into_the_sources_is_refused() {
         assert!(stderr(&out).contains("refusing"), "{}", stderr(&out));
     }
     assert_eq!(before, snapshot(&site.path().join("content")));
+}
+
+#[test]
+fn a_new_site_from_init_builds_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("my-digest");
+    let out = gazette(dir.path(), &["init", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.join("themes/default/templates/paper.html").is_file());
+    let out = gazette(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.join("public/index.html").is_file());
+    assert!(site.join("public/about/index.html").is_file());
+    let out = gazette(&site, &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn check_reports_bad_front_matter_and_a_missing_theme_with_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("content/papers")).unwrap();
+    fs::write(
+        root.join("content/papers/bad.md"),
+        "+++\ntitle = \"Bad\"\nupvotes = \"lots\"\n+++\n",
+    )
+    .unwrap();
+    let out = gazette(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("content/papers/bad.md:3: error:"),
+        "{}",
+        stderr(&out)
+    );
+
+    fs::remove_file(root.join("content/papers/bad.md")).unwrap();
+    fs::write(root.join("config.toml"), "theme = \"nope\"\n").unwrap();
+    let out = gazette(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("themes/nope"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_sub_path_base_url_keeps_every_link_inside_it() {
+    let site = sample_site();
+    let out = gazette(
+        site.path(),
+        &["build", "--base-url", "https://example.org/papers-site/"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = snapshot(&site.path().join("public"));
+    let output = gazette::output::Output {
+        files: public
+            .iter()
+            .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b.as_slice().into()))
+            .collect(),
+    };
+    let broken = gazette::render::links::broken_links(&output, "/papers-site/");
+    assert!(broken.is_empty(), "{broken:?}");
+    let index = String::from_utf8_lossy(&public[Path::new("index.html")]).into_owned();
+    assert!(
+        index.contains("href=\"/papers-site/top/\""),
+        "nav under the sub-path"
+    );
+    assert!(
+        !index.contains("href=\"/top/\""),
+        "no link escapes the sub-path"
+    );
 }

@@ -325,3 +325,40 @@ fn a_listing_without_a_date_is_dated_by_its_file_name() {
     let page = paper::read(text, name).unwrap();
     assert_eq!(page.front.date, chrono::NaiveDate::from_ymd_opt(2025, 6, 1));
 }
+
+#[test]
+fn builds_skip_the_import_until_a_dump_a_setting_or_the_page_set_changes() {
+    use gazette::import::import_if_changed;
+    let site = seed_site();
+    let root = site.path();
+    let config = Config::load(root).unwrap();
+    let first = import_if_changed(root, &config).unwrap();
+    assert_eq!(first.added, 280);
+    assert!(
+        import_if_changed(root, &config).unwrap().skipped,
+        "nothing changed"
+    );
+
+    // A page deleted by hand comes back at the next build.
+    let all = pages(root);
+    let (name, _) = page_titled(&all, "Stateful Conformer");
+    fs::remove_file(root.join("content/papers").join(name)).unwrap();
+    let again = import_if_changed(root, &config).unwrap();
+    assert!(!again.skipped);
+    assert_eq!(again.added, 1);
+
+    // A new dump is imported.
+    fs::write(
+        root.join("digests/2025-06-01.txt"),
+        format!("{HEADER}A Brand New Paper\n\nShort.\n\n  • 2 authors\n·\nJun 1 3\n"),
+    )
+    .unwrap();
+    let with_dump = import_if_changed(root, &config).unwrap();
+    assert_eq!((with_dump.skipped, with_dump.added), (false, 1));
+
+    // Different tag rules re-tag every page.
+    let mut retagged = config.clone();
+    retagged.tags.max = 1;
+    let report = import_if_changed(root, &retagged).unwrap();
+    assert!(!report.skipped && report.updated > 0, "{report:?}");
+}

@@ -30,7 +30,7 @@ fn item(globals: &Globals, paper: &Paper) -> Item {
     item.set_title(paper.title.clone());
     item.set_link(link.clone());
     // Readers treat the description as HTML; the abstract is plain text.
-    item.set_description(super::highlight::escape_text(&paper.abstract_));
+    item.set_description(super::escape::html(&paper.abstract_));
     item.set_guid(Guid {
         value: link,
         permalink: true,
@@ -59,7 +59,7 @@ pub fn sitemap(globals: &Globals, paths: &[String]) -> Vec<u8> {
     out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for path in paths {
         out.push_str("  <url><loc>");
-        out.push_str(&xml_escape(&globals.abs(path)));
+        out.push_str(&super::escape::html(&globals.abs(path)));
         out.push_str("</loc></url>\n");
     }
     out.push_str("</urlset>\n");
@@ -72,19 +72,4 @@ pub fn robots(globals: &Globals) -> Vec<u8> {
         globals.abs("sitemap.xml")
     )
     .into_bytes()
-}
-
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

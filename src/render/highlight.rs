@@ -36,7 +36,7 @@ pub fn code_block(lang: &str, code: &str) -> String {
     let class = if token.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\"", escape_attr(token))
+        format!(" class=\"language-{}\"", super::escape::html(token))
     };
     let body = match syntax {
         Some(syntax) => {
@@ -54,10 +54,10 @@ pub fn code_block(lang: &str, code: &str) -> String {
             if ok {
                 generator.finalize()
             } else {
-                escape_text(code)
+                super::escape::html(code)
             }
         }
-        None => escape_text(code),
+        None => super::escape::html(code),
     };
     format!("<pre class=\"hl-code\"><code{class}>{body}</code></pre>\n")
 }
@@ -84,34 +84,6 @@ pub fn syntax_css() -> &'static str {
             css(LIGHT_THEME)
         )
     })
-}
-
-pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

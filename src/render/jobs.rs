@@ -312,6 +312,13 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
 /// Everything a paper's template data depends on, besides the site key.
 fn paper_hash(p: &Paper) -> u64 {
     let mut h = DefaultHasher::new();
+    // A loaded page's fingerprint hashes its whole file, so with the slug
+    // and path it stands for every field; hashing 10,000 abstracts again on
+    // each `serve` rebuild would cost more than the edit.
+    if p.fingerprint != 0 {
+        (&p.slug, &p.source, p.fingerprint).hash(&mut h);
+        return h.finish();
+    }
     (
         &p.slug,
         &p.source,

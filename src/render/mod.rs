@@ -9,6 +9,7 @@
 //! docs/render.md.
 
 pub mod context;
+pub mod escape;
 mod feeds;
 mod highlight;
 mod jobs;

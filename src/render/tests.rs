@@ -295,7 +295,7 @@ fn hostile_digest_text_is_escaped_everywhere_and_never_evaluated() {
     assert!(
         item.description()
             .unwrap()
-            .starts_with("&lt;script&gt;alert(\"x\")")
+            .starts_with("&lt;script&gt;alert(&quot;x&quot;)")
     );
 }
 

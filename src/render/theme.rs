@@ -179,30 +179,12 @@ fn read_tree(dir: &Path, prefix: &str, errors: &mut Vec<Diagnostic>) -> Vec<(Str
     files
 }
 
-/// Escapes what can end text or a quoted attribute (`& < > " '`). Tera's
-/// default also escapes `/` as `&#x2F;`, which is safe but turns every URL
-/// in the page into noise for people reading the source.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 16);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A Tera instance over the theme's templates, HTML and XML autoescaped,
 /// with Gazette's `url()` and `abs_url()` functions bound to this site.
 pub fn build_tera(theme: &Theme, base_path: &str, base_url: &str) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(super::escape::html);
     if let Err(e) = tera.add_raw_templates(theme.templates.iter()) {
         return Err(vec![template_error(theme, None, &e, "invalid template")]);
     }

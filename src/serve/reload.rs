@@ -143,7 +143,7 @@ fn find_last_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 pub fn overlay_html(errors: &[Diagnostic]) -> String {
     let mut lines = String::new();
     for error in errors {
-        lines.push_str(&escape(&error.to_string()));
+        lines.push_str(&crate::render::escape::html(&error.to_string()));
         lines.push('\n');
     }
     format!(
@@ -157,21 +157,6 @@ hide</button>\
 <strong style=\"color:#ff7b72\">gazette: the build failed; showing the last good site</strong>\
 <pre style=\"white-space:pre-wrap;margin:.75rem 0 0\">{lines}</pre></div>"
     )
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `GET /__gazette/livereload`: upgrade, then forward every rebuild message.

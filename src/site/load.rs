@@ -28,6 +28,89 @@ pub const CONTENT_DIR: &str = "content";
 pub struct LoadCache {
     papers: HashMap<PathBuf, Paper>,
     pages: HashMap<PathBuf, FreePage>,
+    /// The cache holds the whole of `content/` as of the last good load.
+    complete: bool,
+}
+
+/// Like [`load`], but when the cache is complete and every changed path is
+/// a page file, only those files are read again: what `serve` does after a
+/// save, so an edit costs one file read, not one per page. Anything else
+/// (a folder event, a file outside the page folders) loads everything.
+pub fn reload(
+    root: &Path,
+    config: Config,
+    cache: &mut LoadCache,
+    changed: &[PathBuf],
+) -> Result<Site, Vec<Diagnostic>> {
+    let rels: Option<Vec<PathBuf>> = changed
+        .iter()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+        .filter(|rel| rel.starts_with(CONTENT_DIR))
+        .map(|rel| page_kind(&rel).map(|_| rel))
+        .collect();
+    let Some(rels) = rels.filter(|_| cache.complete) else {
+        return load(root, config, cache);
+    };
+    let mut errors = Vec::new();
+    for rel in rels {
+        let bytes = match fs::read(root.join(&rel)) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                cache.papers.remove(&rel);
+                cache.pages.remove(&rel);
+                continue;
+            }
+            Err(e) => {
+                errors.push(Diagnostic::error(
+                    rel.display().to_string(),
+                    0,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let fp = fingerprint::hash(&bytes);
+        let result = match page_kind(&rel) {
+            Some(PageKind::Paper) => paper_from(&rel, &bytes, fp).map(|p| {
+                cache.papers.insert(rel.clone(), p);
+            }),
+            _ => free_page_from(&rel, &bytes, fp).map(|p| {
+                cache.pages.insert(rel.clone(), p);
+            }),
+        };
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        // The cache now holds a page that did not load: start over next time.
+        cache.complete = false;
+        return Err(errors);
+    }
+    let papers = cache.papers.values().cloned().collect();
+    let pages = cache.pages.values().cloned().collect();
+    assemble(config, papers, pages, Vec::new()).inspect_err(|_| cache.complete = false)
+}
+
+enum PageKind {
+    Paper,
+    Free,
+}
+
+/// Which kind of page a root-relative path is, if it is one.
+fn page_kind(rel: &Path) -> Option<PageKind> {
+    let name = rel.file_name()?.to_string_lossy();
+    if !name.ends_with(".md") || name.starts_with('.') {
+        return None;
+    }
+    let parent = rel.parent()?;
+    if parent == Path::new(PAPERS_DIR) {
+        Some(PageKind::Paper)
+    } else if parent == Path::new(CONTENT_DIR) {
+        Some(PageKind::Free)
+    } else {
+        None
+    }
 }
 
 /// Loads `content/papers/*.md` and `content/*.md`. Every bad page is an
@@ -82,7 +165,18 @@ pub fn load(root: &Path, config: Config, cache: &mut LoadCache) -> Result<Site, 
         .iter()
         .map(|p| (p.source.clone(), p.clone()))
         .collect();
+    let site = assemble(config, site_papers, site_pages, errors);
+    cache.complete = site.is_ok();
+    site
+}
 
+/// Sorts the pages, checks slugs and builds the indexes.
+fn assemble(
+    config: Config,
+    mut site_papers: Vec<Paper>,
+    mut site_pages: Vec<FreePage>,
+    mut errors: Vec<Diagnostic>,
+) -> Result<Site, Vec<Diagnostic>> {
     site_papers.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.source.cmp(&b.source)));
     site_pages.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.source.cmp(&b.source)));
     duplicate_slugs(
@@ -214,22 +308,8 @@ struct FreeFront {
 fn free_page_from(rel: &Path, bytes: &[u8], fingerprint: u64) -> Result<FreePage, Diagnostic> {
     let origin = rel.display().to_string();
     let (front_text, body, body_line) = paper::split(text(rel, bytes)?, &origin)?;
-    let front: FreeFront = toml::from_str(&front_text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| {
-                front_text[..s.start.min(front_text.len())]
-                    .matches('\n')
-                    .count()
-                    + 2
-            })
-            .unwrap_or(1);
-        Diagnostic::error(
-            origin.clone(),
-            line,
-            format!("bad front matter: {}", e.message().trim()),
-        )
-    })?;
+    let front: FreeFront = toml::from_str(&front_text)
+        .map_err(|e| paper::front_matter_error(&e, &front_text, &origin))?;
     Ok(FreePage {
         slug: slug_for(rel, front.slug.as_deref())?,
         source: rel.to_path_buf(),
@@ -443,6 +523,38 @@ mod tests {
         let site = load(dir.path(), Config::default(), &mut cache).unwrap();
         assert_eq!(site.papers.len(), 1);
         assert_eq!(site.papers[0].title, "A2");
+    }
+
+    #[test]
+    fn a_reload_of_changed_pages_equals_a_full_load() {
+        let dir = site_with(&[
+            ("content/papers/a.md", &page("A", "date = 2025-04-28\n")),
+            ("content/papers/b.md", &page("B", "")),
+            ("content/about.md", &page("About", "")),
+        ]);
+        let root = dir.path();
+        let mut cache = LoadCache::default();
+        load(root, Config::default(), &mut cache).unwrap();
+        fs::write(
+            root.join("content/papers/a.md"),
+            page("A2", "upvotes = 4\n"),
+        )
+        .unwrap();
+        fs::remove_file(root.join("content/papers/b.md")).unwrap();
+        fs::write(root.join("content/papers/c.md"), page("C", "")).unwrap();
+        let changed = [
+            root.join("content/papers/a.md"),
+            root.join("content/papers/b.md"),
+            root.join("content/papers/c.md"),
+        ];
+        let reloaded = reload(root, Config::default(), &mut cache, &changed).unwrap();
+        let full = load(root, Config::default(), &mut LoadCache::default()).unwrap();
+        assert_eq!(reloaded, full);
+
+        // A page broken by an edit is an error, and the next load starts over.
+        fs::write(root.join("content/papers/a.md"), "broken").unwrap();
+        assert!(reload(root, Config::default(), &mut cache, &changed[..1]).is_err());
+        assert!(!cache.complete);
     }
 
     #[test]
