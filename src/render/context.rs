@@ -183,6 +183,9 @@ pub struct PaperData {
     pub summary: Value,
     /// For the paper's own page: everything.
     pub full: Value,
+    /// Its line of `papers.json` and its record in `search.json`.
+    pub facts_json: Box<[u8]>,
+    pub search_json: Box<[u8]>,
 }
 
 const EXCERPT_CHARS: usize = 280;
@@ -279,6 +282,8 @@ pub fn paper_data(
     Ok(PaperData {
         summary: Value::Object(summary),
         full: Value::Object(full),
+        facts_json: super::search::paper_facts(globals, paper),
+        search_json: super::search::search_record(globals, paper),
     })
 }
 

@@ -603,17 +603,14 @@ impl Plan<'_> {
             }
             Job::Sitemap => feeds::sitemap(g, &self.sitemap_paths()),
             Job::Robots => feeds::robots(g),
-            Job::PapersJson => search::papers_json(g, &self.site.papers),
-            Job::SearchJson => {
-                let papers: Vec<&Paper> = self
-                    .site
+            Job::PapersJson => search::papers_json(self.data.iter().map(|d| &*d.facts_json)),
+            Job::SearchJson => search::search_index(
+                self.site
                     .index
                     .latest
                     .iter()
-                    .map(|&i| &self.site.papers[i])
-                    .collect();
-                search::search_index(g, &papers)
-            }
+                    .map(|&i| &*self.data[i].search_json),
+            ),
             Job::SyntaxCss => highlight::syntax_css().as_bytes().to_vec(),
             Job::Static(name) => return Ok(Arc::clone(&self.theme.statics[name])),
         };

@@ -27,23 +27,42 @@ struct Record<'a> {
 
 const SEARCH_ABSTRACT_CHARS: usize = 200;
 
-/// `papers` in `latest` order, so results come newest first.
-pub fn search_index(globals: &Globals, papers: &[&Paper]) -> Vec<u8> {
-    let records: Vec<Record> = papers
-        .iter()
-        .map(|p| Record {
-            t: &p.title,
-            u: globals.url(&urls::paper(&p.slug)),
-            d: p.date.map(|d| d.to_string()).unwrap_or_default(),
-            g: &p.tags,
-            o: p.organization.as_deref().unwrap_or(""),
-            v: p.upvotes,
-            a: excerpt(&p.abstract_, SEARCH_ABSTRACT_CHARS),
-        })
-        .collect();
-    let mut out = serde_json::to_vec(&records).expect("plain records serialise");
-    out.push(b'\n');
-    html_safe(out)
+/// One paper's search record, JSON, markup-safe: made once per change of
+/// the paper and joined by [`search_index`].
+pub fn search_record(globals: &Globals, p: &Paper) -> Box<[u8]> {
+    let record = Record {
+        t: &p.title,
+        u: globals.url(&urls::paper(&p.slug)),
+        d: p.date.map(|d| d.to_string()).unwrap_or_default(),
+        g: &p.tags,
+        o: p.organization.as_deref().unwrap_or(""),
+        v: p.upvotes,
+        a: excerpt(&p.abstract_, SEARCH_ABSTRACT_CHARS),
+    };
+    html_safe(serde_json::to_vec(&record).expect("plain records serialise")).into()
+}
+
+/// The records in `latest` order, so results come newest first.
+pub fn search_index<'a>(records: impl ExactSizeIterator<Item = &'a [u8]>) -> Vec<u8> {
+    join(records, b"[", b",", b"]\n")
+}
+
+fn join<'a>(
+    parts: impl ExactSizeIterator<Item = &'a [u8]>,
+    open: &[u8],
+    between: &[u8],
+    close: &[u8],
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(open);
+    for (i, part) in parts.enumerate() {
+        if i > 0 {
+            out.extend_from_slice(between);
+        }
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(close);
+    out
 }
 
 #[derive(Serialize)]
@@ -63,31 +82,33 @@ struct Facts<'a> {
     abstract_: &'a str,
 }
 
+/// One paper's facts for `papers.json`, JSON, markup-safe, made once per
+/// change of the paper.
+pub fn paper_facts(globals: &Globals, p: &Paper) -> Box<[u8]> {
+    let facts = Facts {
+        slug: &p.slug,
+        url: globals.abs(&urls::paper(&p.slug)),
+        title: &p.title,
+        date: p.date.map(|d| d.to_string()),
+        authors: p.authors,
+        organization: p.organization.as_deref(),
+        upvotes: p.upvotes,
+        tags: &p.tags,
+        code: p.code.as_deref(),
+        links: &p.links,
+        digests: &p.digests,
+        abstract_: &p.abstract_,
+    };
+    html_safe(serde_json::to_vec(&facts).expect("plain records serialise")).into()
+}
+
 /// Every paper, in slug order, one JSON object per line inside the array
 /// (diffable, still one JSON document).
-pub fn papers_json(globals: &Globals, papers: &[Paper]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(papers.len() * 1600 + 4);
-    out.extend_from_slice(b"[\n");
-    for (i, p) in papers.iter().enumerate() {
-        let facts = Facts {
-            slug: &p.slug,
-            url: globals.abs(&urls::paper(&p.slug)),
-            title: &p.title,
-            date: p.date.map(|d| d.to_string()),
-            authors: p.authors,
-            organization: p.organization.as_deref(),
-            upvotes: p.upvotes,
-            tags: &p.tags,
-            code: p.code.as_deref(),
-            links: &p.links,
-            digests: &p.digests,
-            abstract_: &p.abstract_,
-        };
-        serde_json::to_writer(&mut out, &facts).expect("plain records serialise");
-        out.extend_from_slice(if i + 1 < papers.len() { b",\n" } else { b"\n" });
+pub fn papers_json<'a>(facts: impl ExactSizeIterator<Item = &'a [u8]>) -> Vec<u8> {
+    if facts.len() == 0 {
+        return b"[\n]\n".to_vec();
     }
-    out.extend_from_slice(b"]\n");
-    html_safe(out)
+    join(facts, b"[\n", b",\n", b"\n]\n")
 }
 
 /// Escapes `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`: still the same
