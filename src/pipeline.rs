@@ -114,6 +114,8 @@ pub struct Builder {
     config: Option<Config>,
     theme: Option<Theme>,
     load_cache: LoadCache,
+    /// The last site rendered, patched by the next `serve` rebuild.
+    site: Option<crate::site::Site>,
     render_cache: RenderCache,
 }
 
@@ -125,6 +127,7 @@ impl Builder {
             config: None,
             theme: None,
             load_cache: LoadCache::default(),
+            site: None,
             render_cache: RenderCache::default(),
         }
     }
@@ -179,9 +182,13 @@ impl Builder {
         let site = match changed {
             // Only page files changed (a save in serve): read just those.
             Some(paths) if !changes.config && !pages_rewritten => {
-                load::reload(&root, config.clone(), &mut self.load_cache, paths)?
+                let previous = self.site.take();
+                load::reload(&root, config.clone(), &mut self.load_cache, paths, previous)?
             }
-            _ => load::load(&root, config.clone(), &mut self.load_cache)?,
+            _ => {
+                self.site = None;
+                load::load(&root, config.clone(), &mut self.load_cache)?
+            }
         };
         report.stages.push(("load", stage.elapsed()));
 
@@ -203,6 +210,7 @@ impl Builder {
         report.stages.push(("render", stage.elapsed()));
 
         self.output = Arc::new(output);
+        self.site = Some(site);
         report.rendered = stats.rendered;
         report.reused = stats.reused;
         report.elapsed = started.elapsed();
