@@ -32,7 +32,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(20);
 /// is under way and waits for a longer gap, [`BURST_QUIET`], so a slow
 /// writer on a busy machine still makes one rebuild. A single save keeps
 /// the short wait.
-pub const QUIET: Duration = Duration::from_millis(25);
+pub const QUIET: Duration = Duration::from_millis(10);
 pub const BURST_SIZE: usize = 20;
 pub const BURST_QUIET: Duration = Duration::from_millis(300);
 
