@@ -151,8 +151,9 @@ pub fn render_all(
     let results: Vec<Result<Done, JobError>> = jobs
         .par_iter()
         .map(|job| {
-            let path = plan.file(job);
-            let key = plan.key(job);
+            let url = plan.url_path(job);
+            let key = plan.key(job, &url);
+            let path = urls::file_for(&url);
             if let Some((old, bytes)) = cache.files.get(&path)
                 && *old == key
             {
@@ -443,10 +444,10 @@ impl Plan<'_> {
     }
 
     /// Hash of everything the job's output shows.
-    fn key(&self, job: &Job) -> u64 {
+    fn key(&self, job: &Job, url_path: &str) -> u64 {
         let mut h = DefaultHasher::new();
         self.site_key.hash(&mut h);
-        self.url_path(job).hash(&mut h);
+        url_path.hash(&mut h);
         let index = &self.site.index;
         match job {
             Job::Listing { list, page, pages } => {

@@ -218,8 +218,8 @@ fn assemble(
     mut site_pages: Vec<FreePage>,
     mut errors: Vec<Diagnostic>,
 ) -> Result<Site, Vec<Diagnostic>> {
-    site_papers.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.source.cmp(&b.source)));
-    site_pages.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.source.cmp(&b.source)));
+    site_papers.sort_by(|a, b| a.slug.cmp(&b.slug).then_with(|| a.source.cmp(&b.source)));
+    site_pages.sort_by(|a, b| a.slug.cmp(&b.slug).then_with(|| a.source.cmp(&b.source)));
     duplicate_slugs(
         site_papers.iter().map(|p| (p.slug.as_str(), &p.source)),
         "paper",
