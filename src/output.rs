@@ -20,6 +20,19 @@ pub struct Output {
     pub files: BTreeMap<String, Arc<[u8]>>,
 }
 
+#[cfg(test)]
+impl Output {
+    /// An output map from text files, for tests.
+    pub(crate) fn from_texts(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
+                .collect(),
+        }
+    }
+}
+
 /// What writing did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {
@@ -175,12 +188,7 @@ mod tests {
     use super::*;
 
     fn output(files: &[(&str, &str)]) -> Output {
-        Output {
-            files: files
-                .iter()
-                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
-                .collect(),
-        }
+        Output::from_texts(files)
     }
 
     #[test]

@@ -190,15 +190,9 @@ fn exists(output: &Output, target: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn site(files: &[(&str, &str)]) -> Output {
-        Output {
-            files: files
-                .iter()
-                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
-                .collect(),
-        }
+        Output::from_texts(files)
     }
 
     #[test]

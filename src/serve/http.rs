@@ -233,12 +233,7 @@ mod tests {
 
     fn site(files: &[(&str, &str)]) -> Snapshot {
         Snapshot {
-            output: Arc::new(Output {
-                files: files
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes())))
-                    .collect(),
-            }),
+            output: Arc::new(Output::from_texts(files)),
             overlay: None,
         }
     }

@@ -402,12 +402,7 @@ mod tests {
     use super::*;
 
     fn output(files: &[(&str, &str)]) -> Arc<Output> {
-        Arc::new(Output {
-            files: files
-                .iter()
-                .map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes())))
-                .collect(),
-        })
+        Arc::new(Output::from_texts(files))
     }
 
     fn failed(message: &str) -> Result<BuildReport, BuildFailure> {

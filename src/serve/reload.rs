@@ -195,12 +195,7 @@ mod tests {
     use super::*;
 
     fn output(files: &[(&str, &str)]) -> Output {
-        Output {
-            files: files
-                .iter()
-                .map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes())))
-                .collect(),
-        }
+        Output::from_texts(files)
     }
 
     #[test]
