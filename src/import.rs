@@ -401,6 +401,12 @@ struct Existing {
     by_key: HashMap<String, (PathBuf, Option<String>)>,
     /// Title keys of pages written by hand (no `[imported]`): left alone.
     hand_written: HashSet<String>,
+    /// Keys of pages whose front matter does not parse, recovered from
+    /// their text: reported, never replaced by a second page.
+    broken: HashSet<String>,
+    /// File stems of broken pages whose key cannot be recovered: a paper
+    /// that would get that file name is held back rather than duplicated.
+    broken_stems: HashSet<String>,
     /// File stems of every page, readable or not: taken slugs.
     stems: HashSet<String>,
 }
@@ -415,23 +421,36 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         Err(_) => Vec::new(),
     };
     files.sort();
-    let read: Vec<(PathBuf, Result<paper::PaperFile, Diagnostic>)> = files
+    type Read = (
+        PathBuf,
+        Result<paper::PaperFile, (Diagnostic, Option<String>)>,
+    );
+    let read: Vec<Read> = files
         .into_par_iter()
         .map(|path| {
             let origin = page_origin(&path);
-            let page = fs::read(&path)
-                .map_err(|e| Diagnostic::error(&origin, 0, format!("cannot read: {e}")))
-                .and_then(|bytes| {
-                    String::from_utf8(bytes)
-                        .map_err(|_| Diagnostic::error(&origin, 0, "not valid UTF-8"))
-                })
-                .and_then(|text| paper::read(&text, &origin));
+            let page = match fs::read(&path) {
+                Err(e) => Err((
+                    Diagnostic::error(&origin, 0, format!("cannot read: {e}")),
+                    None,
+                )),
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    match std::str::from_utf8(&bytes) {
+                        Err(_) => Err(Diagnostic::error(&origin, 0, "not valid UTF-8")),
+                        Ok(text) => paper::read(text, &origin),
+                    }
+                    .map_err(|e| (e, recover_key(&text)))
+                }
+            };
             (path, page)
         })
         .collect();
     let mut existing = Existing {
         by_key: HashMap::new(),
         hand_written: HashSet::new(),
+        broken: HashSet::new(),
+        broken_stems: HashSet::new(),
         stems: HashSet::new(),
     };
     for (path, page) in read {
@@ -447,14 +466,60 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
                     existing.hand_written.insert(title_key(&page.front.title));
                 }
             },
-            Err(e) => diagnostics.push(Diagnostic::error(
-                e.file,
-                e.line,
-                format!("{}; this page was left untouched", e.message),
-            )),
+            Err((e, key)) => {
+                match key {
+                    Some(key) => existing.broken.insert(key),
+                    None => existing.broken_stems.insert(
+                        path.file_stem()
+                            .map(|s| s.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    ),
+                };
+                diagnostics.push(Diagnostic::error(
+                    e.file,
+                    e.line,
+                    format!("{}; this page was left untouched", e.message),
+                ));
+            }
         }
     }
     existing
+}
+
+/// Which paper a page whose front matter does not parse is about, read
+/// line by line: its `[imported] key`, else the key of its `title`. Lets
+/// import leave the page alone without making a second one for the paper,
+/// whatever the file is called.
+fn recover_key(text: &str) -> Option<String> {
+    let string_of = |line: &str, name: &str| -> Option<String> {
+        let rest = line
+            .trim()
+            .strip_prefix(name)?
+            .trim_start()
+            .strip_prefix('=')?;
+        let value: toml::Value = toml::from_str(&format!("v = {}", rest.trim())).ok()?;
+        value.get("v")?.as_str().map(str::to_string)
+    };
+    let mut in_imported = false;
+    let mut title = None;
+    for line in text.lines().skip(1) {
+        let trimmed = line.trim();
+        if trimmed == paper::DELIMITER {
+            break;
+        }
+        if trimmed.starts_with('[') {
+            in_imported = trimmed == format!("[{}]", paper::IMPORTED);
+            continue;
+        }
+        if in_imported {
+            if let Some(key) = string_of(trimmed, "key") {
+                return Some(key);
+            }
+        } else if title.is_none() {
+            title = string_of(trimmed, "title").map(|t| title_key(&t));
+        }
+    }
+    title.filter(|t| !t.is_empty())
 }
 
 fn page_origin(path: &Path) -> String {
@@ -500,8 +565,10 @@ fn write_pages(
             }
             Some((path, _)) => Plan::Update(path.clone()),
             None if existing.hand_written.contains(&r.key) => Plan::Unchanged,
-            // A broken page named as this paper would be: it is reported, not replaced.
-            None if existing.stems.contains(&base_slug(&r.title)) => Plan::Unchanged,
+            // A page of this paper whose front matter is broken: it is
+            // reported (by `scan_pages`), not replaced by a second page.
+            None if existing.broken.contains(&r.key) => Plan::Unchanged,
+            None if existing.broken_stems.contains(&base_slug(&r.title)) => Plan::Unchanged,
             None => {
                 let slug = unique_slug(&r.title, &existing.stems);
                 existing.stems.insert(slug.clone());

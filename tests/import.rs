@@ -362,3 +362,71 @@ fn builds_skip_the_import_until_a_dump_a_setting_or_the_page_set_changes() {
     let report = import_if_changed(root, &retagged).unwrap();
     assert!(!report.skipped && report.updated > 0, "{report:?}");
 }
+
+/// One entry in the seed format: title, abstract, metadata.
+fn entry(title: &str, upvotes: u32) -> String {
+    format!(
+        "{title}\n\nWe study {title} in depth and report what we found about it.\n\n  • 3 authors\n·\nApr 28 {upvotes}\n\n"
+    )
+}
+
+#[test]
+fn papers_whose_slugs_collide_each_get_their_own_page() {
+    // Titles that share their first 80 slug characters, and titles that
+    // spell the same in plain letters: four papers, four pages.
+    let stem =
+        "Efficient Streaming Speech Recognition with Stateful Conformers on Small Edge Devices";
+    let titles = [
+        format!("{stem}: Part One"),
+        format!("{stem}: Part Two"),
+        "Über Models".to_string(),
+        "Uber Models".to_string(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    let body: String = titles.iter().map(|t| entry(t, 1)).collect();
+    fs::write(
+        dir.path().join("digests/2025-04-28.txt"),
+        format!("{HEADER}{body}"),
+    )
+    .unwrap();
+    let report = import(dir.path());
+    assert_eq!(report.added, 4, "{report:?}");
+    let all = pages(dir.path());
+    assert_eq!(all.len(), 4, "{:?}", all.keys());
+    for title in &titles {
+        let (_, page) = page_titled(&all, title);
+        assert_eq!(&page.front.title, title);
+    }
+    assert!(all.contains_key("uber-models.md") && all.contains_key("uber-models-2.md"));
+
+    // And the next import finds all four again: nothing added, nothing lost.
+    let again = import(dir.path());
+    assert_eq!((again.added, again.unchanged), (0, 4), "{again:?}");
+    assert_eq!(pages(dir.path()), all);
+}
+
+#[test]
+fn a_page_renamed_while_its_front_matter_is_broken_gets_no_second_copy() {
+    let site = seed_site();
+    import(site.path());
+    let dir = site.path().join("content/papers");
+    let all = pages(site.path());
+    let (name, _) = page_titled(&all, "Stateful Conformer");
+    let broken = all[name].replacen("\ntags = ", "\ntags = \"many\" # ", 1);
+    assert_ne!(broken, all[name]);
+    fs::remove_file(dir.join(name)).unwrap();
+    fs::write(dir.join("my-notes-on-conformers.md"), &broken).unwrap();
+    let report = import(site.path());
+    assert_eq!(report.added, 0, "{report:?}");
+    assert_eq!(errors(&report).len(), 1, "{report:?}");
+    assert_eq!(
+        pages(site.path()).len(),
+        280,
+        "no duplicate of the renamed page"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("my-notes-on-conformers.md")).unwrap(),
+        broken
+    );
+}
