@@ -96,7 +96,7 @@ fn stages(c: &mut Criterion) {
         b.iter_batched(
             || tempfile::tempdir().expect("temp dir"),
             |out| {
-                output::write_to_dir(&rendered, out.path()).expect("write");
+                output::write_to_dir(&rendered, out.path(), true).expect("write");
                 out
             },
             BatchSize::PerIteration,
@@ -104,9 +104,11 @@ fn stages(c: &mut Criterion) {
     });
 
     let up_to_date = tempfile::tempdir().expect("temp dir");
-    output::write_to_dir(&rendered, up_to_date.path()).expect("write");
+    output::write_to_dir(&rendered, up_to_date.path(), true).expect("write");
     group.bench_function("write_into_up_to_date_dir", |b| {
-        b.iter(|| black_box(output::write_to_dir(&rendered, up_to_date.path()).expect("write")))
+        b.iter(|| {
+            black_box(output::write_to_dir(&rendered, up_to_date.path(), true).expect("write"))
+        })
     });
     group.finish();
 }

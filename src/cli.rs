@@ -57,6 +57,10 @@ pub struct BuildArgs {
     /// Output folder (default: public/ in the site root).
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Build into an output folder that holds files Gazette did not write
+    /// (they are kept: Gazette only ever removes files it wrote).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -165,7 +169,18 @@ fn build(root: &Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     }
     let output = builder.output();
     let write_started = Instant::now();
-    let written = output::write_to_dir(&output, &out_dir)?;
+    let written = match output::write_to_dir(&output, &out_dir, args.force) {
+        Ok(written) => written,
+        Err(e) => {
+            eprintln!("{e}");
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                eprintln!("build stopped; nothing was written");
+            } else {
+                eprintln!("build failed while writing {}", out_dir.display());
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     let write_time = write_started.elapsed();
     let stages: Vec<String> = report
         .stages

@@ -4,6 +4,12 @@
 //! disk; [`write_to_dir`] then writes only files whose bytes changed, each
 //! atomically, and removes files the build no longer produces. Rewriting a
 //! whole site costs seconds at ten thousand pages; this costs what changed.
+//!
+//! The output folder is Gazette's only where Gazette wrote it: a manifest
+//! ([`MANIFEST`]) lists the files it wrote, and only those are ever removed
+//! or replaced. A folder holding other files and no manifest (a person's
+//! `docs/`, a fresh git checkout) is refused unless the caller forces it,
+//! and even then nothing Gazette did not write is deleted.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -41,6 +47,12 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
+/// The file in an output folder listing, one per line, the files Gazette
+/// wrote there: the only files it will ever replace or remove.
+pub const MANIFEST: &str = ".gazette-manifest";
+const MANIFEST_HEADER: &str =
+    "# Files gazette wrote in this folder, the only ones it replaces or removes.";
+
 /// A write that failed, with the path it failed on.
 #[derive(Debug)]
 pub struct WriteError {
@@ -50,7 +62,17 @@ pub struct WriteError {
 
 impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: cannot write: {}", self.path.display(), self.error)
+        if self.error.kind() == io::ErrorKind::AlreadyExists {
+            // A refusal: the message says it all.
+            write!(f, "{}: error: {}", self.path.display(), self.error)
+        } else {
+            write!(
+                f,
+                "{}: error: cannot write: {}",
+                self.path.display(),
+                self.error
+            )
+        }
     }
 }
 
@@ -63,14 +85,28 @@ fn fail(path: &Path, error: io::Error) -> WriteError {
     }
 }
 
-/// Makes `dir` hold exactly `output`: changed files are replaced atomically
+/// Makes `dir` hold `output`: changed files are replaced atomically
 /// (temp file + rename, so a reader never sees half a file), new files are
-/// written in place (nothing to protect), identical
-/// files are left alone, and files not in `output` are removed, with the
-/// folders they leave empty.
-pub fn write_to_dir(output: &Output, dir: &Path) -> Result<WriteStats, WriteError> {
+/// written in place (nothing to protect), identical files are left alone,
+/// and files an earlier build wrote that `output` no longer has are removed,
+/// with the folders they leave empty. Files Gazette did not write are never
+/// touched; a folder holding any, without a manifest, or a build that would
+/// overwrite one, is refused unless `force` (and `force` still deletes none).
+pub fn write_to_dir(output: &Output, dir: &Path, force: bool) -> Result<WriteStats, WriteError> {
     fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     let existing = existing_files(dir)?;
+    let owned = read_manifest(dir)?;
+    let foreign: Vec<&String> = existing
+        .iter()
+        .filter(|f| f.as_str() != MANIFEST && !owned.as_ref().is_some_and(|o| o.contains(*f)))
+        .collect();
+    if !force {
+        refuse_foreign(dir, owned.is_some(), &foreign, output)?;
+    }
+    // Listed before anything is written, with what earlier builds wrote, so
+    // a build that stops half way still owns every file it may have made.
+    let old = owned.unwrap_or_default();
+    write_manifest(dir, old.iter().chain(output.files.keys()))?;
 
     // Folders for new files, made once each before the parallel writes.
     let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
@@ -105,9 +141,9 @@ pub fn write_to_dir(output: &Output, dir: &Path) -> Result<WriteStats, WriteErro
     }
 
     let mut emptied = BTreeSet::new();
-    for rel in existing
+    for rel in old
         .iter()
-        .filter(|rel| !output.files.contains_key(*rel))
+        .filter(|rel| existing.contains(*rel) && !output.files.contains_key(*rel))
     {
         let path = dir.join(rel);
         fs::remove_file(&path).map_err(|e| fail(&path, e))?;
@@ -125,7 +161,88 @@ pub fn write_to_dir(output: &Output, dir: &Path) -> Result<WriteStats, WriteErro
     for folder in emptied.iter().rev() {
         let _ = fs::remove_dir(folder);
     }
+    write_manifest(dir, output.files.keys())?;
     Ok(stats)
+}
+
+/// Without a manifest, any file in the folder is someone else's; with one,
+/// only a file the build would overwrite matters.
+fn refuse_foreign(
+    dir: &Path,
+    has_manifest: bool,
+    foreign: &[&String],
+    output: &Output,
+) -> Result<(), WriteError> {
+    let (files, why): (Vec<&String>, &str) = if has_manifest {
+        let clash: Vec<&String> = foreign
+            .iter()
+            .copied()
+            .filter(|f| output.files.contains_key(*f))
+            .collect();
+        (clash, "that the build would overwrite")
+    } else {
+        (
+            foreign.to_vec(),
+            "and no {MANIFEST} (so nothing here is Gazette's)",
+        )
+    };
+    if files.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = files.iter().take(3).map(|f| f.as_str()).collect();
+    let more = match files.len() {
+        n if n > 3 => format!(" and {} more", n - 3),
+        _ => String::new(),
+    };
+    let message = format!(
+        "refusing to build into this folder: it holds files Gazette did not write ({}{more}) {}; \
+         pass --force to build into it anyway (Gazette never deletes a file it did not write), \
+         or choose an empty folder",
+        shown.join(", "),
+        why.replace("{MANIFEST}", MANIFEST),
+    );
+    Err(fail(
+        dir,
+        io::Error::new(io::ErrorKind::AlreadyExists, message),
+    ))
+}
+
+/// The files the manifest lists, or `None` when the folder has none. Lines
+/// that are not plain relative paths (`..`, absolute) are ignored, so a
+/// tampered manifest cannot point outside the folder.
+fn read_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, WriteError> {
+    let path = dir.join(MANIFEST);
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(fail(&path, e)),
+    };
+    Ok(Some(
+        text.lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter(|l| {
+                !l.starts_with('/')
+                    && !l.contains('\\')
+                    && l.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+            })
+            .map(str::to_string)
+            .collect(),
+    ))
+}
+
+fn write_manifest<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = &'a String>,
+) -> Result<(), WriteError> {
+    let files: BTreeSet<&String> = files.collect();
+    let mut text = String::with_capacity(files.len() * 40 + MANIFEST_HEADER.len());
+    text.push_str(MANIFEST_HEADER);
+    text.push('\n');
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    write_atomic(&dir.join(MANIFEST), text.as_bytes())
 }
 
 /// Site-relative paths (with `/`) of every file under `dir`.
@@ -199,11 +316,11 @@ mod tests {
             ("papers/a/index.html", "a"),
             ("papers/b/index.html", "b"),
         ]);
-        let stats = write_to_dir(&first, dir.path()).unwrap();
+        let stats = write_to_dir(&first, dir.path(), false).unwrap();
         assert_eq!(stats.written, 3);
 
         let second = output(&[("index.html", "home v2"), ("papers/a/index.html", "a")]);
-        let stats = write_to_dir(&second, dir.path()).unwrap();
+        let stats = write_to_dir(&second, dir.path(), false).unwrap();
         assert_eq!(
             stats,
             WriteStats {
@@ -220,16 +337,55 @@ mod tests {
             !dir.path().join("papers/b").exists(),
             "a page the build no longer makes must disappear with its folder"
         );
-        assert_eq!(existing_files(dir.path()).unwrap().len(), 2);
+        assert_eq!(
+            existing_files(dir.path()).unwrap().len(),
+            3,
+            "two pages and the manifest"
+        );
     }
 
     #[test]
     fn an_unchanged_site_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let site = output(&[("index.html", "home"), ("style.css", "body{}")]);
-        write_to_dir(&site, dir.path()).unwrap();
-        let stats = write_to_dir(&site, dir.path()).unwrap();
+        write_to_dir(&site, dir.path(), false).unwrap();
+        let stats = write_to_dir(&site, dir.path(), false).unwrap();
         assert_eq!(stats.written, 0);
         assert_eq!(stats.unchanged, 2);
+    }
+
+    #[test]
+    fn a_persons_file_where_the_build_would_write_is_refused_then_kept_out_of_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        write_to_dir(&output(&[("index.html", "home")]), dir.path(), false).unwrap();
+        fs::write(dir.path().join("about.html"), "mine").unwrap();
+        let site = output(&[("index.html", "home"), ("about.html", "generated")]);
+        let err = write_to_dir(&site, dir.path(), false).unwrap_err();
+        assert!(err.to_string().contains("about.html"), "{err}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("about.html")).unwrap(),
+            "mine"
+        );
+        // Forced, it is overwritten, and from then on Gazette's.
+        write_to_dir(&site, dir.path(), true).unwrap();
+        let manifest = read_manifest(dir.path()).unwrap().unwrap();
+        assert!(manifest.contains("about.html"));
+    }
+
+    #[test]
+    fn a_tampered_manifest_cannot_delete_outside_the_folder() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("public");
+        fs::create_dir(&dir).unwrap();
+        fs::write(parent.path().join("precious.txt"), "keep").unwrap();
+        fs::write(
+            dir.join(MANIFEST),
+            "../precious.txt\n/etc/passwd\n./x\nold.html\n",
+        )
+        .unwrap();
+        fs::write(dir.join("old.html"), "old").unwrap();
+        let stats = write_to_dir(&output(&[("index.html", "home")]), &dir, false).unwrap();
+        assert_eq!(stats.removed, 1, "only old.html, which the manifest lists");
+        assert!(parent.path().join("precious.txt").exists());
     }
 }

@@ -342,3 +342,97 @@ fn a_sub_path_base_url_keeps_every_link_inside_it() {
         "no link escapes the sub-path"
     );
 }
+
+/// A small site with one dump, imported and built by the tests below.
+fn small_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    fs::write(
+        dir.path().join("digests/2025-04-28.txt"),
+        "Daily Papers\n\nApr 28\n\nA Paper About Owning Folders\n\n\
+         We show that a build must never delete a file it did not write, with many words of method.\n\n\
+         \u{20} • 2 authors\n·\nApr 28 3\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_build_never_deletes_files_it_did_not_write() {
+    let site = small_site();
+    let public = site.path().join("public");
+    // A GitHub Pages checkout: a .git folder, CNAME and .nojekyll.
+    fs::create_dir_all(public.join(".git/objects")).unwrap();
+    fs::write(public.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    fs::write(public.join(".git/objects/ab"), "object").unwrap();
+    fs::write(public.join("CNAME"), "papers.example.org\n").unwrap();
+    fs::write(public.join(".nojekyll"), "").unwrap();
+    let mine = snapshot(&public);
+
+    // A folder Gazette did not make is refused, untouched, unless --force.
+    let out = gazette(site.path(), &["build"]);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_eq!(snapshot(&public), mine, "a refused build touches nothing");
+
+    let out = gazette(site.path(), &["build", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(public.join("index.html").exists());
+    // Later builds need no --force, remove only what Gazette wrote, keep the rest.
+    fs::remove_file(site.path().join("digests/2025-04-28.txt")).unwrap();
+    let out = gazette(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = snapshot(&public);
+    for (path, bytes) in &mine {
+        assert_eq!(after.get(path), Some(bytes), "{} was lost", path.display());
+    }
+}
+
+#[test]
+fn an_output_folder_holding_a_persons_files_is_refused() {
+    let site = small_site();
+    let docs = site.path().join("docs");
+    fs::create_dir_all(docs.join("photos")).unwrap();
+    fs::write(docs.join("thesis.tex"), "\\documentclass{book}").unwrap();
+    fs::write(docs.join("photos/a.jpg"), "jpeg").unwrap();
+    let mine = snapshot(&docs);
+    let out = gazette(site.path(), &["build", "--output", docs.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("docs") && err.contains("--force"), "{err}");
+    assert_eq!(snapshot(&docs), mine);
+
+    let out = gazette(
+        site.path(),
+        &["build", "--force", "--output", docs.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = snapshot(&docs);
+    assert_eq!(
+        after[Path::new("thesis.tex")],
+        mine[Path::new("thesis.tex")]
+    );
+    assert_eq!(
+        after[Path::new("photos/a.jpg")],
+        mine[Path::new("photos/a.jpg")]
+    );
+    assert!(after.contains_key(Path::new("index.html")));
+}
+
+#[test]
+fn stale_files_a_build_wrote_are_still_removed() {
+    let site = small_site();
+    let out = gazette(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.path().join("public");
+    let paper_dirs = fs::read_dir(public.join("papers")).unwrap().count();
+    assert_eq!(paper_dirs, 1);
+    fs::remove_file(site.path().join("digests/2025-04-28.txt")).unwrap();
+    fs::remove_dir_all(site.path().join("content/papers")).unwrap();
+    let out = gazette(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !public.join("papers").exists(),
+        "the paper page went with its paper"
+    );
+}

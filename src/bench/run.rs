@@ -166,7 +166,7 @@ fn timed_build(site: &Path) -> anyhow::Result<Stages> {
         .map_err(|e| anyhow::anyhow!("build failed: {e}"))?;
     let mut stages = report.stages;
     let started = Instant::now();
-    crate::output::write_to_dir(&builder.output(), &site.join("public"))?;
+    crate::output::write_to_dir(&builder.output(), &site.join("public"), false)?;
     stages.push(("write", started.elapsed()));
     Ok(stages)
 }
