@@ -207,7 +207,9 @@ pub fn build_tera(theme: &Theme, base_path: &str, base_url: &str) -> Result<Tera
 
 fn path_arg(args: &HashMap<String, Value>) -> tera::Result<String> {
     match args.get("path") {
-        Some(Value::String(p)) => Ok(super::context::encode_path(p.trim_start_matches('/'))),
+        Some(Value::String(p)) => {
+            Ok(crate::site::urls::encode_path(p.trim_start_matches('/')).into_owned())
+        }
         Some(other) => Err(tera::Error::msg(format!(
             "`path` must be a string, found {other}"
         ))),
