@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod digest;
 pub mod fingerprint;
 pub mod import;
+pub mod months;
 pub mod output;
 pub mod paper;
 pub mod pipeline;
