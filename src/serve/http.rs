@@ -364,7 +364,7 @@ mod tests {
         let s = sample();
         let (status, body, response) = get(&s, "/").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(body.contains(reload::ENDPOINT), "{body}");
+        assert!(body.contains(crate::layout::LIVE_RELOAD), "{body}");
         assert!(body.find("<script").unwrap() < body.find("</body>").unwrap());
         assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
         assert_eq!(

@@ -16,10 +16,9 @@ use notify_debouncer_full::{
     DebounceEventResult, Debouncer, RecommendedCache, new_debouncer, notify,
 };
 
+use crate::atomic::TEMP_PREFIX;
+use crate::layout::SOURCE_DIRS;
 use crate::pipeline::Changes;
-
-/// Source folders watched recursively.
-pub const SOURCE_DIRS: [&str; 5] = ["digests", "content", "themes", "templates", "static"];
 
 /// How long a path must stay quiet before the debouncer reports it. Short,
 /// because it adds to every edit's time to the browser.
@@ -200,7 +199,7 @@ pub fn is_editor_file(name: &str) -> bool {
         || name == "4913"
         || (name.starts_with('#') && name.ends_with('#'))
         || name.starts_with(".#")
-        || name.starts_with(".gazette-")
+        || name.starts_with(TEMP_PREFIX)
         || name == ".DS_Store"
 }
 
