@@ -10,7 +10,6 @@
 //! helpers, each with one definition of its idea.
 
 pub mod atomic;
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
