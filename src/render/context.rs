@@ -106,25 +106,9 @@ pub fn date_display(date: Option<NaiveDate>) -> String {
     }
 }
 
+/// `April` for 4 (`?` outside 1..=12).
 pub fn month_name(month: u32) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES
-        .get(month.wrapping_sub(1) as usize)
-        .copied()
-        .unwrap_or("?")
+    crate::months::name(month).unwrap_or("?")
 }
 
 /// The first sentences of an abstract, cut at a word boundary.
