@@ -304,29 +304,35 @@ pub fn render_all(
     Ok((output, stats))
 }
 
-/// Every kind's jobs, in table order; `Pages` kinds after all `Site` kinds.
+/// Every kind's jobs, in table order (where two write one path, the later
+/// wins: a file in `static/` replaces a generated `robots.txt` or
+/// `sitemap.xml`). `Pages` kinds are made after all `Site` kinds, in their
+/// place in the table.
 fn plan<'s>(inputs: &'s Inputs<'s>) -> Result<Vec<Job<'s>>, Vec<Diagnostic>> {
-    let mut jobs = Jobs::default();
-    for kind in pages::KINDS {
-        if let Kind::Site(make) = kind {
-            make(inputs, &mut jobs);
-        }
-    }
-    let pages: Vec<String> = jobs
-        .list
+    let mut made: Vec<Jobs> = pages::KINDS
         .iter()
+        .map(|kind| {
+            let mut jobs = Jobs::default();
+            if let Kind::Site(make) = kind {
+                make(inputs, &mut jobs);
+            }
+            jobs
+        })
+        .collect();
+    let pages: Vec<String> = (made.iter().flat_map(|jobs| &jobs.list))
         .filter(|j| j.page)
         .map(|j| j.url.clone())
         .collect();
-    for kind in pages::KINDS {
+    for (kind, jobs) in pages::KINDS.iter().zip(&mut made) {
         if let Kind::Pages(make) = kind {
-            make(inputs, &pages, &mut jobs);
+            make(inputs, &pages, jobs);
         }
     }
-    if jobs.errors.is_empty() {
-        Ok(jobs.list)
+    let errors: Vec<Diagnostic> = made.iter_mut().flat_map(|j| j.errors.drain(..)).collect();
+    if errors.is_empty() {
+        Ok(made.into_iter().flat_map(|j| j.list).collect())
     } else {
-        Err(jobs.errors)
+        Err(errors)
     }
 }
 

@@ -35,4 +35,16 @@ mod tests {
         assert_eq!(&*out.files["img/logo.png"], &[0u8, 159, 146, 150]);
         assert_eq!(out.files["style.css"], theme.statics["style.css"]);
     }
+
+    #[test]
+    fn a_static_file_replaces_a_generated_one_of_the_same_name() {
+        let mut theme = default_theme();
+        for name in ["robots.txt", "sitemap.xml", "feed.xml"] {
+            theme.statics.insert(name.into(), b"mine".to_vec().into());
+        }
+        let out = build_with(&sample(), &theme);
+        for name in ["robots.txt", "sitemap.xml", "feed.xml"] {
+            assert_eq!(text(&out, name), "mine", "{name}");
+        }
+    }
 }
