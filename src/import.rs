@@ -2,10 +2,11 @@
 //! overwriting a hand edit.
 //!
 //! Every dump is parsed (in parallel), its year-less dates resolved, its
-//! entries cleaned; entries naming the same paper (same title up to case,
-//! spacing and punctuation) merge into one record; each record is tagged and
-//! then written as a new page or merged into its existing page, which is
-//! found by the `[imported] key` it carries, whatever its file is called.
+//! entries cleaned; entries naming the same paper (the same arXiv id when
+//! both have one, else the same title up to case, spacing and punctuation)
+//! merge into one record; each record is tagged and then written as a new
+//! page or merged into its existing page, which is found by its `arxiv` id
+//! or by the `[imported] key` it carries, whatever its file is called.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -22,6 +23,8 @@ use crate::tagging::Tagger;
 
 /// Where the dumps are, relative to the site root.
 pub const DIGESTS_DIR: &str = "digests";
+/// The file name endings of dumps: plain or linked copies, Markdown exports.
+pub const DUMP_EXTENSIONS: [&str; 3] = [".txt", ".md", ".markdown"];
 /// Where paper pages are written.
 pub const PAPERS_DIR: &str = "content/papers";
 /// Longest slug a new page gets (file names and URLs stay readable).
@@ -119,6 +122,8 @@ pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, D
 pub struct Record {
     /// The merge key: the title without case, spacing or punctuation.
     pub key: String,
+    /// The arXiv id, when a dump gave one: a stronger key than the title.
+    pub arxiv: Option<String>,
     pub title: String,
     pub date: Option<NaiveDate>,
     /// Whether `date` is the paper's own (not its listing's).
@@ -194,8 +199,8 @@ struct Dump {
     modified_year: i32,
 }
 
-/// Every regular, non-hidden `*.txt` file in digests/, by name. Unreadable
-/// ones are reported and skipped.
+/// Every regular, non-hidden dump file (`*.txt`, `*.md`) in digests/, by
+/// name. Unreadable ones are reported and skipped.
 fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
     let dir = root.join(DIGESTS_DIR);
     let entries = match fs::read_dir(&dir) {
@@ -213,7 +218,7 @@ fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".txt") && !n.starts_with('.'))
+        .filter(|n| DUMP_EXTENSIONS.iter().any(|x| n.ends_with(x)) && !n.starts_with('.'))
         .collect();
     names.sort();
     let mut dumps = Vec::new();
@@ -303,6 +308,7 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> (Vec<Record>, V
         }
         records.push(Record {
             key,
+            arxiv: entry.arxiv.clone(),
             title: entry.title.trim().to_string(),
             date: own.or(listing),
             date_explicit: own.is_some(),
@@ -334,19 +340,42 @@ pub fn title_key(title: &str) -> String {
     key
 }
 
-/// Merges records of the same paper, in order of first appearance. The
+/// Merges records of the same paper, in order of first appearance: the
+/// same arXiv id, or, when one of them has none, the same title key (two
+/// records with the same title and different arXiv ids are two papers). The
 /// merged record keeps the richest facts: an explicit date over an inferred
 /// one, the highest upvote count, the longest abstract, every link and dump.
 pub fn merge(records: Vec<Record>) -> Vec<Record> {
     let mut merged: Vec<Record> = Vec::new();
-    let mut position: HashMap<String, usize> = HashMap::new();
+    let mut by_arxiv: HashMap<String, usize> = HashMap::new();
+    // Title key → the records with that title, in order.
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
     for r in records {
-        let Some(&i) = position.get(&r.key) else {
-            position.insert(r.key.clone(), merged.len());
+        let same_arxiv = r.arxiv.as_ref().and_then(|a| by_arxiv.get(a)).copied();
+        let same_title = || {
+            by_key.get(&r.key).and_then(|found| {
+                found.iter().copied().find(|&i| {
+                    r.arxiv.is_none() || merged[i].arxiv.is_none() || merged[i].arxiv == r.arxiv
+                })
+            })
+        };
+        let Some(i) = same_arxiv.or_else(same_title) else {
+            if let Some(a) = &r.arxiv {
+                by_arxiv.insert(a.clone(), merged.len());
+            }
+            by_key.entry(r.key.clone()).or_default().push(merged.len());
             merged.push(r);
             continue;
         };
+        if merged[i].arxiv.is_none()
+            && let Some(a) = &r.arxiv
+        {
+            by_arxiv.insert(a.clone(), i);
+        }
         let m = &mut merged[i];
+        if m.arxiv.is_none() {
+            m.arxiv = r.arxiv;
+        }
         if r.date.is_some() && (m.date.is_none() || (r.date_explicit && !m.date_explicit)) {
             m.date = r.date;
             m.date_explicit = r.date_explicit;
@@ -378,11 +407,12 @@ pub fn merge(records: Vec<Record>) -> Vec<Record> {
 fn facts_of(r: &Record, tagger: &Tagger) -> Facts {
     let (authors, organization) = match &r.who {
         Some(Who::Authors(n)) => (Some(*n), None),
-        Some(Who::Organization(o)) => (None, Some(o.clone())),
+        Some(Who::Organization { name, .. }) => (None, Some(name.clone())),
         None => (None, None),
     };
     Facts {
         title: r.title.clone(),
+        arxiv: r.arxiv.clone(),
         date: r.date,
         authors,
         organization,
@@ -395,12 +425,21 @@ fn facts_of(r: &Record, tagger: &Tagger) -> Facts {
     }
 }
 
+/// An imported page: its file, its facts hash, and the arXiv id it has
+/// (`None` too when the person edited it: then it does not tell papers apart).
+type ImportedPage = (PathBuf, Option<String>, Option<String>);
+
 /// A page already in content/papers/.
 struct Existing {
-    /// Imported pages by `[imported] key`: file and the facts hash.
-    by_key: HashMap<String, (PathBuf, Option<String>)>,
+    /// Imported pages by `[imported] key` (several papers may share a
+    /// title and differ by arXiv id), in file name order.
+    by_key: HashMap<String, Vec<ImportedPage>>,
+    /// Imported pages by their `arxiv` id.
+    by_arxiv: HashMap<String, ImportedPage>,
     /// Title keys of pages written by hand (no `[imported]`): left alone.
     hand_written: HashSet<String>,
+    /// arXiv ids of pages written by hand: left alone too.
+    hand_written_arxiv: HashSet<String>,
     /// Keys of pages whose front matter does not parse, recovered from
     /// their text: reported, never replaced by a second page.
     broken: HashSet<String>,
@@ -409,6 +448,28 @@ struct Existing {
     broken_stems: HashSet<String>,
     /// File stems of every page, readable or not: taken slugs.
     stems: HashSet<String>,
+}
+
+impl Existing {
+    /// The imported page of a record: the one with its arXiv id, else one
+    /// with its title key whose arXiv id does not say it is another paper,
+    /// and that no other record of this import has taken.
+    fn page_of(&self, r: &Record, taken: &HashSet<PathBuf>) -> Option<&ImportedPage> {
+        let free = |page: &&ImportedPage| !taken.contains(&page.0);
+        if let Some(page) = r
+            .arxiv
+            .as_ref()
+            .and_then(|a| self.by_arxiv.get(a))
+            .filter(free)
+        {
+            return Some(page);
+        }
+        self.by_key
+            .get(&r.key)?
+            .iter()
+            .filter(free)
+            .find(|(_, _, arxiv)| r.arxiv.is_none() || arxiv.is_none() || *arxiv == r.arxiv)
+    }
 }
 
 fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
@@ -448,7 +509,9 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         .collect();
     let mut existing = Existing {
         by_key: HashMap::new(),
+        by_arxiv: HashMap::new(),
         hand_written: HashSet::new(),
+        hand_written_arxiv: HashSet::new(),
         broken: HashSet::new(),
         broken_stems: HashSet::new(),
         stems: HashSet::new(),
@@ -460,10 +523,17 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         match page {
             Ok(page) => match paper::imported_key_and_hash(&page.front) {
                 Some((key, hash)) => {
-                    existing.by_key.insert(key, (path, hash));
+                    let arxiv = page.front.arxiv.clone();
+                    let edited = paper::is_edited(&page.front, "arxiv");
+                    let entry = (path, hash, arxiv.clone().filter(|_| !edited));
+                    if let Some(a) = arxiv {
+                        existing.by_arxiv.entry(a).or_insert_with(|| entry.clone());
+                    }
+                    existing.by_key.entry(key).or_default().push(entry);
                 }
                 None => {
                     existing.hand_written.insert(title_key(&page.front.title));
+                    existing.hand_written_arxiv.extend(page.front.arxiv.clone());
                 }
             },
             Err((e, key)) => {
@@ -557,14 +627,23 @@ fn write_pages(
     // Slugs are handed out in order of first appearance, so they are
     // deterministic; an existing page keeps its file whatever its title.
     let mut plans = Vec::with_capacity(records.len());
+    let mut taken = HashSet::new();
     for (r, f) in records.iter().zip(facts) {
-        let plan = match existing.by_key.get(&r.key) {
-            Some((path, hash)) if hash.as_deref() == Some(f.hash().as_str()) => {
-                let _ = path;
+        let page = existing.page_of(r, &taken);
+        if let Some((path, _, _)) = page {
+            taken.insert(path.clone());
+        }
+        let plan = match page {
+            Some((_, hash, _)) if hash.as_deref() == Some(f.hash().as_str()) => Plan::Unchanged,
+            Some((path, _, _)) => Plan::Update(path.clone()),
+            None if existing.hand_written.contains(&r.key) => Plan::Unchanged,
+            None if r
+                .arxiv
+                .as_ref()
+                .is_some_and(|a| existing.hand_written_arxiv.contains(a)) =>
+            {
                 Plan::Unchanged
             }
-            Some((path, _)) => Plan::Update(path.clone()),
-            None if existing.hand_written.contains(&r.key) => Plan::Unchanged,
             // A page of this paper whose front matter is broken: it is
             // reported (by `scan_pages`), not replaced by a second page.
             None if existing.broken.contains(&r.key) => Plan::Unchanged,
@@ -704,6 +783,7 @@ mod tests {
     fn record(title: &str, digest: &str) -> Record {
         Record {
             key: title_key(title),
+            arxiv: None,
             title: title.to_string(),
             date: None,
             date_explicit: false,

@@ -18,6 +18,8 @@ pub const DELIMITER: &str = "+++";
 #[serde(default)]
 pub struct FrontMatter {
     pub title: String,
+    /// The paper's arXiv id (`2606.00683`), when a dump gave one.
+    pub arxiv: Option<String>,
     /// Overrides the slug taken from the file name.
     pub slug: Option<String>,
     #[serde(deserialize_with = "de_date")]
@@ -197,6 +199,7 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Facts {
     pub title: String,
+    pub arxiv: Option<String>,
     pub date: Option<NaiveDate>,
     pub authors: Option<u32>,
     pub organization: Option<String>,
@@ -209,8 +212,9 @@ pub struct Facts {
 }
 
 /// The front matter keys import writes, in the order it writes them.
-pub const FACT_KEYS: [&str; 10] = [
+pub const FACT_KEYS: [&str; 11] = [
     "title",
+    "arxiv",
     "date",
     "authors",
     "organization",
@@ -226,9 +230,18 @@ pub const FACT_KEYS: [&str; 10] = [
 /// imported), `facts` (one hash per fact), `edited` (facts the person owns).
 pub const IMPORTED: &str = "imported";
 
+/// Facts added to the format after pages were first written: when absent
+/// they leave no trace (no hash, no `[imported] facts` entry), so a page
+/// written before them, or without them, stays byte for byte the same.
+const LATER_FACTS: [&str; 1] = ["arxiv"];
+
+fn leaves_no_trace(key: &str, value: Option<&toml_edit::Value>) -> bool {
+    value.is_none() && LATER_FACTS.contains(&key)
+}
+
 impl Facts {
     /// Each fact as a TOML value, `None` when the page should not have the key.
-    fn values(&self) -> [(&'static str, Option<toml_edit::Value>); 10] {
+    fn values(&self) -> [(&'static str, Option<toml_edit::Value>); 11] {
         use toml_edit::Value;
         let strings = |v: &[String]| Value::Array(v.iter().map(|s| string_value(s)).collect());
         let date = self.date.map(|d| {
@@ -245,6 +258,7 @@ impl Facts {
         });
         [
             ("title", Some(string_value(&self.title))),
+            ("arxiv", self.arxiv.as_deref().map(string_value)),
             ("date", date),
             ("authors", self.authors.map(|n| Value::from(i64::from(n)))),
             (
@@ -270,6 +284,9 @@ impl Facts {
     pub fn hash(&self) -> String {
         let mut h = crate::fingerprint::Fnv::default();
         for (key, value) in self.values() {
+            if leaves_no_trace(key, value.as_ref()) {
+                continue;
+            }
             h.field(key.as_bytes());
             h.field(canonical(value.as_ref()).as_bytes());
         }
@@ -340,7 +357,9 @@ pub fn new_page(key: &str, facts: &Facts) -> String {
     let mut doc = toml_edit::DocumentMut::new();
     let mut hashes = toml_edit::InlineTable::new();
     for (name, value) in facts.values() {
-        hashes.insert(name, fact_hash(value.as_ref()).into());
+        if !leaves_no_trace(name, value.as_ref()) {
+            hashes.insert(name, fact_hash(value.as_ref()).into());
+        }
         if let Some(value) = value {
             doc[name] = toml_edit::Item::Value(value);
         }
@@ -379,10 +398,9 @@ pub fn update_page(text: &str, origin: &str, facts: &Facts) -> Result<Updated, D
         .and_then(|i| i.as_table())
         .cloned()
         .unwrap_or_default();
+    let stored_facts = imported.get("facts").and_then(|f| f.as_inline_table());
     let stored = |key: &str| -> Option<String> {
-        imported
-            .get("facts")
-            .and_then(|f| f.as_inline_table())
+        stored_facts
             .and_then(|f| f.get(key))
             .and_then(|v| v.as_str())
             .map(str::to_string)
@@ -401,8 +419,15 @@ pub fn update_page(text: &str, origin: &str, facts: &Facts) -> Result<Updated, D
     let mut kept = Vec::new();
     for (key, new) in facts.values() {
         let new_hash = fact_hash(new.as_ref());
+        let traceless = leaves_no_trace(key, new.as_ref());
         let current_hash = fact_hash(item_value(doc.as_table(), key).as_ref());
-        let last = stored(key).unwrap_or_else(|| current_hash.clone());
+        // A fact missing from a stored table was absent at the last import
+        // (see `LATER_FACTS`); with no table at all, the page's value is taken
+        // as what import last wrote.
+        let last = stored(key).unwrap_or_else(|| match stored_facts {
+            Some(_) => fact_hash(None),
+            None => current_hash.clone(),
+        });
         let owned_by_person = edited.iter().any(|e| e == key);
         if owned_by_person || current_hash != last {
             if !owned_by_person {
@@ -420,7 +445,9 @@ pub fn update_page(text: &str, origin: &str, facts: &Facts) -> Result<Updated, D
                 }
             }
         }
-        hashes.insert(key, new_hash.into());
+        if !traceless {
+            hashes.insert(key, new_hash.into());
+        }
     }
     let table = doc[IMPORTED].or_insert(toml_edit::table());
     if let Some(table) = table.as_table_mut() {
@@ -457,6 +484,17 @@ fn line_of_key(front_text: &str, key: &str) -> usize {
         })
         .map(|i| i + 2)
         .unwrap_or(1)
+}
+
+/// Whether the person owns fact `key` of a page (it is listed in
+/// `[imported] edited`).
+pub fn is_edited(front: &FrontMatter, key: &str) -> bool {
+    front
+        .imported
+        .as_ref()
+        .and_then(|i| i.get("edited"))
+        .and_then(|e| e.as_array())
+        .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(key)))
 }
 
 /// `[imported] key` and `hash` of a page read with [`read`].

@@ -20,6 +20,7 @@ fn paper(
         source: PathBuf::from(format!("content/papers/{slug}.md")),
         body_line: 10,
         title: title.to_string(),
+        arxiv: None,
         date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
         authors: Some(3),
         organization: None,

@@ -321,6 +321,7 @@ fn paper_from(rel: &Path, bytes: &[u8], fingerprint: u64) -> Result<Paper, Diagn
         source: rel.to_path_buf(),
         body_line: page.body_line,
         title: front.title,
+        arxiv: front.arxiv,
         date: front.date,
         authors: front.authors,
         organization: front.organization,

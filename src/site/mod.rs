@@ -21,6 +21,8 @@ pub struct Paper {
     /// 1-based line where the Markdown body starts in `source`.
     pub body_line: usize,
     pub title: String,
+    /// The paper's arXiv id (`2606.00683`), when its page has one.
+    pub arxiv: Option<String>,
     pub date: Option<NaiveDate>,
     pub authors: Option<u32>,
     pub organization: Option<String>,
