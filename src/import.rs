@@ -265,7 +265,12 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> (Vec<Record>, V
         default_year: config.import.default_year,
         modified_year: dump.modified_year,
     });
-    diagnostics.extend(resolved.warning);
+    // A guessed year matters only to dates printed without one (a trending
+    // page prints every year; a file that is not a digest has no dates).
+    let year_less = |d: &Option<DumpDate>| d.is_some_and(|d| d.year.is_none());
+    if year_less(&parsed.listing_date) || parsed.entries.iter().any(|e| year_less(&e.date)) {
+        diagnostics.extend(resolved.warning);
+    }
     let mut bad_dates = Vec::new();
     let mut to_date = |d: DumpDate, line: usize| -> Option<NaiveDate> {
         let y = d.year.unwrap_or(resolved.year);

@@ -101,11 +101,10 @@ fn reference_definitions(lines: &[Line<'_>]) -> HashMap<String, String> {
         .collect()
 }
 
-/// Change in `[` depth over `text` (escaped brackets do not count), and
-/// whether it went below zero.
-fn bracket_balance(text: &str) -> i64 {
+/// The `[` depth after `text`, starting from `depth` (escaped brackets do
+/// not count; a `]` with nothing open is text).
+fn bracket_depth(text: &str, mut depth: usize) -> usize {
     let bytes = text.as_bytes();
-    let mut depth = 0i64;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -126,7 +125,7 @@ fn items(lines: &[Line<'_>], defs: &HashMap<String, String>, digest: &mut Digest
         let first = lines[i];
         let mut text = first.text.to_string();
         let mut j = i;
-        let mut depth = bracket_balance(first.text);
+        let mut depth = bracket_depth(first.text, 0);
         while depth > 0 && j + 1 < lines.len() && j + 1 - i < MAX_LINK_LINES {
             j += 1;
             // A blank line between keeps its meaning (a paragraph break).
@@ -136,7 +135,7 @@ fn items(lines: &[Line<'_>], defs: &HashMap<String, String>, digest: &mut Digest
                 "\n"
             });
             text.push_str(lines[j].text);
-            depth += bracket_balance(lines[j].text);
+            depth = bracket_depth(lines[j].text, depth);
         }
         if depth > 0 {
             digest.diagnostics.push(Diagnostic::warning(
@@ -494,18 +493,26 @@ fn paper_link(segs: &[Seg]) -> Option<String> {
 
 /// The heading level paper titles have in a file whose titles carry no
 /// paper links: the level most non-header headings have (the deeper one on
-/// a tie). `None` when some heading links to a paper: then only those are
-/// titles.
+/// a tie). `None` when some heading links to a paper (then only those are
+/// titles), and when the file has no listing's page header (`Daily
+/// Papers`, `Trending Papers`, `by AK and the research community`): a
+/// Markdown file of notes is not a listing.
 fn title_level(items: &[Item]) -> Option<usize> {
     let mut counts = [0usize; 7];
+    let mut page_header = false;
     for item in items {
+        let text = label_text(&item.segs);
+        page_header |= is_header_phrase(&text);
         let Some(level) = item.heading else { continue };
         if paper_link(&item.segs).is_some() {
             return None;
         }
-        if !is_page_chrome(&label_text(&item.segs)) {
+        if !is_page_chrome(&text) {
             counts[level] += 1;
         }
+    }
+    if !page_header {
+        return None;
     }
     (1..=6)
         .rev()
@@ -549,11 +556,27 @@ impl Parser<'_> {
     }
 
     fn finish(&mut self) {
-        if let Some(c) = self.current.take() {
-            let mut entry = c.entry;
-            entry.abstract_raw = c.paragraphs.join("\n\n");
-            self.digest.entries.push(entry);
+        let Some(c) = self.current.take() else {
+            return;
+        };
+        let mut entry = c.entry;
+        entry.abstract_raw = c.paragraphs.join("\n\n");
+        // A heading with no paper link is a title only if a paper is under it.
+        if c.segment.is_none()
+            && entry.abstract_raw.is_empty()
+            && entry.who.is_none()
+            && entry.date.is_none()
+        {
+            self.warn(
+                entry.line,
+                format!(
+                    "skipped the heading \"{}\": no paper link, abstract or details under it",
+                    quote(&entry.title)
+                ),
+            );
+            return;
         }
+        self.digest.entries.push(entry);
     }
 
     fn current_is(&self, segment: &str) -> bool {

@@ -7,8 +7,8 @@
 //! See docs/digest.md for the format and the heuristics.
 
 use super::fields::{
-    Line, is_bare_number, is_dot, is_header_phrase, is_page_chrome, looks_like_date, parse_authors,
-    parse_counter, parse_date, parse_published, quote, reads_like_title,
+    Line, is_bare_number, is_dot, is_header_phrase, is_page_chrome, is_url, looks_like_date,
+    parse_authors, parse_counter, parse_date, parse_published, quote, reads_like_title,
 };
 use super::{Digest, Entry, Who};
 use crate::diagnostic::Diagnostic;
@@ -72,6 +72,14 @@ impl<'a> Parser<'_, 'a> {
                 break;
             }
             self.pos += 1;
+            // `Submitted by` and the user's name before the first paper.
+            if line.text.eq_ignore_ascii_case("submitted by")
+                && self
+                    .peek(0)
+                    .is_some_and(|n| !n.text.contains(char::is_whitespace))
+            {
+                self.pos += 1;
+            }
         }
         if let Some(line) = self.peek(0)
             && let Some((date, None)) = parse_date(line.text)
@@ -99,6 +107,16 @@ impl<'a> Parser<'_, 'a> {
         self.pos += 1;
         if is_page_chrome(title.text) && !self.peek(0).is_some_and(|n| self.is_abstract_here(n)) {
             self.page_chrome(title);
+            return None;
+        }
+        if is_url(title.text) {
+            self.warn(
+                title.number,
+                format!(
+                    "skipped \"{}\": a URL where a paper title was expected",
+                    quote(title.text)
+                ),
+            );
             return None;
         }
         if let Some(kind) = stray_kind(title.text) {
