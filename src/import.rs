@@ -836,6 +836,45 @@ mod tests {
     }
 
     #[test]
+    fn an_arxiv_id_is_a_stronger_key_than_the_title() {
+        let with = |title: &str, digest: &str, arxiv: Option<&str>| Record {
+            arxiv: arxiv.map(String::from),
+            ..record(title, digest)
+        };
+        let merged = merge(vec![
+            with("Paper X", "a.txt", None),
+            with("Paper X", "b.md", Some("2601.00001")),
+            // A retitled version of the same paper: the id says it is one.
+            with("Paper X: Extended", "c.md", Some("2601.00001")),
+            // The same title and another id: another paper.
+            with("paper x", "d.md", Some("2601.00002")),
+            // No id: the title decides, and the first such paper takes it.
+            with("PAPER X", "e.txt", None),
+        ]);
+        let got: Vec<(&str, Option<&str>, Vec<&str>)> = merged
+            .iter()
+            .map(|r| {
+                (
+                    r.title.as_str(),
+                    r.arxiv.as_deref(),
+                    r.digests.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Paper X",
+                    Some("2601.00001"),
+                    vec!["a.txt", "b.md", "c.md", "e.txt"]
+                ),
+                ("paper x", Some("2601.00002"), vec!["d.md"]),
+            ]
+        );
+    }
+
+    #[test]
     fn slugs_are_short_and_unique() {
         let long = "A ".repeat(10) + &"Verylongword ".repeat(20);
         let slug = base_slug(&long);

@@ -614,6 +614,63 @@ mod write_tests {
     }
 
     #[test]
+    fn a_page_without_an_arxiv_id_has_no_trace_of_the_fact() {
+        let text = new_page("k", &facts());
+        assert!(!text.contains("arxiv"), "{text}");
+        let with = Facts {
+            arxiv: Some("2606.00683".into()),
+            ..facts()
+        };
+        let text = new_page("k", &with);
+        assert!(
+            text.starts_with("+++\ntitle = \"Stateful Conformer\"\narxiv = \"2606.00683\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("arxiv = \"")); // and its hash in `facts`
+        assert_eq!(
+            read(&text, "p.md").unwrap().front.arxiv.as_deref(),
+            Some("2606.00683")
+        );
+        assert_ne!(with.hash(), facts().hash());
+    }
+
+    #[test]
+    fn an_arxiv_id_reaches_an_old_page_and_a_hand_added_one_is_kept() {
+        let old = new_page("k", &facts());
+        let with = Facts {
+            arxiv: Some("2606.00683".into()),
+            ..facts()
+        };
+        let updated = update_page(&old, "p.md", &with).unwrap();
+        assert!(updated.kept.is_empty());
+        assert_eq!(
+            read(&updated.text, "p.md").unwrap().front.arxiv.as_deref(),
+            Some("2606.00683")
+        );
+        // A person adds an id the digests do not give: it is theirs.
+        let edited = old.replacen(
+            "title = \"Stateful Conformer\"\n",
+            "title = \"Stateful Conformer\"\narxiv = \"2401.00001\"\n",
+            1,
+        );
+        let kept = update_page(&edited, "p.md", &facts()).unwrap();
+        assert_eq!(
+            read(&kept.text, "p.md").unwrap().front.arxiv.as_deref(),
+            Some("2401.00001")
+        );
+        let later = update_page(&kept.text, "p.md", &with).unwrap();
+        assert_eq!(
+            read(&later.text, "p.md").unwrap().front.arxiv.as_deref(),
+            Some("2401.00001")
+        );
+        assert_eq!(
+            later.kept.len(),
+            1,
+            "the digests' other id is reported once"
+        );
+    }
+
+    #[test]
     fn a_removed_fact_stays_removed() {
         let text = new_page("k", &facts());
         let edited = text.replace("code = \"https://github.com/a/b\"\n", "");

@@ -606,3 +606,155 @@ fn no_fixture_ever_imports_a_page_titled_with_page_text() {
     }
     assert!(checked > 280 + 60, "{checked} titles checked");
 }
+
+/// Done when: the seeds import byte for byte as the repository's pages.
+#[test]
+fn the_seeds_still_import_byte_identically() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seeds: Vec<(String, Vec<u8>)> = fs::read_dir(repo.join("digests"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, Vec<u8>)> =
+        seeds.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let site = site_with(&borrowed);
+    fs::copy(repo.join("config.toml"), site.path().join("config.toml")).unwrap();
+    import(site.path());
+    let names = |dir: &Path| -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let (ours, theirs) = (
+        repo.join("content/papers"),
+        site.path().join("content/papers"),
+    );
+    assert_eq!(names(&ours), names(&theirs));
+    assert_eq!(walk(&ours), walk(&theirs));
+}
+
+fn dump_markdown(id: &str, title: &str) -> Vec<u8> {
+    format!(
+        "# Daily Papers\n\nMay 4\n\n[3](https://huggingface.co/login?next=%2Fpapers%2F{id})\n\n\
+         ### [{title}](https://huggingface.co/papers/{id})\n\n\
+         [We scale everything and report what we find across many settings.](https://huggingface.co/papers/{id})\n\n\
+         [- 4 authors](https://huggingface.co/papers/{id})\n\n·\n\nMay 2\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_page_gains_its_arxiv_id_later_and_a_same_titled_paper_gets_its_own_page() {
+    let title = "Scaling Laws for Everything";
+    let plain = format!(
+        "Daily Papers\n\nMay 4\n\n{title}\n\nWe scale everything and report what we find across many settings.\n\n  • 4 authors\n·\nMay 2\n"
+    );
+    let site = site_with(&[("2026-05-04-a.txt", plain.into_bytes())]);
+    import(site.path());
+    let first = pages(site.path());
+    assert_eq!(first[title].front.arxiv, None);
+
+    // The same paper saved as Markdown: the page gains the id, no second page.
+    fs::write(
+        site.path().join("digests/2026-05-04-b.md"),
+        dump_markdown("2605.00001", title),
+    )
+    .unwrap();
+    let report = import(site.path());
+    assert_eq!(
+        (report.added, report.updated),
+        (0, 1),
+        "{:?}",
+        messages(&report)
+    );
+    let second = pages(site.path());
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[title].front.arxiv.as_deref(), Some("2605.00001"));
+
+    // Another paper with the same title and its own id gets its own page,
+    // and the first keeps its file and id.
+    fs::write(
+        site.path().join("digests/2026-05-04-c.md"),
+        dump_markdown("2605.00002", title),
+    )
+    .unwrap();
+    let report = import(site.path());
+    assert_eq!(
+        (report.added, report.updated),
+        (1, 0),
+        "{:?}",
+        messages(&report)
+    );
+    let file =
+        |name: &str| fs::read_to_string(site.path().join("content/papers").join(name)).unwrap();
+    assert_eq!(walk(&site.path().join("content/papers")).len(), 2);
+    let (a, b) = (
+        file("scaling-laws-for-everything.md"),
+        file("scaling-laws-for-everything-2.md"),
+    );
+    assert!(a.contains("arxiv = \"2605.00001\""), "{a}");
+    assert!(b.contains("arxiv = \"2605.00002\""), "{b}");
+    let again = import(site.path());
+    assert_eq!((again.added, again.updated), (0, 0));
+}
+
+#[test]
+fn the_arxiv_id_reaches_the_templates_as_paper_arxiv() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let name = "markdown-search-2026-10-02.md";
+    let plain = "Daily Papers\n\nMay 4\n\nA Paper Without An Id\n\nAn abstract that is long enough to read as one, with a full stop.\n\n  • 2 authors\n·\nMay 2\n";
+    let site = site_with(&[
+        (name, fixture(name)),
+        ("2026-05-04.txt", plain.as_bytes().to_vec()),
+    ]);
+    fs::copy(repo.join("config.toml"), site.path().join("config.toml")).unwrap();
+    let copy = |from: &Path, to: &Path| {
+        for e in walkdir::WalkDir::new(from) {
+            let e = e.unwrap();
+            let target = to.join(e.path().strip_prefix(from).unwrap());
+            if e.file_type().is_dir() {
+                fs::create_dir_all(&target).unwrap();
+            } else {
+                fs::copy(e.path(), &target).unwrap();
+            }
+        }
+    };
+    copy(&repo.join("themes"), &site.path().join("themes"));
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/paper.html"),
+        "<p>{{ paper.title }}: {% if paper.arxiv %}arXiv {{ paper.arxiv }}{% else %}no arXiv id{% endif %}</p>\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("--root")
+        .arg(site.path())
+        .arg("build")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = |slug: &str| {
+        fs::read_to_string(site.path().join(format!("public/papers/{slug}/index.html"))).unwrap()
+    };
+    assert_eq!(
+        page("sparse-lattice-attention-for-long-document-retrieval"),
+        "<p>Sparse Lattice Attention for Long-Document Retrieval: arXiv 2606.00683</p>\n"
+    );
+    assert_eq!(
+        page("a-paper-without-an-id"),
+        "<p>A Paper Without An Id: no arXiv id</p>\n"
+    );
+}

@@ -922,3 +922,141 @@ fn strip_cut_link(text: &str) -> String {
         _ => text.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::{DumpDate, parse};
+
+    fn segs(text: &str) -> Vec<Seg> {
+        inline(text, &HashMap::new())
+    }
+
+    #[test]
+    fn nested_brackets_images_and_escapes_in_link_text() {
+        let s = segs("[Title [v2]](https://huggingface.co/papers/2607.01234)");
+        assert_eq!(label_text(&s), "Title [v2]");
+        assert_eq!(paper_link(&s).as_deref(), Some("2607.01234"));
+        let s = segs(r"[Escaped \[v2\] and \*stars\*](https://huggingface.co/papers/2607.01234)");
+        assert_eq!(label_text(&s), "Escaped [v2] and *stars*");
+        let s = segs(
+            "[![occ-ai](https://cdn-avatars.huggingface.co/a.png)OCC](https://huggingface.co/occ-ai)",
+        );
+        assert_eq!(
+            name_and_avatar(match &s[0] {
+                Seg::Link { label, .. } => label,
+                _ => unreachable!(),
+            }),
+            ("OCC".to_string(), None)
+        );
+        let s = segs("[[图片：kandinskylab] Kandinsky Lab](https://huggingface.co/kandinskylab)");
+        let Seg::Link { label, .. } = &s[0] else {
+            unreachable!()
+        };
+        assert_eq!(
+            name_and_avatar(label),
+            (
+                "Kandinsky Lab".to_string(),
+                Some("kandinskylab".to_string())
+            )
+        );
+    }
+
+    #[test]
+    fn hard_wraps_and_escapes_become_plain_text() {
+        assert_eq!(
+            one_line("Measuring How Scholars Engage\\  with Past Research"),
+            "Measuring How Scholars Engage with Past Research"
+        );
+        assert_eq!(
+            one_line("tracing\\\\\nknowledge flows, 2 \\-\\- 6x"),
+            "tracing knowledge flows, 2 -- 6x"
+        );
+        assert_eq!(
+            one_line("a \\_ b \\\\% c"),
+            "a _ b \\% c",
+            "a LaTeX `\\%` stays for the abstract cleaner"
+        );
+    }
+
+    #[test]
+    fn an_abstract_keeps_its_own_links_as_text_and_urls() {
+        let s = segs(
+            "[See [the code](https://github.com/a/b) and [https://x.org/p](https://x.org/p).](https://huggingface.co/papers/2607.01234)",
+        );
+        let Seg::Link { label, .. } = &s[0] else {
+            unreachable!()
+        };
+        let mut raw = String::new();
+        render(label, Links::WithUrl, &mut raw);
+        assert_eq!(
+            one_line(&raw),
+            "See the code (https://github.com/a/b) and https://x.org/p."
+        );
+    }
+
+    #[test]
+    fn reference_links_resolve_through_their_definitions() {
+        let text = "# Daily Papers\n\n### [A Paper Title][1]\n\n[An abstract long enough to read as one.][2]\n\n[1]: https://huggingface.co/papers/2606.00683\n[2]: https://huggingface.co/papers/2606.00683\n";
+        let d = parse(text.as_bytes(), "r.md");
+        assert_eq!(d.entries.len(), 1, "{:?}", d.diagnostics);
+        assert_eq!(d.entries[0].arxiv.as_deref(), Some("2606.00683"));
+        assert_eq!(
+            d.entries[0].abstract_raw,
+            "An abstract long enough to read as one."
+        );
+    }
+
+    #[test]
+    fn a_link_with_empty_text_or_a_thumbnail_is_never_a_title() {
+        let text = "# Daily Papers\n\n[[图片：无替代文本]](https://huggingface.co/papers/2412.20138)\n\n\
+                    ### [](https://huggingface.co/papers/2412.20138)\n\n\
+                    [Abstract of a paper with no title.](https://huggingface.co/papers/2412.20138)\n\n\
+                    ### [Real Title](https://huggingface.co/papers/2412.20139)\n\n·\n\nMay 3\n";
+        let d = parse(text.as_bytes(), "e.md");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["Real Title"]);
+        assert_eq!(
+            d.entries[0].date,
+            Some(DumpDate {
+                year: None,
+                month: 5,
+                day: 3
+            })
+        );
+        assert_eq!(d.diagnostics.len(), 1, "{:?}", d.diagnostics);
+        assert_eq!(d.diagnostics[0].line, 5);
+    }
+
+    #[test]
+    fn headings_without_links_are_titles_only_in_a_listing_and_over_a_paper() {
+        let listing = "## Trending Papers\n\n### First Paper Title\n\nA summary of the first paper in one sentence.\n- 8 authors\n\n\
+                       ### Broken Over\n  Two Lines\n\nA summary of the second paper.\n\n### Nothing Under It\n";
+        let d = parse(listing.as_bytes(), "t.md");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["First Paper Title", "Broken Over Two Lines"]);
+        assert_eq!(d.entries[0].who, Some(Who::Authors(8)));
+        let notes = "# Notes\n\n## Reading list\n\nSome text.\n\n## Later\n\nMore text.\n";
+        let d = parse(notes.as_bytes(), "n.md");
+        assert!(d.entries.is_empty());
+        assert!(d.diagnostics[0].message.starts_with("not a digest"));
+    }
+
+    #[test]
+    fn bracket_depth_ignores_escapes_and_stray_closers() {
+        assert_eq!(bracket_depth("[a [b] c", 0), 1);
+        assert_eq!(bracket_depth(r"\[a", 0), 0);
+        assert_eq!(bracket_depth("] x", 0), 0);
+        assert_eq!(bracket_depth("end](url)", 1), 0);
+    }
+
+    #[test]
+    fn deep_or_huge_bracket_runs_are_read_without_trouble() {
+        let deep = "[".repeat(50_000) + "x" + &"]".repeat(50_000);
+        let s = segs(&deep);
+        assert!(!label_text(&s).is_empty());
+        let open = format!("### [{}", "[a ".repeat(100_000));
+        let d = parse(open.as_bytes(), "o.md");
+        assert!(d.entries.is_empty());
+    }
+}

@@ -101,3 +101,56 @@ fn check_truncated_end(bytes: &[u8], digest: &mut Digest) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines of every shape, whole and broken, in any order: whatever the
+    /// mix, parsing ends, entries come in file order with a title, and
+    /// every message points into the file.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("### [A Title](https://huggingface.co/papers/2606.00683)".to_string()),
+            Just("### [Title [v2]](https://huggingface.co/papers/2606.0068)".to_string()),
+            Just("### [](https://huggingface.co/papers/2606.00683)".to_string()),
+            Just("[101](https://huggingface.co/login?next=%2Fpapers%2F2606.00683)".to_string()),
+            Just(
+                "[An abstract that runs on](https://huggingface.co/papers/2606.00683)".to_string()
+            ),
+            Just("[An abstract cut mid-link".to_string()),
+            Just("[![occ](https://x/a.png)OCC](https://huggingface.co/occ)".to_string()),
+            Just("[- ![](https://x/b.svg)\\\\".to_string()),
+            Just("- 3 authors](https://huggingface.co/papers/2606.00683)".to_string()),
+            Just("May 29[6](https://huggingface.co/papers/2606.00683#community)".to_string()),
+            Just("Mar 8, 2024 [ 6][39]".to_string()),
+            Just("· Published on Oct 4, 2026".to_string()),
+            Just("[Upvote".to_string()),
+            Just("][31]".to_string()),
+            Just(" [-] 1".to_string()),
+            Just("https://huggingface.co/papers/2410.05434".to_string()),
+            Just("https://huggingface.co/login?next=%2Fpapers%2F2410.05434".to_string()),
+            Just("https://huggingface.co/google".to_string()),
+            Just("[".to_string()),
+            Just("·".to_string()),
+            Just("Daily Papers".to_string()),
+            Just("# Daily Papers".to_string()),
+            Just("Submitted by".to_string()),
+            Just("Oct 7, 2024".to_string()),
+            Just(String::new()),
+            "[a-zA-Z \\[\\]()!#\\\\:/.·-]{0,200}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn lines_of_any_shape_in_any_order_never_panic(lines in proptest::collection::vec(line(), 0..60)) {
+            let text = lines.join("\n");
+            let d = parse(text.as_bytes(), "p.md");
+            prop_assert!(d.entries.windows(2).all(|w| w[0].line < w[1].line));
+            prop_assert!(d.entries.iter().all(|e| !e.title.trim().is_empty()));
+            prop_assert!(d.diagnostics.iter().all(|m| m.line <= lines.len()));
+        }
+    }
+}

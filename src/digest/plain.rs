@@ -26,6 +26,7 @@ const ABSTRACT_SENTENCE_MIN_WORDS: usize = 12;
 /// title, and only in a dump that has real entries too.
 pub(super) fn parse(lines: &[Line<'_>], digest: &mut Digest) {
     let origin = digest.origin.clone();
+    let before = digest.diagnostics.len();
     let mut parser = Parser {
         lines,
         pos: 0,
@@ -35,8 +36,11 @@ pub(super) fn parse(lines: &[Line<'_>], digest: &mut Digest) {
     parser.header();
     parser.entries();
     let solid = |e: &Entry| !e.abstract_raw.is_empty() || e.who.is_some() || e.date.is_some();
-    if !digest.entries.iter().any(solid) {
+    if !digest.entries.is_empty() && !digest.entries.iter().any(solid) {
+        // Not a digest (the caller says so): what was said about its lines
+        // as entries does not apply.
         digest.entries.clear();
+        digest.diagnostics.truncate(before);
     }
 }
 
@@ -830,6 +834,84 @@ mod tests {
     fn long_lines_in_messages_are_quoted_short() {
         let q = quote(&"é".repeat(500));
         assert_eq!(q.chars().count(), QUOTE_CHARS + 1);
+    }
+
+    #[test]
+    fn a_plain_copy_of_a_search_page_skips_the_navigation_and_the_search_term() {
+        let text = format!(
+            "Hugging Face\n\nModels\n\nLog In\n\nSign Up\n\nnew\n\n\
+             Get trending papers in your email inbox once a day!\n\nDaily Papers\n\n\
+             by AK and the research community\n\nsource citations\n\nDaily\n\nWeekly\n\nMonthly\n\nMar 25\n\n\
+             A Real Title\n\n{}\n\n  • 3 authors\n·\nFeb 12\n\nPrevious\n\nSystem theme\n\nCompany\n\nTOS\n",
+            abstract_text(1)
+        );
+        let d = parse(text.as_bytes(), "s.txt");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["A Real Title"]);
+        assert_eq!(d.listing_date.map(|d| (d.month, d.day)), Some((3, 25)));
+        assert!(d.diagnostics.is_empty(), "{:?}", warnings(&d));
+    }
+
+    #[test]
+    fn a_plain_copy_of_the_trending_page_reads_its_counts_and_skips_its_buttons() {
+        let text = format!(
+            "Trending Papers\n\nby AK and the research community\n\nSubmitted by\nvvasilev\n\n\
+             A Trending Paper\n\n{}\n\nkandinskylab Kandinsky Lab\n·\nPublished on Oct 4, 2026\n\n\
+             Upvote\n117\n\nGitHub\n3.29k\n\narXiv Page\n\nSubmitted by\nbupalinyu\n\n\
+             Another Trending Paper\n\n{}\n\n  • 4 authors\n·\nPublished on Dec 28, 2024\n\nUpvote\n-\n",
+            abstract_text(1),
+            abstract_text(2)
+        );
+        let d = parse(text.as_bytes(), "t.txt");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["A Trending Paper", "Another Trending Paper"]);
+        let a = &d.entries[0];
+        assert_eq!(a.upvotes, Some(117));
+        assert_eq!(
+            a.date,
+            Some(DumpDate {
+                year: Some(2026),
+                month: 10,
+                day: 4
+            })
+        );
+        assert_eq!(
+            a.who,
+            Some(Who::Organization {
+                name: "Kandinsky Lab".into(),
+                handle: Some("kandinskylab".into())
+            })
+        );
+        assert_eq!(d.entries[1].upvotes, None);
+        assert!(d.diagnostics.is_empty(), "{:?}", warnings(&d));
+    }
+
+    #[test]
+    fn page_text_urls_and_counters_alone_are_never_titles() {
+        let text = format!(
+            "{HEADER}Daily\n\nhttps://huggingface.co/login\n\n1\n\nFirst Real Paper\n\n{}\n\n\
+             vvasilev\n\n2048\n\n{}\n\nhttps://example.org/a-title\n\n{}\n",
+            abstract_text(1),
+            abstract_text(2),
+            abstract_text(3)
+        );
+        let d = parse(text.as_bytes(), "j.txt");
+        let titles: Vec<_> = d.entries.iter().map(|e| e.title.as_str()).collect();
+        // `2048` over an abstract is a real title; alone, a counter is not.
+        assert_eq!(titles, ["First Real Paper", "2048"]);
+        let lines: Vec<usize> = d.diagnostics.iter().map(|m| m.line).collect();
+        // The URL, the `1`, `vvasilev`, the URL over an abstract and that
+        // abstract, each at its line; `Daily` is skipped quietly.
+        assert_eq!(lines, [15, 17, 23, 29, 31], "{:?}", warnings(&d));
+    }
+
+    #[test]
+    fn a_dump_of_title_like_lines_only_is_not_a_digest() {
+        let d = parse(b"Some Notes On Papers\n\nAnother Line Of Text\n", "n.txt");
+        assert!(d.entries.is_empty());
+        assert_eq!(d.diagnostics.len(), 1, "{:?}", warnings(&d));
+        assert!(d.diagnostics[0].message.starts_with("not a digest"));
+        assert_eq!(d.diagnostics[0].line, 1);
     }
 
     mod bad_input {

@@ -7,6 +7,7 @@
 //! - **Plain** (the browser's plain-text copy, as the seeds): neither.
 
 use super::fields::{Line, is_url};
+use super::hf_url::{Target, classify};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -17,21 +18,26 @@ pub enum Shape {
 
 /// Counts the lines that only one shape writes and takes the shape with
 /// more of them; a dump with neither is plain. Two lines of a shape are
-/// needed (a plain abstract may hold one odd line).
+/// needed (a plain dump may hold an odd line), and a copy with links has a
+/// paper link on a line of its own (what its entries are anchored on).
 pub fn detect(lines: &[Line]) -> Shape {
     let mut markdown = 0usize;
     let mut linked = 0usize;
+    let mut paper_links = 0usize;
     for line in lines {
         let text = line.text;
         if is_markdown_line(text) {
             markdown += 1;
         } else if is_url(text) {
             linked += 1;
+            if matches!(classify(text), Target::Paper(_)) {
+                paper_links += 1;
+            }
         }
     }
     if markdown >= 2 && markdown >= linked / 4 {
         Shape::Markdown
-    } else if linked >= 2 {
+    } else if linked >= 2 && paper_links >= 1 {
         Shape::Linked
     } else {
         Shape::Plain
@@ -80,5 +86,12 @@ mod tests {
         assert_eq!(shape(plain), Shape::Plain);
         let plain = "# Not a heading really\n\nA Title\n\nAn abstract.\n";
         assert_eq!(shape(plain), Shape::Plain);
+        let plain =
+            "A Title\n\nhttps://huggingface.co/login\n\nhttps://example.org\n\nAn abstract.\n";
+        assert_eq!(
+            shape(plain),
+            Shape::Plain,
+            "no paper link: nothing to anchor on"
+        );
     }
 }
