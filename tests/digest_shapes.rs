@@ -12,6 +12,9 @@ use gazette::digest::{Who, parse};
 use gazette::import::{ImportReport, import_site};
 use gazette::paper::{self, PaperFile};
 
+#[allow(dead_code)] // only `copy_dir` is used here
+mod common;
+
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/digests")
 }
@@ -717,18 +720,7 @@ fn the_arxiv_id_reaches_the_templates_as_paper_arxiv() {
         ("2026-05-04.txt", plain.as_bytes().to_vec()),
     ]);
     fs::copy(repo.join("config.toml"), site.path().join("config.toml")).unwrap();
-    let copy = |from: &Path, to: &Path| {
-        for e in walkdir::WalkDir::new(from) {
-            let e = e.unwrap();
-            let target = to.join(e.path().strip_prefix(from).unwrap());
-            if e.file_type().is_dir() {
-                fs::create_dir_all(&target).unwrap();
-            } else {
-                fs::copy(e.path(), &target).unwrap();
-            }
-        }
-    };
-    copy(&repo.join("themes"), &site.path().join("themes"));
+    common::copy_dir(&repo.join("themes"), &site.path().join("themes"));
     fs::create_dir_all(site.path().join("templates")).unwrap();
     fs::write(
         site.path().join("templates/paper.html"),

@@ -21,45 +21,21 @@
 //! site's navigation, the search box, tabs and footer are text followed by
 //! links that are not paper links, so they never start an entry.
 
+use super::builder::{Builder, Phase};
 use super::fields::{
     Line, author_count, is_dot, is_header_phrase, is_page_chrome, is_url, parse_counter,
     parse_date, parse_published, quote,
 };
 use super::hf_url::{Target, classify};
-use super::{Digest, Entry, Who, arxiv};
-use crate::diagnostic::Diagnostic;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// After the title: text is abstract until the paper link comes again.
-    Abstract,
-    /// After the abstract: authors, organization, date, counts.
-    Details,
-}
-
-struct Current {
-    entry: Entry,
-    /// The paper link's id as written, which ties the links around it.
-    segment: String,
-    phase: Phase,
-    paragraphs: Vec<String>,
-}
+use super::{Digest, Who, arxiv};
 
 struct Parser<'d> {
-    digest: &'d mut Digest,
-    current: Option<Current>,
-    /// An upvote count seen before its entry: (paper id, count).
-    pending_upvotes: Option<(String, Option<u32>)>,
-    /// A repeated page header has been reported since the last entry.
-    header_reported: bool,
+    b: Builder<'d>,
 }
 
 pub(super) fn parse(lines: &[Line<'_>], digest: &mut Digest) {
     let mut p = Parser {
-        digest,
-        current: None,
-        pending_upvotes: None,
-        header_reported: false,
+        b: Builder::new(digest),
     };
     let mut i = 0;
     while i < lines.len() {
@@ -85,23 +61,10 @@ pub(super) fn parse(lines: &[Line<'_>], digest: &mut Digest) {
 }
 
 impl Parser<'_> {
-    fn warn(&mut self, line: usize, message: String) {
-        let origin = self.digest.origin.clone();
-        self.digest
-            .diagnostics
-            .push(Diagnostic::warning(origin, line, message));
-    }
-
     fn finish(&mut self) {
-        if let Some(c) = self.current.take() {
-            let mut entry = c.entry;
-            entry.abstract_raw = c.paragraphs.join("\n\n");
-            self.digest.entries.push(entry);
+        if let Some(entry) = self.b.take() {
+            self.b.push(entry);
         }
-    }
-
-    fn current_is(&self, segment: &str) -> bool {
-        self.current.as_ref().is_some_and(|c| c.segment == segment)
     }
 
     /// A URL whose text line was not taken with it: the paper link again
@@ -109,8 +72,8 @@ impl Parser<'_> {
     /// navigation.
     fn lone_url(&mut self, line: Line) {
         if let Target::Paper(segment) = classify(line.text)
-            && let Some(c) = self.current.as_mut()
-            && c.segment == segment
+            && let Some(c) = self.b.current.as_mut()
+            && c.segment.as_deref() == Some(segment.as_str())
         {
             c.phase = Phase::Details;
         }
@@ -121,8 +84,8 @@ impl Parser<'_> {
     fn text_with_link(&mut self, line: Line, url_line: Line, target: Target) -> bool {
         match target {
             Target::Paper(segment) => {
-                if let Some(c) = self.current.as_mut()
-                    && c.segment == segment
+                if let Some(c) = self.b.current.as_mut()
+                    && c.segment.as_deref() == Some(segment.as_str())
                     && c.phase == Phase::Abstract
                 {
                     c.paragraphs.push(line.text.to_string());
@@ -139,17 +102,13 @@ impl Parser<'_> {
                 let Some(count) = parse_counter(line.text) else {
                     return false;
                 };
-                match self.current.as_mut() {
-                    // The trending page puts the button after its paper.
-                    Some(c) if c.segment == segment => c.entry.upvotes = count,
-                    _ => self.pending_upvotes = Some((segment, count)),
-                }
+                self.b.upvotes(Some(segment), count);
                 true
             }
             Target::Community(segment) => {
                 let count = parse_counter(line.text);
-                if let (Some(count), true) = (count, self.current_is(&segment))
-                    && let Some(c) = self.current.as_mut()
+                if let (Some(count), true) = (count, self.b.current_is(&segment))
+                    && let Some(c) = self.b.current.as_mut()
                 {
                     c.entry.comments = count;
                     return true;
@@ -157,7 +116,7 @@ impl Parser<'_> {
                 false
             }
             Target::Profile(handle) => {
-                let Some(c) = self.current.as_mut() else {
+                let Some(c) = self.b.current.as_mut() else {
                     return false;
                 };
                 if c.entry.who.is_some() || c.entry.date.is_some() || is_page_chrome(line.text) {
@@ -171,7 +130,7 @@ impl Parser<'_> {
                 true
             }
             Target::Arxiv(id) => {
-                if let Some(c) = self.current.as_mut()
+                if let Some(c) = self.b.current.as_mut()
                     && c.entry.arxiv.is_none()
                 {
                     c.entry.arxiv = arxiv::normalize(&id);
@@ -187,7 +146,7 @@ impl Parser<'_> {
     fn is_title(&mut self, line: Line) -> bool {
         let text = line.text;
         if text.contains("://") && !text.contains(' ') {
-            self.warn(
+            self.b.warn(
                 line.number,
                 format!(
                     "skipped \"{}\": a URL where a paper title was expected",
@@ -205,74 +164,32 @@ impl Parser<'_> {
 
     fn start(&mut self, title: Line, url_line: Line, segment: String) {
         self.finish();
-        self.header_reported = false;
-        let arxiv = arxiv::normalize(&segment);
-        if arxiv.is_none() {
-            self.warn(
-                url_line.number,
-                format!(
-                    "\"{}\" in this paper link is not an arXiv id; the paper is kept without one",
-                    quote(&segment)
-                ),
-            );
-        }
-        let upvotes = match self.pending_upvotes.take() {
-            Some((s, count)) if s == segment => count,
-            _ => None,
-        };
-        self.current = Some(Current {
-            entry: Entry {
-                line: title.number,
-                title: title.text.to_string(),
-                abstract_raw: String::new(),
-                who: None,
-                date: None,
-                upvotes,
-                arxiv,
-                comments: None,
-            },
-            segment,
-            phase: Phase::Abstract,
-            paragraphs: Vec::new(),
-        });
+        self.b.start(
+            title.number,
+            title.text.to_string(),
+            Some(segment),
+            url_line.number,
+        );
     }
 
     /// A text line on its own: part of an abstract, a detail, the listing
     /// date, or page text to skip.
     fn text(&mut self, line: Line) {
         let text = line.text;
-        if is_header_phrase(text) && (self.current.is_some() || !self.digest.entries.is_empty()) {
-            if !self.header_reported {
-                self.header_reported = true;
-                self.warn(
-                    line.number,
-                    "a page header again after papers: were two pages saved into one file? \
-                     (papers listed twice are merged)"
-                        .to_string(),
-                );
-            }
-            if let Some(c) = self.current.as_mut() {
-                c.phase = Phase::Details;
-            }
+        if is_header_phrase(text) && self.b.any_entry() {
+            self.finish();
+            self.b.repeated_header(line.number);
             return;
         }
-        let Some(c) = self.current.as_mut() else {
-            if self.digest.entries.is_empty()
-                && self.digest.listing_date.is_none()
-                && let Some((date, None)) = parse_date(text)
-            {
-                self.digest.listing_date = Some(date);
-            }
+        let Some(c) = self.b.current.as_mut() else {
+            self.b.listing_date(text);
             return;
         };
         if text == "[" || text == "]" {
             return;
         }
         if let Some(n) = detail_authors(text) {
-            if c.entry.who.is_none() {
-                c.entry.who = Some(Who::Authors(n));
-            }
-            c.phase = Phase::Details;
+            c.authors(n);
         } else if is_dot(text) {
             c.phase = Phase::Details;
         } else if let Some(date) = parse_published(text) {

@@ -25,12 +25,13 @@
 
 use std::collections::HashMap;
 
+use super::builder::{Builder, Current, Phase};
 use super::fields::{
     Line, author_count, is_dot, is_header_phrase, is_page_chrome, is_url, parse_counter,
-    parse_date, parse_published, quote,
+    parse_published, quote,
 };
 use super::hf_url::{Target, classify};
-use super::{Digest, Entry, Who, arxiv};
+use super::{Digest, Who, arxiv};
 use crate::diagnostic::Diagnostic;
 
 /// A link opened on a line must close within this many lines, or it is
@@ -72,10 +73,7 @@ pub(super) fn parse(lines: &[Line<'_>], digest: &mut Digest) {
     let items = items(lines, &defs, digest);
     let title_level = title_level(&items);
     let mut p = Parser {
-        digest,
-        current: None,
-        pending_upvotes: None,
-        header_reported: false,
+        b: Builder::new(digest),
     };
     let mut k = 0;
     while k < items.len() {
@@ -523,51 +521,19 @@ fn title_level(items: &[Item]) -> Option<usize> {
 // ---------------------------------------------------------------------------
 // Items → entries.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    Abstract,
-    Details,
-}
-
-struct Current {
-    entry: Entry,
-    /// The paper link's id as written (`None` in exports without URLs).
-    segment: Option<String>,
-    phase: Phase,
-    paragraphs: Vec<String>,
-    /// Last line of abstract text read, to join hard-wrapped lines.
-    abstract_end: usize,
-}
-
 struct Parser<'d> {
-    digest: &'d mut Digest,
-    current: Option<Current>,
-    /// An upvote count seen before its entry: (paper id when known, count).
-    pending_upvotes: Option<(Option<String>, Option<u32>)>,
-    header_reported: bool,
+    b: Builder<'d>,
 }
 
 impl Parser<'_> {
-    fn warn(&mut self, line: usize, message: String) {
-        let origin = self.digest.origin.clone();
-        self.digest
-            .diagnostics
-            .push(Diagnostic::warning(origin, line, message));
-    }
-
     fn finish(&mut self) {
-        let Some(c) = self.current.take() else {
+        let linked = self.b.current.as_ref().is_some_and(|c| c.segment.is_some());
+        let Some(entry) = self.b.take() else {
             return;
         };
-        let mut entry = c.entry;
-        entry.abstract_raw = c.paragraphs.join("\n\n");
         // A heading with no paper link is a title only if a paper is under it.
-        if c.segment.is_none()
-            && entry.abstract_raw.is_empty()
-            && entry.who.is_none()
-            && entry.date.is_none()
-        {
-            self.warn(
+        if !linked && entry.abstract_raw.is_empty() && entry.who.is_none() && entry.date.is_none() {
+            self.b.warn(
                 entry.line,
                 format!(
                     "skipped the heading \"{}\": no paper link, abstract or details under it",
@@ -576,13 +542,7 @@ impl Parser<'_> {
             );
             return;
         }
-        self.digest.entries.push(entry);
-    }
-
-    fn current_is(&self, segment: &str) -> bool {
-        self.current
-            .as_ref()
-            .is_some_and(|c| c.segment.as_deref() == Some(segment))
+        self.b.push(entry);
     }
 
     /// Reads item `k`; returns how many items it took.
@@ -647,7 +607,7 @@ impl Parser<'_> {
             }
         }
         if title.is_empty() {
-            self.warn(
+            self.b.warn(
                 item.line,
                 "a paper heading whose link has no title text; skipped".to_string(),
             );
@@ -655,7 +615,7 @@ impl Parser<'_> {
             return taken;
         }
         if is_url(&title) {
-            self.warn(
+            self.b.warn(
                 item.line,
                 format!(
                     "skipped \"{}\": a URL where a paper title was expected",
@@ -672,57 +632,15 @@ impl Parser<'_> {
     /// `# Daily Papers` and the like: before the papers, the page header;
     /// after them, a second copy of the page.
     fn page_header(&mut self, item: &Item, text: &str) {
-        if !is_header_phrase(text) || (self.current.is_none() && self.digest.entries.is_empty()) {
-            return;
-        }
-        self.finish();
-        if !self.header_reported {
-            self.header_reported = true;
-            self.warn(
-                item.line,
-                "a page header again after papers: were two pages saved into one file? \
-                 (papers listed twice are merged)"
-                    .to_string(),
-            );
+        if is_header_phrase(text) && self.b.any_entry() {
+            self.finish();
+            self.b.repeated_header(item.line);
         }
     }
 
     fn start(&mut self, line: usize, title: String, segment: Option<String>) {
         self.finish();
-        self.header_reported = false;
-        let arxiv = segment.as_deref().and_then(arxiv::normalize);
-        if let Some(s) = &segment
-            && arxiv.is_none()
-        {
-            self.warn(
-                line,
-                format!(
-                    "\"{}\" in this paper link is not an arXiv id; the paper is kept without one",
-                    quote(s)
-                ),
-            );
-        }
-        let upvotes = match self.pending_upvotes.take() {
-            Some((None, count)) => count,
-            Some((Some(s), count)) if Some(&s) == segment.as_ref() => count,
-            _ => None,
-        };
-        self.current = Some(Current {
-            entry: Entry {
-                line,
-                title,
-                abstract_raw: String::new(),
-                who: None,
-                date: None,
-                upvotes,
-                arxiv,
-                comments: None,
-            },
-            segment,
-            phase: Phase::Abstract,
-            paragraphs: Vec::new(),
-            abstract_end: 0,
-        });
+        self.b.start(line, title, segment, line);
     }
 
     /// An item that is not a heading.
@@ -744,7 +662,7 @@ impl Parser<'_> {
         let text = label_text(label);
         match url.map(classify) {
             Some(Target::Paper(segment)) => {
-                if self.current_is(&segment) {
+                if self.b.current_is(&segment) {
                     self.own_link(item, label, &text);
                 }
             }
@@ -752,17 +670,11 @@ impl Parser<'_> {
                 let Some(count) = parse_counter(&text) else {
                     return;
                 };
-                if self.current_is(&segment) {
-                    if let Some(c) = self.current.as_mut() {
-                        c.entry.upvotes = count;
-                    }
-                } else {
-                    self.pending_upvotes = Some((Some(segment), count));
-                }
+                self.b.upvotes(Some(segment), count);
             }
             Some(Target::Community(segment)) => {
-                if self.current_is(&segment)
-                    && let Some(c) = self.current.as_mut()
+                if self.b.current_is(&segment)
+                    && let Some(c) = self.b.current.as_mut()
                 {
                     c.entry.comments = parse_counter(&text).flatten();
                 }
@@ -772,7 +684,7 @@ impl Parser<'_> {
                 self.organization(name, Some(handle));
             }
             Some(Target::Arxiv(id)) => {
-                if let Some(c) = self.current.as_mut()
+                if let Some(c) = self.b.current.as_mut()
                     && c.entry.arxiv.is_none()
                 {
                     c.entry.arxiv = arxiv::normalize(&id);
@@ -786,43 +698,33 @@ impl Parser<'_> {
 
     /// A link to the current paper itself: its author list, or its abstract.
     fn own_link(&mut self, item: &Item, label: &[Seg], text: &str) {
-        let Some(c) = self.current.as_mut() else {
+        let Some(c) = self.b.current.as_mut() else {
             return;
         };
         if let Some(n) = author_count(text) {
-            if c.entry.who.is_none() {
-                c.entry.who = Some(Who::Authors(n));
-            }
-            c.phase = Phase::Details;
+            c.authors(n);
         } else if c.phase == Phase::Abstract && c.paragraphs.is_empty() && !text.is_empty() {
-            let mut raw = String::new();
-            render(label, Links::WithUrl, &mut raw);
-            c.paragraphs = paragraphs(&raw);
-            c.abstract_end = item.end;
-            c.phase = Phase::Details;
+            link_abstract(c, label, item);
         }
     }
 
     fn unresolved_link(&mut self, item: &Item, label: &[Seg], text: &str, alone: bool) {
         if let Some(count) = parse_counter(text) {
             let upvote_word = text.to_ascii_lowercase().starts_with("upvote");
-            match (alone, upvote_word, self.current.as_mut()) {
+            match (alone, upvote_word, self.b.current.as_mut()) {
                 // `Mar 8, 2024 [ 6][39]`: the comment count beside a date.
                 (false, _, Some(c)) => c.entry.comments = count,
                 (true, true, Some(c)) => c.entry.upvotes = count,
-                (true, _, _) => self.pending_upvotes = Some((None, count)),
+                (true, _, _) => self.b.upvotes(None, count),
                 _ => {}
             }
             return;
         }
-        let Some(c) = self.current.as_mut() else {
+        let Some(c) = self.b.current.as_mut() else {
             return;
         };
         if let Some(n) = author_count(text) {
-            if c.entry.who.is_none() {
-                c.entry.who = Some(Who::Authors(n));
-            }
-            c.phase = Phase::Details;
+            c.authors(n);
             return;
         }
         let (name, avatar) = name_and_avatar(label);
@@ -833,16 +735,12 @@ impl Parser<'_> {
             && c.paragraphs.is_empty()
             && text.split_whitespace().count() >= 3
         {
-            let mut raw = String::new();
-            render(label, Links::WithUrl, &mut raw);
-            c.paragraphs = paragraphs(&raw);
-            c.abstract_end = item.end;
-            c.phase = Phase::Details;
+            link_abstract(c, label, item);
         }
     }
 
     fn organization(&mut self, name: String, handle: Option<String>) {
-        let Some(c) = self.current.as_mut() else {
+        let Some(c) = self.b.current.as_mut() else {
             return;
         };
         if c.entry.who.is_some()
@@ -866,21 +764,13 @@ impl Parser<'_> {
             self.page_header(item, text);
             return;
         }
-        let Some(c) = self.current.as_mut() else {
-            if self.digest.entries.is_empty()
-                && self.digest.listing_date.is_none()
-                && let Some((date, None)) = parse_date(text)
-            {
-                self.digest.listing_date = Some(date);
-            }
+        let Some(c) = self.b.current.as_mut() else {
+            self.b.listing_date(text);
             return;
         };
         let bare = text.trim_start_matches('·').trim();
         if let Some(n) = author_count(bare) {
-            if c.entry.who.is_none() {
-                c.entry.who = Some(Who::Authors(n));
-            }
-            c.phase = Phase::Details;
+            c.authors(n);
         } else if let Some(date) = parse_published(text) {
             if c.entry.date.is_none() {
                 c.entry.date = Some(date);
@@ -902,6 +792,16 @@ impl Parser<'_> {
             c.abstract_end = item.end;
         }
     }
+}
+
+/// The abstract a link wraps (the scraper's `[abstract](paper link)`): its
+/// text, its own links kept as text and URLs.
+fn link_abstract(c: &mut Current, label: &[Seg], item: &Item) {
+    let mut raw = String::new();
+    render(label, Links::WithUrl, &mut raw);
+    c.paragraphs = paragraphs(&raw);
+    c.abstract_end = item.end;
+    c.phase = Phase::Details;
 }
 
 /// A detail line rather than text: `·`, a date, an author count.

@@ -5,12 +5,14 @@
 //! `shape` tells a plain copy, a copy with links and a Markdown export
 //! apart, and `plain`, `linked` and `markdown` each read one shape into the
 //! same [`Entry`] type, with `fields` (dates, counts, page text) and
-//! `hf_url` / `arxiv` (what a link points at) shared between them. `clean`
+//! `hf_url` / `arxiv` (what a link points at) shared between them, and
+//! `builder` (the entry being read) between the two shapes with links. `clean`
 //! removes LaTeX debris from abstracts and extracts links, and `year`
 //! decides which year a dump's year-less dates belong to. Nothing here
 //! touches the file system: the import stage feeds text in.
 
 pub mod arxiv;
+mod builder;
 pub mod clean;
 mod fields;
 mod hf_url;
