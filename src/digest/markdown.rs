@@ -172,6 +172,9 @@ fn split_heading(text: &str) -> (Option<usize>, &str) {
 /// Inline Markdown → segments. Linear: matching brackets are found in one
 /// pass, a URL's parentheses are searched on its own line only.
 fn inline(text: &str, defs: &HashMap<String, String>) -> Vec<Seg> {
+    if !text.contains('[') {
+        return vec![Seg::Text(text.to_string())];
+    }
     let closing = matching_brackets(text);
     let mut out = Vec::new();
     inline_into(text, 0, text.len(), &closing, defs, 0, &mut out);
@@ -499,6 +502,11 @@ fn title_level(items: &[Item]) -> Option<usize> {
     let mut counts = [0usize; 7];
     let mut page_header = false;
     for item in items {
+        // Header lines are short: longer items need not be read as text.
+        let short = item.end == item.line && item.segs.len() <= 3;
+        if item.heading.is_none() && (!short || page_header) {
+            continue;
+        }
         let text = label_text(&item.segs);
         page_header |= is_header_phrase(&text);
         let Some(level) = item.heading else { continue };
