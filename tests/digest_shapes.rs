@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use gazette::config::Config;
 use gazette::digest::{Who, parse};
 use gazette::import::{ImportReport, import_site};
-use gazette::paper::{self, PaperFile};
+use gazette::page::{self, PageFile};
 
 #[allow(dead_code)] // only `copy_dir` is used here
 mod common;
@@ -39,7 +39,7 @@ fn import(root: &Path) -> ImportReport {
 }
 
 /// Every page by title.
-fn pages(root: &Path) -> BTreeMap<String, PaperFile> {
+fn pages(root: &Path) -> BTreeMap<String, PageFile> {
     let Ok(entries) = fs::read_dir(root.join("content/papers")) else {
         return BTreeMap::new();
     };
@@ -47,8 +47,8 @@ fn pages(root: &Path) -> BTreeMap<String, PaperFile> {
         .map(|e| e.unwrap().path())
         .map(|path| {
             let text = fs::read_to_string(&path).unwrap();
-            let page = paper::read(&text, &path.display().to_string()).unwrap();
-            (page.front.title.clone(), page)
+            let page = page::read(&text, &path.display().to_string()).unwrap();
+            (page.front.facts.title.clone(), page)
         })
         .collect()
 }
@@ -282,7 +282,7 @@ fn each_shape_imports_exactly_its_papers_with_their_facts() {
             fx.name
         );
         for p in expected {
-            let f = &pages[p.title].front;
+            let f = &pages[p.title].front.facts;
             let what = format!("{}: {}", fx.name, p.title);
             assert_eq!(f.arxiv.as_deref(), fx.arxiv.then_some(p.arxiv), "{what}");
             assert_eq!(
@@ -323,7 +323,7 @@ fn each_shape_imports_exactly_its_papers_with_their_facts() {
             );
             assert_eq!(f.digests, [fx.name], "{what}");
         }
-        let sla = &pages[PAPERS[0].title].front;
+        let sla = &pages[PAPERS[0].title].front.facts;
         assert_eq!(
             sla.code.as_deref(),
             Some("https://github.com/lattice-lab/sla"),
@@ -368,7 +368,7 @@ fn the_same_papers_saved_three_ways_are_one_page_each_with_the_arxiv_id() {
     let pages = pages(site.path());
     assert_eq!(pages.len(), 12);
     for p in &PAPERS {
-        let f = &pages[p.title].front;
+        let f = &pages[p.title].front.facts;
         assert_eq!(f.arxiv.as_deref(), Some(p.arxiv), "{}", p.title);
         assert_eq!(f.digests, names, "{}", p.title);
     }
@@ -465,6 +465,7 @@ fn a_markdown_dump_with_bad_links_keeps_every_real_paper_and_reports_the_rest() 
     assert_eq!(
         pages["Hopper [v2]: Nested Brackets Survive in a Title"]
             .front
+            .facts
             .code
             .as_deref(),
         Some("https://github.com/hopper-lab/hopper")
@@ -664,7 +665,7 @@ fn a_page_gains_its_arxiv_id_later_and_a_same_titled_paper_gets_its_own_page() {
     let site = site_with(&[("2026-05-04-a.txt", plain.into_bytes())]);
     import(site.path());
     let first = pages(site.path());
-    assert_eq!(first[title].front.arxiv, None);
+    assert_eq!(first[title].front.facts.arxiv, None);
 
     // The same paper saved as Markdown: the page gains the id, no second page.
     fs::write(
@@ -681,7 +682,10 @@ fn a_page_gains_its_arxiv_id_later_and_a_same_titled_paper_gets_its_own_page() {
     );
     let second = pages(site.path());
     assert_eq!(second.len(), 1);
-    assert_eq!(second[title].front.arxiv.as_deref(), Some("2605.00001"));
+    assert_eq!(
+        second[title].front.facts.arxiv.as_deref(),
+        Some("2605.00001")
+    );
 
     // Another paper with the same title and its own id gets its own page,
     // and the first keeps its file and id.

@@ -3,6 +3,7 @@
 //! header lines) that is never a paper.
 
 use super::DumpDate;
+use crate::months;
 
 /// Lines quoted in messages are cut to this many characters.
 pub const QUOTE_CHARS: usize = 60;
@@ -178,21 +179,10 @@ pub fn parse_counter(text: &str) -> Option<Option<u32>> {
     parse_small(&digits, 9).map(Some)
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-fn month_number(word: &str) -> Option<u32> {
-    MONTHS
-        .iter()
-        .position(|m| m.eq_ignore_ascii_case(word))
-        .map(|i| i as u32 + 1)
-}
-
 /// A month abbreviation then a number: date-shaped, valid or not.
 pub fn looks_like_date(text: &str) -> bool {
     let mut words = text.split_whitespace();
-    let month = words.next().and_then(month_number);
+    let month = words.next().and_then(months::from_abbreviation);
     let day = words.next().map(|d| d.trim_end_matches(','));
     month.is_some() && day.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
@@ -200,7 +190,7 @@ pub fn looks_like_date(text: &str) -> bool {
 /// `Apr 28`, `Jun 18 1`, `May 4, 2022`, `May 4, 2022 1` → date and upvotes.
 pub fn parse_date(text: &str) -> Option<(DumpDate, Option<u32>)> {
     let words: Vec<&str> = text.split_whitespace().take(5).collect();
-    let month = month_number(words.first()?)?;
+    let month = months::from_abbreviation(words.first()?)?;
     let day_word = words.get(1)?;
     let (day_digits, has_comma) = match day_word.strip_suffix(',') {
         Some(d) => (d, true),
