@@ -2,10 +2,11 @@
 //! overwriting a hand edit.
 //!
 //! Every dump is parsed (in parallel), its year-less dates resolved, its
-//! entries cleaned; entries naming the same paper (same title up to case,
-//! spacing and punctuation) merge into one record; each record is tagged and
-//! then written as a new page or merged into its existing page, which is
-//! found by the `[imported] key` it carries, whatever its file is called.
+//! entries cleaned; entries naming the same paper (the same arXiv id when
+//! both have one, else the same title up to case, spacing and punctuation)
+//! merge into one record; each record is tagged and then written as a new
+//! page or merged into its existing page, which is found by its `arxiv` id
+//! or by the `[imported] key` it carries, whatever its file is called.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -21,6 +22,9 @@ use crate::digest::{self, DumpDate, LinkKind, Who, year};
 use crate::layout::{DIGESTS_DIR, IMPORT_STAMP, PAPERS_DIR};
 use crate::page::{self, Facts};
 use crate::tagging::Tagger;
+
+/// The file name endings of dumps: plain or linked copies, Markdown exports.
+pub const DUMP_EXTENSIONS: [&str; 3] = [".txt", ".md", ".markdown"];
 
 /// Longest slug a new page gets (file names and URLs stay readable).
 pub const MAX_SLUG: usize = 80;
@@ -186,7 +190,7 @@ struct Dump {
     modified_year: i32,
 }
 
-/// Every regular, non-hidden `*.txt` file in digests/, by name. Unreadable
+/// Every regular, non-hidden dump (`*.txt`, `*.md`) in digests/, by name. Unreadable
 /// ones are reported and skipped.
 fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
     let dir = root.join(DIGESTS_DIR);
@@ -205,7 +209,7 @@ fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".txt") && !n.starts_with('.'))
+        .filter(|n| DUMP_EXTENSIONS.iter().any(|x| n.ends_with(x)) && !n.starts_with('.'))
         .collect();
     names.sort();
     let mut dumps = Vec::new();
@@ -256,7 +260,12 @@ fn records_of(
         default_year: config.import.default_year,
         modified_year: dump.modified_year,
     });
-    diagnostics.extend(resolved.warning);
+    // A guessed year matters only to dates printed without one (a trending
+    // page prints every year; a file that is not a digest has no dates).
+    let year_less = |d: &Option<DumpDate>| d.is_some_and(|d| d.year.is_none());
+    if year_less(&parsed.listing_date) || parsed.entries.iter().any(|e| year_less(&e.date)) {
+        diagnostics.extend(resolved.warning);
+    }
     let mut bad_dates = Vec::new();
     let mut to_date = |d: DumpDate, line: usize| -> Option<NaiveDate> {
         let y = d.year.unwrap_or(resolved.year);
@@ -299,13 +308,14 @@ fn records_of(
         }
         let (authors, organization) = match &entry.who {
             Some(Who::Authors(n)) => (Some(*n), None),
-            Some(Who::Organization(o)) => (None, Some(o.clone())),
+            Some(Who::Organization { name, .. }) => (None, Some(name.clone())),
             None => (None, None),
         };
         records.push(DigestRecord {
             key,
             facts: Facts {
                 title: entry.title.trim().to_string(),
+                arxiv: entry.arxiv.clone(),
                 date: own.or(listing),
                 authors,
                 organization,
@@ -339,18 +349,41 @@ pub fn title_key(title: &str) -> String {
     key
 }
 
-/// Merges records of the same paper, in order of first appearance. The
+/// Merges records of the same paper, in order of first appearance: the
+/// same arXiv id, or, when one of them has none, the same title key (two
+/// records with the same title and different arXiv ids are two papers). The
 /// merged record keeps the richest facts: an explicit date over an inferred
 /// one, the highest upvote count, the longest abstract, every link and dump.
 pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
     let mut merged: Vec<DigestRecord> = Vec::new();
-    let mut position: HashMap<String, usize> = HashMap::new();
+    let mut by_arxiv: HashMap<String, usize> = HashMap::new();
+    // Title key → the records with that title, in order.
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
     for r in records {
-        let Some(&i) = position.get(&r.key) else {
-            position.insert(r.key.clone(), merged.len());
+        let arxiv = r.facts.arxiv.clone();
+        let same_arxiv = arxiv.as_ref().and_then(|a| by_arxiv.get(a)).copied();
+        let same_title = || {
+            by_key.get(&r.key).and_then(|found| {
+                found.iter().copied().find(|&i| {
+                    let theirs = &merged[i].facts.arxiv;
+                    arxiv.is_none() || theirs.is_none() || *theirs == arxiv
+                })
+            })
+        };
+        let Some(i) = same_arxiv.or_else(same_title) else {
+            if let Some(a) = arxiv {
+                by_arxiv.insert(a, merged.len());
+            }
+            by_key.entry(r.key.clone()).or_default().push(merged.len());
             merged.push(r);
             continue;
         };
+        if merged[i].facts.arxiv.is_none()
+            && let Some(a) = arxiv
+        {
+            by_arxiv.insert(a.clone(), i);
+            merged[i].facts.arxiv = Some(a);
+        }
         let m = &mut merged[i];
         let better_date = m.facts.date.is_none() || (r.date_explicit && !m.date_explicit);
         if r.facts.date.is_some() && better_date {
@@ -384,12 +417,21 @@ pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
     merged
 }
 
+/// An imported page: its file, its facts hash, and the arXiv id it has
+/// (`None` too when the person edited it: then it does not tell papers apart).
+type ImportedPage = (PathBuf, Option<String>, Option<String>);
+
 /// A page already in content/papers/.
 struct Existing {
-    /// Imported pages by `[imported] key`: file and the facts hash.
-    by_key: HashMap<String, (PathBuf, Option<String>)>,
+    /// Imported pages by `[imported] key` (several papers may share a
+    /// title and differ by arXiv id), in file name order.
+    by_key: HashMap<String, Vec<ImportedPage>>,
+    /// Imported pages by their `arxiv` id.
+    by_arxiv: HashMap<String, ImportedPage>,
     /// Title keys of pages written by hand (no `[imported]`): left alone.
     hand_written: HashSet<String>,
+    /// arXiv ids of pages written by hand: left alone too.
+    hand_written_arxiv: HashSet<String>,
     /// Keys of pages whose front matter does not parse, recovered from
     /// their text: reported, never replaced by a second page.
     broken: HashSet<String>,
@@ -398,6 +440,28 @@ struct Existing {
     broken_stems: HashSet<String>,
     /// File stems of every page, readable or not: taken slugs.
     stems: HashSet<String>,
+}
+
+impl Existing {
+    /// The imported page of a record: the one with its arXiv id, else one
+    /// with its title key whose arXiv id does not say it is another paper,
+    /// and that no other record of this import has taken.
+    fn page_of(&self, r: &DigestRecord, taken: &HashSet<PathBuf>) -> Option<&ImportedPage> {
+        let arxiv = &r.facts.arxiv;
+        let free = |page: &&ImportedPage| !taken.contains(&page.0);
+        if let Some(page) = arxiv
+            .as_ref()
+            .and_then(|a| self.by_arxiv.get(a))
+            .filter(free)
+        {
+            return Some(page);
+        }
+        self.by_key
+            .get(&r.key)?
+            .iter()
+            .filter(free)
+            .find(|(_, _, theirs)| arxiv.is_none() || theirs.is_none() || theirs == arxiv)
+    }
 }
 
 fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
@@ -437,7 +501,9 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         .collect();
     let mut existing = Existing {
         by_key: HashMap::new(),
+        by_arxiv: HashMap::new(),
         hand_written: HashSet::new(),
+        hand_written_arxiv: HashSet::new(),
         broken: HashSet::new(),
         broken_stems: HashSet::new(),
         stems: HashSet::new(),
@@ -449,12 +515,21 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         match page {
             Ok(page) => match page.front.imported_key_and_hash() {
                 Some((key, hash)) => {
-                    existing.by_key.insert(key, (path, hash));
+                    let arxiv = page.front.facts.arxiv.clone();
+                    let edited = page.front.is_edited("arxiv");
+                    let entry = (path, hash, arxiv.clone().filter(|_| !edited));
+                    if let Some(a) = arxiv {
+                        existing.by_arxiv.entry(a).or_insert_with(|| entry.clone());
+                    }
+                    existing.by_key.entry(key).or_default().push(entry);
                 }
                 None => {
                     existing
                         .hand_written
                         .insert(title_key(&page.front.facts.title));
+                    existing
+                        .hand_written_arxiv
+                        .extend(page.front.facts.arxiv.clone());
                 }
             },
             Err((e, key)) => {
@@ -547,13 +622,26 @@ fn write_pages(
     // Slugs are handed out in order of first appearance, so they are
     // deterministic; an existing page keeps its file whatever its title.
     let mut actions = Vec::with_capacity(records.len());
+    let mut taken = HashSet::new();
     for r in records {
-        let action = match existing.by_key.get(&r.key) {
-            Some((_, hash)) if hash.as_deref() == Some(r.facts.hash().as_str()) => {
+        let page = existing.page_of(r, &taken);
+        if let Some((path, _, _)) = page {
+            taken.insert(path.clone());
+        }
+        let action = match page {
+            Some((_, hash, _)) if hash.as_deref() == Some(r.facts.hash().as_str()) => {
                 PageAction::Unchanged
             }
-            Some((path, _)) => PageAction::Update(path.clone()),
+            Some((path, _, _)) => PageAction::Update(path.clone()),
             None if existing.hand_written.contains(&r.key) => PageAction::Unchanged,
+            None if r
+                .facts
+                .arxiv
+                .as_ref()
+                .is_some_and(|a| existing.hand_written_arxiv.contains(a)) =>
+            {
+                PageAction::Unchanged
+            }
             // A page of this paper whose front matter is broken: it is
             // reported (by `scan_pages`), not replaced by a second page.
             None if existing.broken.contains(&r.key) => PageAction::Unchanged,
@@ -693,6 +781,46 @@ mod tests {
             date_explicit: false,
             origin: (digest.to_string(), 1),
         }
+    }
+
+    #[test]
+    fn an_arxiv_id_is_a_stronger_key_than_the_title() {
+        let with = |title: &str, digest: &str, arxiv: Option<&str>| {
+            let mut r = record(title, digest);
+            r.facts.arxiv = arxiv.map(String::from);
+            r
+        };
+        let merged = merge(vec![
+            with("Paper X", "a.txt", None),
+            with("Paper X", "b.md", Some("2601.00001")),
+            // A retitled version of the same paper: the id says it is one.
+            with("Paper X: Extended", "c.md", Some("2601.00001")),
+            // The same title and another id: another paper.
+            with("paper x", "d.md", Some("2601.00002")),
+            // No id: the title decides, and the first such paper takes it.
+            with("PAPER X", "e.txt", None),
+        ]);
+        let got: Vec<(&str, Option<&str>, Vec<&str>)> = merged
+            .iter()
+            .map(|r| {
+                (
+                    r.facts.title.as_str(),
+                    r.facts.arxiv.as_deref(),
+                    r.facts.digests.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Paper X",
+                    Some("2601.00001"),
+                    vec!["a.txt", "b.md", "c.md", "e.txt"]
+                ),
+                ("paper x", Some("2601.00002"), vec!["d.md"]),
+            ]
+        );
     }
 
     #[test]

@@ -81,6 +81,15 @@ impl FrontMatter {
         })
     }
 
+    /// Whether the person owns fact `key` (it is listed in `[imported] edited`).
+    pub fn is_edited(&self, key: &str) -> bool {
+        self.imported
+            .as_ref()
+            .and_then(|i| i.get("edited"))
+            .and_then(|e| e.as_array())
+            .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(key)))
+    }
+
     /// `[imported] key` and `hash`: which paper an imported page is about,
     /// and its facts as last imported. `None` for a page written by hand.
     pub fn imported_key_and_hash(&self) -> Option<(String, Option<String>)> {
