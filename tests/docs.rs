@@ -479,6 +479,7 @@ fn the_configuration_table_lists_exactly_the_keys_config_accepts() {
             bad.push(format!("{at}: `{key}` is listed twice"));
         }
         // The default column: a TOML value, `none` or `empty` are checked.
+        let shown = |v: Option<&toml::Value>| v.map_or("nothing".to_string(), |v| v.to_string());
         let default = key.split('.').try_fold(&defaults, |v, k| v.get(k));
         let cell = row.cells.get(1).map(Vec::as_slice).unwrap_or_default();
         if let Some(value) = only_code(cell) {
@@ -487,17 +488,20 @@ fn the_configuration_table_lists_exactly_the_keys_config_accepts() {
                 .and_then(|mut t| t.remove("v"));
             if parsed.as_ref() != default {
                 bad.push(format!(
-                    "{at}: `{key}` defaults to {default:?} in Config::default(), not {value}"
+                    "{at}: `{key}` defaults to {} in Config::default(), not {value}",
+                    shown(default)
                 ));
             }
         } else {
             match cell_text(cell).trim() {
                 "none" if default.is_some() => bad.push(format!(
-                    "{at}: `{key}` has a default ({default:?}), the table says none"
+                    "{at}: `{key}` has a default ({}), the table says none",
+                    shown(default)
                 )),
                 "empty" if !default.is_some_and(|d| d.as_table().is_some_and(|t| t.is_empty())) => {
                     bad.push(format!(
-                        "{at}: `{key}` is not empty by default ({default:?})"
+                        "{at}: `{key}` is not empty by default ({})",
+                        shown(default)
                     ))
                 }
                 _ => {}
@@ -945,6 +949,7 @@ fn the_template_tables_list_exactly_the_variables_each_template_receives() {
     // Which row describes each rendered template.
     let mut matched: Vec<Vec<&Rendered>> = rows.iter().map(|_| Vec::new()).collect();
     let mut pattern_used: BTreeSet<String> = BTreeSet::new();
+    let mut unmatched = Vec::new();
     for page in &pages {
         let mut best: Vec<(usize, usize, &String)> = Vec::new();
         for (i, row) in rows.iter().enumerate() {
@@ -956,12 +961,7 @@ fn the_template_tables_list_exactly_the_variables_each_template_receives() {
         }
         best.sort();
         match best.as_slice() {
-            [] => bad.push(format!(
-                "{}: no row for the page {} (template {})",
-                doc.at(table.offset),
-                page.url,
-                page.template
-            )),
+            [] => unmatched.push(&page.url),
             [(n, i, p), (m, j, _), ..] if n == m && i != j => bad.push(format!(
                 "{} and {}: both rows match the page {} ({p})",
                 rows[*i].at, rows[*j].at, page.url
@@ -971,6 +971,13 @@ fn the_template_tables_list_exactly_the_variables_each_template_receives() {
                 pattern_used.insert((*p).clone());
             }
         }
+    }
+    if let [first, ..] = unmatched.as_slice() {
+        bad.push(format!(
+            "{}: no row for the page {first} ({} pages have none)",
+            doc.at(table.offset),
+            unmatched.len()
+        ));
     }
     for card in &cards {
         match rows
