@@ -27,13 +27,10 @@ struct Doc {
     /// Path relative to the repository, as messages name it.
     rel: PathBuf,
     text: String,
-    headings: Vec<Heading>,
+    /// Heading texts, in order (inline code without its backticks).
+    headings: Vec<String>,
     links: Vec<Link>,
     tables: Vec<Table>,
-}
-
-struct Heading {
-    text: String,
 }
 
 struct Link {
@@ -92,7 +89,7 @@ impl Doc {
                 Event::End(TagEnd::Heading(_)) => {
                     let text = heading.take().unwrap_or_default();
                     last_heading = text.clone();
-                    self.headings.push(Heading { text });
+                    self.headings.push(text);
                 }
                 Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                     self.links.push(Link {
@@ -167,7 +164,7 @@ impl Doc {
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         let mut anchors = BTreeSet::new();
         for h in &self.headings {
-            let base = github_anchor(&h.text);
+            let base = github_anchor(h);
             let n = seen.entry(base.clone()).or_insert(0);
             anchors.insert(if *n == 0 {
                 base.clone()
