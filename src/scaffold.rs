@@ -9,6 +9,8 @@ use std::path::Path;
 
 use include_dir::Dir;
 
+use crate::diagnostic::Diagnostic;
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, DIGESTS_DIR, PAPERS_DIR, theme_dir};
 use crate::render::theme::DEFAULT_THEME;
 
 const CONFIG: &str = r#"# Gazette site settings. Every key is documented in Gazette's README.
@@ -44,7 +46,7 @@ gets a page you can annotate in `content/papers/`.
 /// Writes the default theme into `<dir>/themes/default/` (used by `init`
 /// and by the benchmark's generated sites).
 pub fn write_default_theme(dir: &Path) -> std::io::Result<()> {
-    write_dir(&DEFAULT_THEME, &dir.join("themes").join("default"))
+    write_dir(&DEFAULT_THEME, &dir.join(theme_dir("default")))
 }
 
 fn write_dir(embedded: &Dir<'_>, target: &Path) -> std::io::Result<()> {
@@ -60,31 +62,38 @@ fn write_dir(embedded: &Dir<'_>, target: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Creates a site in `dir`, which must be empty or absent.
-pub fn init_site(dir: &Path) -> anyhow::Result<()> {
-    use anyhow::Context;
+/// Creates a site in `dir`, which must be empty or absent. An error names
+/// the folder or file it is about.
+pub fn init_site(dir: &Path) -> Result<(), Diagnostic> {
+    let fail = |path: &Path, what: &str, e: std::io::Error| {
+        Diagnostic::error(path.display().to_string(), 0, format!("{what}: {e}"))
+    };
     if dir.exists() {
-        let mut entries = fs::read_dir(dir).with_context(|| format!("{}", dir.display()))?;
+        let mut entries = fs::read_dir(dir).map_err(|e| fail(dir, "cannot read", e))?;
         if entries.next().is_some() {
-            anyhow::bail!(
-                "{} is not empty; `gazette init` only creates new sites (pick an empty or new folder)",
-                dir.display()
-            );
+            return Err(Diagnostic::error(
+                dir.display().to_string(),
+                0,
+                "not empty; `gazette init` only creates new sites (pick an empty or new folder)",
+            ));
         }
     }
-    let write = |rel: &str, text: &str| -> anyhow::Result<()> {
+    let write = |rel: &str, text: &str| -> Result<(), Diagnostic> {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
+            fs::create_dir_all(parent).map_err(|e| fail(parent, "cannot create", e))?;
         }
-        fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))
+        fs::write(&path, text).map_err(|e| fail(&path, "cannot write", e))
     };
-    write(crate::config::CONFIG_FILE, CONFIG)?;
-    write("content/about.md", ABOUT)?;
-    fs::create_dir_all(dir.join("digests"))?;
-    fs::create_dir_all(dir.join("content/papers"))?;
-    write_default_theme(dir)
-        .with_context(|| format!("{}: cannot write the theme", dir.display()))?;
+    let folder = |rel: &str| -> Result<(), Diagnostic> {
+        let path = dir.join(rel);
+        fs::create_dir_all(&path).map_err(|e| fail(&path, "cannot create", e))
+    };
+    write(CONFIG_FILE, CONFIG)?;
+    write(&format!("{CONTENT_DIR}/about.md"), ABOUT)?;
+    folder(DIGESTS_DIR)?;
+    folder(PAPERS_DIR)?;
+    write_default_theme(dir).map_err(|e| fail(dir, "cannot write the theme", e))?;
     Ok(())
 }
 
@@ -97,7 +106,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("notes.txt"), "mine").unwrap();
         let err = init_site(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("not empty"), "{err}");
+        assert!(
+            err.starts_with(&format!("{}: error: not empty", dir.path().display())),
+            "{err}"
+        );
         assert_eq!(
             fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
             "mine"

@@ -248,7 +248,7 @@ fn serve_latency(exe: &Path, site: &Path, page: &Path, runs: usize) -> anyhow::R
     let port = wait_for_port(stderr)?;
     let stream = TcpStream::connect(("127.0.0.1", port)).context("cannot connect to serve")?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let url = format!("ws://127.0.0.1:{port}{}", gazette::serve::reload::ENDPOINT);
+    let url = format!("ws://127.0.0.1:{port}{}", gazette::layout::LIVE_RELOAD);
     let (mut socket, _) =
         tungstenite::client(url.as_str(), stream).context("live-reload WebSocket handshake")?;
     let mut times = Vec::new();
