@@ -1178,3 +1178,60 @@ fn the_built_in_tag_rules_table_is_the_code_s_rules_in_order() {
     }
     problems(bad);
 }
+
+// ---------------------------------------------------------------------------
+// Lists in prose that mirror constants.
+
+#[test]
+fn the_pages_table_names_exactly_the_templates_a_theme_must_have() {
+    let doc = Doc::read("docs/templates.md");
+    let table = doc.table("Pages and the template each one uses");
+    let documented: BTreeSet<String> = table
+        .rows
+        .iter()
+        .filter_map(|row| {
+            row.cells.get(1)?.iter().find_map(|item| match item {
+                Item::Code(c) if c.ends_with(".html") => Some(c.clone()),
+                _ => None,
+            })
+        })
+        .collect();
+    let required: BTreeSet<String> = gazette::render::theme::REQUIRED
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    let mut bad = Vec::new();
+    compare(
+        &doc.at(table.offset),
+        "theme::REQUIRED",
+        &documented,
+        &required,
+        &mut bad,
+    );
+    problems(bad);
+}
+
+#[test]
+fn the_reserved_slugs_in_the_docs_are_the_code_s() {
+    let reserved: Vec<&str> = gazette::site::urls::RESERVED.to_vec();
+    let mut bad = Vec::new();
+    let mut found = 0;
+    for file in ["docs/templates.md", "docs/page-format.md"] {
+        let doc = Doc::read(file);
+        let phrase = "may not use the slugs";
+        for (at, _) in doc.text.match_indices(phrase) {
+            found += 1;
+            let rest = &doc.text[at + phrase.len()..];
+            let list = &rest[..rest.find(" (").unwrap_or(rest.len())];
+            let slugs: Vec<&str> = list.split('`').skip(1).step_by(2).collect();
+            if slugs != reserved {
+                bad.push(format!(
+                    "{}: the reserved slugs are {reserved:?} (site::urls::RESERVED), the text says {slugs:?}",
+                    doc.at(at)
+                ));
+            }
+        }
+    }
+    assert_eq!(found, 2, "the sentence on reserved slugs moved");
+    problems(bad);
+}
