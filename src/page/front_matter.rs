@@ -1,5 +1,5 @@
 //! Reading a page: splitting the `+++` front matter from the body, and the
-//! front matter's schema (documented in the README): the [`Facts`], an
+//! front matter's schema (documented in docs/page-format.md): the [`Facts`], an
 //! optional `slug`, import's `[imported]` bookkeeping, and whatever else
 //! the person added.
 
