@@ -1,15 +1,26 @@
-//! `gazette init`: a new site that builds at once.
+//! `gazette init`: a new site that builds at once, and with `--deploy HOST`
+//! the files that publish it from CI (see [`deploy`]).
 //!
 //! The default theme is embedded in the binary from the repository's
 //! `themes/default/` (its single source), so an installed `gazette` can
-//! create sites anywhere.
+//! create sites anywhere. Nothing already on disk is ever overwritten.
+
+mod deploy;
 
 use std::fs;
+use std::io::Write;
 use std::path::Path;
 
+use anyhow::Context;
 use include_dir::Dir;
 
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostic::Diagnostic;
 use crate::render::theme::DEFAULT_THEME;
+
+pub use deploy::{
+    CI_TARGET, GITHUB_WORKFLOW, Host, HostFile, REPOSITORY, VERSION, install_command,
+};
 
 const CONFIG: &str = r#"# Gazette site settings. Every key is documented in Gazette's README.
 title = "My paper digest"
@@ -32,14 +43,19 @@ max = 4
 # "speech" = ["speech", "audio", "asr"]
 "#;
 
+/// `content/about.md`; `@GAZETTE_REPO@` is Gazette's repository.
 const ABOUT: &str = r#"+++
 title = "About"
 +++
 
-This site is made with [Gazette](https://github.com/) from "Daily Papers"
+This site is made with [Gazette](@GAZETTE_REPO@) from "Daily Papers"
 digests. Drop a dump into `digests/`, run `gazette build`, and every paper
 gets a page you can annotate in `content/papers/`.
 "#;
+
+/// Gazette's output and cache folders: rebuilt, never committed.
+const GITIGNORE: &str =
+    "# Written by `gazette build`: rebuilt from the sources, never edited.\n/public/\n/.gazette/\n";
 
 /// Writes the default theme into `<dir>/themes/default/` (used by `init`
 /// and by the benchmark's generated sites).
@@ -60,57 +76,268 @@ fn write_dir(embedded: &Dir<'_>, target: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Creates a site in `dir`, which must be empty or absent.
-pub fn init_site(dir: &Path) -> anyhow::Result<()> {
-    use anyhow::Context;
+/// What `gazette init` did.
+#[derive(Debug, Default)]
+pub struct InitReport {
+    /// Whether it created a new site (else it added to an existing one).
+    pub new_site: bool,
+    /// Files it wrote, `/`-separated and relative to the site (the theme's
+    /// files are not listed one by one).
+    pub written: Vec<String>,
+    /// Files it left alone because they exist, and `base_url` problems.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Creates a site in `dir`, which must be empty or absent, with the files
+/// that publish it on `deploy`. In an existing site (a folder with
+/// `config.toml`) `deploy` adds just those files, and `.gitignore`; a file
+/// that exists is left as it is and reported.
+pub fn init(dir: &Path, deploy: Option<Host>) -> anyhow::Result<InitReport> {
+    let mut report = InitReport::default();
+    let is_site = dir.join(CONFIG_FILE).is_file();
+    if is_site {
+        let Some(host) = deploy else {
+            anyhow::bail!(
+                "{} is already a site (it has {CONFIG_FILE}); `gazette init --deploy HOST` adds \
+                 the files that publish it from CI",
+                dir.display()
+            );
+        };
+        add_deploy_files(dir, host, &mut report)?;
+        return Ok(report);
+    }
     if dir.exists() {
         let mut entries = fs::read_dir(dir).with_context(|| format!("{}", dir.display()))?;
         if entries.next().is_some() {
             anyhow::bail!(
-                "{} is not empty; `gazette init` only creates new sites (pick an empty or new folder)",
+                "{} is not empty; `gazette init` only creates new sites (pick an empty or new \
+                 folder), or adds deploy files to a site with `--deploy HOST`",
                 dir.display()
             );
         }
     }
-    let write = |rel: &str, text: &str| -> anyhow::Result<()> {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
-        }
-        fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))
-    };
-    write(crate::config::CONFIG_FILE, CONFIG)?;
-    write("content/about.md", ABOUT)?;
+    report.new_site = true;
+    add_file(dir, CONFIG_FILE, CONFIG, &mut report)?;
+    let about = ABOUT.replace("@GAZETTE_REPO@", REPOSITORY);
+    add_file(dir, "content/about.md", &about, &mut report)?;
     fs::create_dir_all(dir.join("digests"))?;
     fs::create_dir_all(dir.join("content/papers"))?;
     write_default_theme(dir)
         .with_context(|| format!("{}: cannot write the theme", dir.display()))?;
+    match deploy {
+        Some(host) => add_deploy_files(dir, host, &mut report)?,
+        None => add_file(dir, ".gitignore", GITIGNORE, &mut report)?,
+    }
+    Ok(report)
+}
+
+/// `.gitignore` and the host's files, checked against the site's base URL.
+fn add_deploy_files(dir: &Path, host: Host, report: &mut InitReport) -> anyhow::Result<()> {
+    let config = Config::load(dir).map_err(anyhow::Error::new)?;
+    let config_text = fs::read_to_string(dir.join(CONFIG_FILE)).unwrap_or_default();
+    let line = key_line(&config_text, "base_url");
+    for problem in host.base_url_problems(&config.base_url) {
+        report
+            .diagnostics
+            .push(Diagnostic::warning(shown(dir, CONFIG_FILE), line, problem));
+    }
+    add_file(dir, ".gitignore", GITIGNORE, report)?;
+    for file in host.files(&config.base_url, &site_name(dir)) {
+        add_file(dir, &file.path, &file.contents, report)?;
+    }
     Ok(())
+}
+
+/// Writes `rel` under `dir` unless something is there already, which is
+/// kept and reported (`create_new`, so not even a race can overwrite it).
+fn add_file(dir: &Path, rel: &str, text: &str, report: &mut InitReport) -> anyhow::Result<()> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
+    }
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(mut file) => {
+            file.write_all(text.as_bytes())
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            report.written.push(rel.to_string());
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            report.diagnostics.push(Diagnostic::warning(
+                shown(dir, rel),
+                0,
+                "exists, so it was left as it is (move it away and run `gazette init` again \
+                 to get Gazette's version)",
+            ));
+        }
+        Err(e) => return Err(e).with_context(|| format!("{}: cannot write", path.display())),
+    }
+    Ok(())
+}
+
+/// `rel` as the person named the site folder (`my-digest/config.toml`).
+fn shown(dir: &Path, rel: &str) -> String {
+    if dir == Path::new(".") || dir.as_os_str().is_empty() {
+        rel.to_string()
+    } else {
+        dir.join(rel).display().to_string()
+    }
+}
+
+/// The 1-based line where a top-level key of a TOML document is set, or 0.
+fn key_line(text: &str, key: &str) -> usize {
+    let Ok(doc) = toml_edit::Document::parse(text) else {
+        return 0;
+    };
+    doc.get_key_value(key)
+        .and_then(|(k, _)| k.span())
+        .map_or(0, |span| text[..span.start].matches('\n').count() + 1)
+}
+
+/// The site folder's own name, even when given as `.`.
+fn site_name(dir: &Path) -> String {
+    let absolute = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    absolute
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn read(path: &Path) -> String {
+        fs::read_to_string(path).unwrap()
+    }
+
     #[test]
     fn init_refuses_a_folder_with_files_in_it() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-        let err = init_site(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("not empty"), "{err}");
-        assert_eq!(
-            fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
-            "mine"
+        for deploy in [None, Some(Host::Github)] {
+            let err = init(dir.path(), deploy).unwrap_err().to_string();
+            assert!(err.contains("not empty"), "{err}");
+        }
+        assert_eq!(read(&dir.path().join("notes.txt")), "mine");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn init_writes_a_config_that_parses_the_theme_and_a_gitignore() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let report = init(&site, None).unwrap();
+        assert!(report.new_site);
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        Config::load(&site).unwrap();
+        assert!(site.join("themes/default/theme.toml").is_file());
+        assert!(site.join("digests").is_dir());
+        let ignored: Vec<String> = read(&site.join(".gitignore"))
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(ignored, ["/public/", "/.gazette/"]);
+        assert!(
+            !site.join(GITHUB_WORKFLOW).exists(),
+            "no host was asked for"
         );
     }
 
     #[test]
-    fn init_writes_a_config_that_parses_and_the_theme() {
+    fn the_about_page_links_to_gazettes_repository() {
         let dir = tempfile::tempdir().unwrap();
-        let site = dir.path().join("site");
-        init_site(&site).unwrap();
-        crate::config::Config::load(&site).unwrap();
-        assert!(site.join("themes/default/theme.toml").is_file());
-        assert!(site.join("digests").is_dir());
+        init(dir.path(), None).unwrap();
+        let about = read(&dir.path().join("content/about.md"));
+        assert!(
+            about.contains(&format!("[Gazette]({REPOSITORY})")),
+            "{about}"
+        );
+        assert!(REPOSITORY.starts_with("https://github.com/") && REPOSITORY.len() > 20);
+    }
+
+    #[test]
+    fn init_again_in_a_site_needs_a_host_and_then_adds_only_what_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path();
+        init(site, None).unwrap();
+        let config_before = read(&site.join(CONFIG_FILE));
+
+        let err = init(site, None).unwrap_err().to_string();
+        assert!(
+            err.contains("already a site") && err.contains("--deploy"),
+            "{err}"
+        );
+
+        fs::create_dir_all(site.join(".github/workflows")).unwrap();
+        fs::write(site.join(GITHUB_WORKFLOW), "# my own workflow\n").unwrap();
+        let report = init(site, Some(Host::Github)).unwrap();
+        assert!(!report.new_site);
+        assert_eq!(report.written, ["static/.nojekyll"]);
+        assert_eq!(read(&site.join(GITHUB_WORKFLOW)), "# my own workflow\n");
+        assert_eq!(read(&site.join(CONFIG_FILE)), config_before);
+        let kept: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        let expected_start = |path: &str| {
+            format!(
+                "{}: warning: exists, so it was left",
+                site.join(path).display()
+            )
+        };
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        assert!(
+            kept[0].starts_with(&expected_start(".gitignore")),
+            "{kept:?}"
+        );
+        assert!(
+            kept[1].starts_with(&expected_start(GITHUB_WORKFLOW)),
+            "{kept:?}"
+        );
+
+        // Another host adds its own file beside the others.
+        let report = init(site, Some(Host::Netlify)).unwrap();
+        assert_eq!(report.written, ["netlify.toml"]);
+    }
+
+    #[test]
+    fn a_base_url_the_host_cannot_serve_is_a_warning_on_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path();
+        fs::write(
+            site.join(CONFIG_FILE),
+            "title = \"Papers\"\n\nbase_url = \"https://papers.example.dev/reading/\"\n",
+        )
+        .unwrap();
+        let report = init(site, Some(Host::Github)).unwrap();
+        let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        let prefix = format!(
+            "{}:3: warning: GitHub Pages serves a custom domain",
+            site.join(CONFIG_FILE).display()
+        );
+        assert!(
+            warnings.iter().any(|w| w.starts_with(&prefix)),
+            "{warnings:?}"
+        );
+        // The domain is the person's, so GitHub Pages gets its CNAME.
+        assert_eq!(read(&site.join("static/CNAME")), "papers.example.dev\n");
+    }
+
+    #[test]
+    fn a_site_with_a_broken_config_is_not_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(CONFIG_FILE), "paginate = \"many\"\n").unwrap();
+        let err = format!("{:#}", init(dir.path(), Some(Host::Gitlab)).unwrap_err());
+        assert!(err.contains("paginate"), "{err}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn key_line_finds_a_top_level_key() {
+        assert_eq!(key_line("a = 1\n# b\nbase_url = \"x\"\n", "base_url"), 3);
+        assert_eq!(key_line("[t]\nbase_url = 1\n", "base_url"), 0);
+        assert_eq!(key_line("not toml [", "base_url"), 0);
     }
 }
