@@ -117,16 +117,17 @@ pub fn init(dir: &Path, deploy: Option<Host>) -> anyhow::Result<InitReport> {
         }
     }
     report.new_site = true;
-    add_file(dir, CONFIG_FILE, CONFIG, &mut report)?;
+    let again = "`gazette init`";
+    add_file(dir, CONFIG_FILE, CONFIG, &mut report, again)?;
     let about = ABOUT.replace("@GAZETTE_REPO@", REPOSITORY);
-    add_file(dir, "content/about.md", &about, &mut report)?;
+    add_file(dir, "content/about.md", &about, &mut report, again)?;
     fs::create_dir_all(dir.join("digests"))?;
     fs::create_dir_all(dir.join("content/papers"))?;
     write_default_theme(dir)
         .with_context(|| format!("{}: cannot write the theme", dir.display()))?;
     match deploy {
         Some(host) => add_deploy_files(dir, host, &mut report)?,
-        None => add_file(dir, ".gitignore", GITIGNORE, &mut report)?,
+        None => add_file(dir, ".gitignore", GITIGNORE, &mut report, again)?,
     }
     Ok(report)
 }
@@ -141,16 +142,40 @@ fn add_deploy_files(dir: &Path, host: Host, report: &mut InitReport) -> anyhow::
             .diagnostics
             .push(Diagnostic::warning(shown(dir, CONFIG_FILE), line, problem));
     }
-    add_file(dir, ".gitignore", GITIGNORE, report)?;
+    let again = format!("`gazette init --deploy {}`", host.name());
+    if !dir.join(".gitignore").exists() {
+        add_file(dir, ".gitignore", GITIGNORE, report, &again)?;
+    } else if !ignores_output(&fs::read_to_string(dir.join(".gitignore")).unwrap_or_default()) {
+        report.diagnostics.push(Diagnostic::warning(
+            shown(dir, ".gitignore"),
+            0,
+            "does not ignore public/, where `gazette build` writes the site: add the lines \
+             `/public/` and `/.gazette/` (its cache)",
+        ));
+    }
     for file in host.files(&config.base_url, &site_name(dir)) {
-        add_file(dir, &file.path, &file.contents, report)?;
+        add_file(dir, &file.path, &file.contents, report, &again)?;
     }
     Ok(())
 }
 
+/// Whether a `.gitignore` has a line for the output folder.
+fn ignores_output(gitignore: &str) -> bool {
+    gitignore
+        .lines()
+        .any(|l| matches!(l.trim(), "public" | "public/" | "/public" | "/public/"))
+}
+
 /// Writes `rel` under `dir` unless something is there already, which is
-/// kept and reported (`create_new`, so not even a race can overwrite it).
-fn add_file(dir: &Path, rel: &str, text: &str, report: &mut InitReport) -> anyhow::Result<()> {
+/// kept and reported (`create_new`, so not even a race can overwrite it);
+/// `again` is the command that would write it.
+fn add_file(
+    dir: &Path,
+    rel: &str,
+    text: &str,
+    report: &mut InitReport,
+    again: &str,
+) -> anyhow::Result<()> {
     let path = dir.join(rel);
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
@@ -169,8 +194,10 @@ fn add_file(dir: &Path, rel: &str, text: &str, report: &mut InitReport) -> anyho
             report.diagnostics.push(Diagnostic::warning(
                 shown(dir, rel),
                 0,
-                "exists, so it was left as it is (move it away and run `gazette init` again \
-                 to get Gazette's version)",
+                format!(
+                    "exists, so it was left as it is (move it away and run {again} again for \
+                     Gazette's version)"
+                ),
             ));
         }
         Err(e) => return Err(e).with_context(|| format!("{}: cannot write", path.display())),
@@ -287,19 +314,41 @@ mod tests {
                 site.join(path).display()
             )
         };
-        assert_eq!(kept.len(), 2, "{kept:?}");
+        // The .gitignore from the first init ignores public/: nothing to say.
+        assert_eq!(kept.len(), 1, "{kept:?}");
         assert!(
-            kept[0].starts_with(&expected_start(".gitignore")),
+            kept[0].starts_with(&expected_start(GITHUB_WORKFLOW)),
             "{kept:?}"
         );
         assert!(
-            kept[1].starts_with(&expected_start(GITHUB_WORKFLOW)),
+            kept[0].contains("`gazette init --deploy github` again"),
             "{kept:?}"
         );
 
         // Another host adds its own file beside the others.
         let report = init(site, Some(Host::Netlify)).unwrap();
         assert_eq!(report.written, ["netlify.toml"]);
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    }
+
+    #[test]
+    fn a_gitignore_that_lets_the_output_in_is_kept_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path();
+        fs::write(site.join(CONFIG_FILE), "title = \"Papers\"\n").unwrap();
+        fs::write(site.join(".gitignore"), "target/\n").unwrap();
+        let report = init(site, Some(Host::Gitlab)).unwrap();
+        assert_eq!(read(&site.join(".gitignore")), "target/\n");
+        assert_eq!(report.written, [".gitlab-ci.yml"]);
+        let warning = report.diagnostics[0].to_string();
+        assert!(
+            warning.contains(".gitignore: warning: does not ignore public/"),
+            "{warning}"
+        );
+
+        fs::write(site.join(".gitignore"), "target/\n/public\n").unwrap();
+        let report = init(site, Some(Host::Netlify)).unwrap();
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     }
 
     #[test]
