@@ -64,7 +64,7 @@ impl Host {
                 "on GitHub, set Settings -> Pages -> Source to \"GitHub Actions\", then push"
             }
             Host::Netlify => {
-                "in Netlify, Add new site -> Import an existing project -> this repository, then push"
+                "in Netlify, Add new project -> Import an existing project -> this repository, then push"
             }
             Host::Cloudflare => {
                 "create the Cloudflare Pages project and an API token, add the secrets \
