@@ -18,9 +18,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::Diagnostic;
 use crate::render::theme::DEFAULT_THEME;
 
-pub use deploy::{
-    CI_TARGET, GITHUB_WORKFLOW, Host, HostFile, REPOSITORY, VERSION, install_command,
-};
+pub use deploy::{CI_TARGET, GITHUB_WORKFLOW, Host, HostFile, REPOSITORY, install_command};
 
 const CONFIG: &str = r#"# Gazette site settings. Every key is documented in Gazette's README.
 title = "My paper digest"
