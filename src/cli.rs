@@ -1,7 +1,8 @@
 //! The command line: argument parsing and one function per command.
 //!
-//! Commands print diagnostics to stderr as `file:line: level: message` and
-//! exit with 1 when something is wrong, 2 on a usage error (clap's own).
+//! Commands print every problem to stderr as a diagnostic,
+//! `file:line: level: message` (or `file: level: message`), and exit with 1
+//! when something is wrong, 2 on a usage error (clap's own).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,7 +12,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::output;
+use crate::layout::{CONFIG_FILE, OUTPUT_DIR, SOURCE_DIRS};
+use crate::output::{self, WriteError};
 use crate::pipeline::{self, BuildOptions, Builder};
 
 #[derive(Debug, Parser)]
@@ -45,9 +47,6 @@ pub enum Command {
     Init(InitArgs),
     /// Build, serve at http://127.0.0.1:1111, rebuild on change and reload the browser.
     Serve(ServeArgs),
-    /// Generate synthetic corpora and measure build times.
-    #[command(subcommand)]
-    Bench(BenchCommand),
 }
 
 #[derive(Debug, Args)]
@@ -86,42 +85,6 @@ pub struct ServeArgs {
     pub port: u16,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Write a synthetic site (config.toml + digests/) with N papers.
-    Gen(BenchGenArgs),
-    /// Measure builds on synthetic corpora (and Hugo on the same papers).
-    Run(BenchRunArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct BenchGenArgs {
-    /// Number of distinct papers.
-    #[arg(long)]
-    pub papers: usize,
-    /// Random seed: the same seed writes the same corpus.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Write into a non-empty folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Target folder.
-    pub dir: PathBuf,
-}
-
-#[derive(Debug, Args)]
-pub struct BenchRunArgs {
-    /// Corpus sizes, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
-    pub sizes: Vec<usize>,
-    /// Runs per measurement (the median is reported).
-    #[arg(long, default_value_t = 3)]
-    pub runs: usize,
-    /// Also build the same papers with Hugo, if `hugo` is on PATH.
-    #[arg(long)]
-    pub hugo: bool,
-}
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -130,21 +93,20 @@ pub fn main() -> ExitCode {
         Command::Check => check(&cli.root),
         Command::Init(args) => init(&cli.root, args),
         Command::Serve(args) => serve(&cli.root, args),
-        Command::Bench(cmd) => bench(cmd),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn import(root: &Path) -> anyhow::Result<ExitCode> {
-    let config = Config::load(root).map_err(anyhow::Error::new)?;
+fn import(root: &Path) -> Result<ExitCode, Diagnostic> {
+    let config = Config::load(root)?;
     let started = Instant::now();
-    let report = crate::import::import_site(root, &config).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let report = crate::import::import_site(root, &config)?;
     let failed = print_diagnostics(&report.diagnostics);
     eprintln!(
         "import: {} in {}",
@@ -154,8 +116,8 @@ fn import(root: &Path) -> anyhow::Result<ExitCode> {
     Ok(exit(failed))
 }
 
-fn build(root: &Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
-    let out_dir = args.output.unwrap_or_else(|| root.join("public"));
+fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
+    let out_dir = args.output.unwrap_or_else(|| root.join(OUTPUT_DIR));
     check_output_dir(root, &out_dir)?;
     let mut builder = Builder::new(BuildOptions {
         root: root.to_path_buf(),
@@ -165,7 +127,7 @@ fn build(root: &Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     let report = match builder.build(None) {
         Ok(report) => report,
         Err(failure) => {
-            print_diagnostics(&failure.errors);
+            print_diagnostics(failure.diagnostics());
             eprintln!("build failed; {} was left as it was", out_dir.display());
             return Ok(ExitCode::FAILURE);
         }
@@ -180,7 +142,7 @@ fn build(root: &Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
         Ok(written) => written,
         Err(e) => {
             eprintln!("{e}");
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            if let WriteError::Refused { .. } = e {
                 eprintln!("build stopped; nothing was written");
             } else {
                 eprintln!("build failed while writing {}", out_dir.display());
@@ -215,7 +177,7 @@ fn build(root: &Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
 
 /// The output folder is wiped of files the build does not make: never let
 /// it be the site itself or hold its sources.
-fn check_output_dir(root: &Path, out_dir: &Path) -> anyhow::Result<()> {
+fn check_output_dir(root: &Path, out_dir: &Path) -> Result<(), Diagnostic> {
     let absolute = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()
@@ -242,27 +204,25 @@ fn check_output_dir(root: &Path, out_dir: &Path) -> anyhow::Result<()> {
     };
     let root_abs = absolute(root);
     let out_abs = absolute(out_dir);
-    let holds_sources = [
-        "content",
-        "digests",
-        "themes",
-        "templates",
-        "static",
-        "config.toml",
-    ]
-    .iter()
-    .any(|source| out_abs.starts_with(root_abs.join(source)));
+    let holds_sources = SOURCE_DIRS
+        .iter()
+        .chain([&CONFIG_FILE])
+        .any(|source| out_abs.starts_with(root_abs.join(source)));
     if root_abs.starts_with(&out_abs) || holds_sources {
-        anyhow::bail!(
-            "refusing to build into {}: the output folder's stale files are deleted, \
-             and that folder holds the site's sources (use public/ or another empty folder)",
-            out_dir.display()
-        );
+        return Err(Diagnostic::error(
+            out_dir.display().to_string(),
+            0,
+            format!(
+                "refusing to build into this folder: the output folder's stale files are \
+                 deleted, and it holds the site's sources (use {OUTPUT_DIR}/ or another \
+                 empty folder)"
+            ),
+        ));
     }
     Ok(())
 }
 
-fn check(root: &Path) -> anyhow::Result<ExitCode> {
+fn check(root: &Path) -> Result<ExitCode, Diagnostic> {
     let mut builder = Builder::new(BuildOptions {
         root: root.to_path_buf(),
         base_url: None,
@@ -272,13 +232,16 @@ fn check(root: &Path) -> anyhow::Result<ExitCode> {
         Ok(report) => {
             let mut failed = print_diagnostics(&report.diagnostics);
             let output = builder.output();
-            let config = Config::load(root).map_err(anyhow::Error::new)?;
+            let config = Config::load(root)?;
             let broken = crate::render::links::broken_links(
                 &output,
                 &crate::config::base_path(&config.base_url),
             );
             for link in &broken {
-                eprintln!("error: broken internal link in {link}");
+                // `page: link`, the page an output path.
+                let (page, target) = link.split_once(": ").unwrap_or((link, ""));
+                let message = format!("broken internal link to {target}");
+                eprintln!("{}", Diagnostic::error(page, 0, message));
             }
             failed |= !broken.is_empty();
             eprintln!(
@@ -289,14 +252,14 @@ fn check(root: &Path) -> anyhow::Result<ExitCode> {
             Ok(exit(failed))
         }
         Err(failure) => {
-            print_diagnostics(&failure.errors);
-            eprintln!("check: {} problems", failure.errors.len());
+            print_diagnostics(failure.diagnostics());
+            eprintln!("check: {} problems", failure.diagnostics().len());
             Ok(ExitCode::FAILURE)
         }
     }
 }
 
-fn init(root: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
+fn init(root: &Path, args: InitArgs) -> Result<ExitCode, Diagnostic> {
     let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
     let report = crate::scaffold::init(&dir, args.deploy)?;
     if report.new_site {
@@ -338,32 +301,11 @@ fn millis(d: std::time::Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn serve(root: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
+fn serve(root: &Path, args: ServeArgs) -> Result<ExitCode, Diagnostic> {
     crate::serve::run(crate::serve::ServeOptions {
         root: root.to_path_buf(),
         bind: args.bind,
         port: args.port,
     })?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn bench(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
-    match cmd {
-        BenchCommand::Gen(args) => {
-            let report = crate::bench::generate(&args.dir, args.papers, args.seed, args.force)?;
-            eprintln!(
-                "bench gen: {} papers ({} entries) in {} dumps in {}",
-                report.papers,
-                report.entries,
-                report.dumps,
-                args.dir.display()
-            );
-        }
-        BenchCommand::Run(args) => crate::bench::run::run(&crate::bench::run::RunOptions {
-            sizes: args.sizes,
-            runs: args.runs,
-            hugo: args.hugo,
-        })?,
-    }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,8 +8,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-/// The file name of a site's configuration, at the site root.
-pub const CONFIG_FILE: &str = "config.toml";
+use crate::diagnostic::Diagnostic;
+use crate::layout::CONFIG_FILE;
+use crate::toml_line;
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -96,32 +97,12 @@ impl Default for FeedsConfig {
     }
 }
 
-/// A configuration error: which file, where, and what was wrong.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConfigError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
 impl Config {
     /// Parses configuration text; `origin` names the file in messages.
-    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+    /// Every error, a typo or a value out of range, carries its line.
+    pub fn parse(text: &str, origin: &str) -> Result<Config, Diagnostic> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            let line = toml_line::of_error(&e, text);
             let mut message = e.message().trim().to_string();
             // toml names unknown keys but not the key holding a wrong type.
             let key = line
@@ -132,56 +113,56 @@ impl Config {
             if let Some(key) = key {
                 message = format!("`{key}`: {message}");
             }
-            ConfigError {
-                file: origin.to_string(),
-                line,
-                message,
-            }
+            Diagnostic::error(origin, line.unwrap_or(0), message)
         })?;
-        config.validate(origin)?;
+        config.validate().map_err(|(key, message)| {
+            let path: Vec<&str> = key.split('.').collect();
+            let line = toml_line::of_key(text, &path).unwrap_or(0);
+            Diagnostic::error(origin, line, message)
+        })?;
         Ok(config)
     }
 
     /// Reads `config.toml` at the site root. A missing file is the default
     /// configuration, so an empty folder is a valid (empty) site.
-    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(ConfigError {
-                file: path.display().to_string(),
-                line: None,
-                message: format!("cannot read: {e}"),
-            }),
+            Err(e) => Err(Diagnostic::error(
+                path.display().to_string(),
+                0,
+                format!("cannot read: {e}"),
+            )),
         }
     }
 
-    fn validate(&self, origin: &str) -> Result<(), ConfigError> {
-        let fail = |message: String| {
-            Err(ConfigError {
-                file: origin.to_string(),
-                line: None,
-                message,
-            })
-        };
+    /// Values that parse but make no sense: the key (dotted) and why.
+    fn validate(&self) -> Result<(), (&'static str, String)> {
         if self.paginate == 0 {
-            return fail("`paginate` must be at least 1".to_string());
+            return Err(("paginate", "`paginate` must be at least 1".to_string()));
         }
         if self.tags.max == 0 {
-            return fail("`tags.max` must be at least 1".to_string());
+            return Err(("tags.max", "`tags.max` must be at least 1".to_string()));
         }
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            return fail(format!(
-                "`base_url` must start with http:// or https://, found {:?}",
-                self.base_url
+            return Err((
+                "base_url",
+                format!(
+                    "`base_url` must start with http:// or https://, found {:?}",
+                    self.base_url
+                ),
             ));
         }
         if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.')
         {
-            return fail(format!(
-                "`theme` must be a folder name under themes/, found {:?}",
-                self.theme
+            return Err((
+                "theme",
+                format!(
+                    "`theme` must be a folder name under themes/, found {:?}",
+                    self.theme
+                ),
             ));
         }
         Ok(())
@@ -237,7 +218,7 @@ mod tests {
     #[test]
     fn unknown_key_is_named_with_its_line() {
         let err = Config::parse("title = \"x\"\npaginte = 3\n", "config.toml").unwrap_err();
-        assert_eq!(err.line, Some(2));
+        assert_eq!(err.line, 2);
         assert!(err.message.contains("paginte"), "{err}");
         assert!(err.to_string().starts_with("config.toml:2:"), "{err}");
     }
@@ -245,7 +226,7 @@ mod tests {
     #[test]
     fn wrong_type_is_named() {
         let err = Config::parse("paginate = \"ten\"\n", "config.toml").unwrap_err();
-        assert_eq!(err.line, Some(1));
+        assert_eq!(err.line, 1);
         assert!(err.to_string().contains("invalid type"), "{err}");
         assert!(err.to_string().contains("`paginate`"), "{err}");
     }
@@ -253,7 +234,7 @@ mod tests {
     #[test]
     fn unknown_key_in_a_table_is_named() {
         let err = Config::parse("[import]\nyear = 2025\n", "c.toml").unwrap_err();
-        assert_eq!(err.line, Some(2));
+        assert_eq!(err.line, 2);
         assert!(err.message.contains("year"), "{err}");
     }
 
@@ -270,9 +251,22 @@ mod tests {
     }
 
     #[test]
-    fn nonsense_values_are_refused() {
-        assert!(Config::parse("paginate = 0", "c").is_err());
-        assert!(Config::parse("base_url = \"example.org\"", "c").is_err());
-        assert!(Config::parse("theme = \"../x\"", "c").is_err());
+    fn nonsense_values_are_refused_at_the_line_of_their_key() {
+        for (text, line, key) in [
+            ("title = \"x\"\npaginate = 0\n", 2, "paginate"),
+            ("\n\nbase_url = \"example.org\"\n", 3, "base_url"),
+            ("theme = \"../x\"\n", 1, "theme"),
+            ("title = \"x\"\n[tags]\n# none\nmax = 0\n", 4, "tags.max"),
+            ("tags = { max = 0 }\n", 1, "tags.max"),
+        ] {
+            let err = Config::parse(text, "config.toml").unwrap_err();
+            assert_eq!(err.line, line, "{text:?}: {err}");
+            assert!(err.message.contains(key), "{err}");
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("config.toml:{line}: error: `{key}`")),
+                "{err}"
+            );
+        }
     }
 }

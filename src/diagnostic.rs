@@ -62,6 +62,10 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Every error Gazette reports is a diagnostic, so it goes wherever a
+/// `std::error::Error` goes (`?` into `Box<dyn Error>`, `anyhow`).
+impl std::error::Error for Diagnostic {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +76,16 @@ mod tests {
         assert_eq!(d.to_string(), "digests/a.txt:12: warning: no date");
         let d = Diagnostic::error("config.toml", 0, "unreadable");
         assert_eq!(d.to_string(), "config.toml: error: unreadable");
+    }
+
+    #[test]
+    fn is_a_standard_error() {
+        fn fails() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+            Err(Diagnostic::error("config.toml", 3, "bad"))?
+        }
+        assert_eq!(
+            fails().unwrap_err().to_string(),
+            "config.toml:3: error: bad"
+        );
     }
 }

@@ -14,16 +14,14 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
+use crate::atomic;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::digest::{self, DumpDate, LinkKind, Who, year};
-use crate::paper::{self, Facts};
+use crate::layout::{DIGESTS_DIR, IMPORT_STAMP, PAPERS_DIR};
+use crate::page::{self, Facts};
 use crate::tagging::Tagger;
 
-/// Where the dumps are, relative to the site root.
-pub const DIGESTS_DIR: &str = "digests";
-/// Where paper pages are written.
-pub const PAPERS_DIR: &str = "content/papers";
 /// Longest slug a new page gets (file names and URLs stay readable).
 pub const MAX_SLUG: usize = 80;
 
@@ -41,9 +39,6 @@ pub struct ImportReport {
     /// last import left them (see [`import_if_changed`]).
     pub skipped: bool,
 }
-
-/// Where builds remember what the last import saw.
-pub const STAMP: &str = ".gazette/import-stamp";
 
 /// What import's result depends on, cheaply: each dump's name, size and
 /// modification time, the settings import reads, today's date (the year
@@ -95,7 +90,7 @@ fn stamp(root: &Path, config: &Config) -> String {
 /// in full (it also brings back a page deleted by hand).
 pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, Diagnostic> {
     let before = stamp(root, config);
-    if fs::read_to_string(root.join(STAMP)).is_ok_and(|s| s.trim() == before) {
+    if fs::read_to_string(root.join(IMPORT_STAMP)).is_ok_and(|s| s.trim() == before) {
         return Ok(ImportReport {
             skipped: true,
             ..ImportReport::default()
@@ -104,7 +99,7 @@ pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, D
     let report = import_site(root, config)?;
     if !report.diagnostics.iter().any(|d| d.is_error()) {
         // Best effort: without a stamp the next build imports again.
-        let path = root.join(STAMP);
+        let path = root.join(IMPORT_STAMP);
         if let Some(dir) = path.parent()
             && fs::create_dir_all(dir).is_ok()
         {
@@ -114,22 +109,17 @@ pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, D
     Ok(report)
 }
 
-/// One paper as the digests describe it, merged over every dump listing it.
+/// What the digests say about one paper: its facts, merged over every dump
+/// listing it, and what merging and messages need besides.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Record {
+pub struct DigestRecord {
     /// The merge key: the title without case, spacing or punctuation.
     pub key: String,
-    pub title: String,
-    pub date: Option<NaiveDate>,
-    /// Whether `date` is the paper's own (not its listing's).
+    /// The facts for the page. `digests` lists dump file names in the order
+    /// they were read; `tags` stay empty until the merged record is tagged.
+    pub facts: Facts,
+    /// Whether `facts.date` is the paper's own (not its listing's).
     pub date_explicit: bool,
-    pub who: Option<Who>,
-    pub upvotes: Option<u32>,
-    pub abstract_: String,
-    pub links: Vec<String>,
-    pub code: Option<String>,
-    /// Dump file names, in the order they were read.
-    pub digests: Vec<String>,
     /// Where the paper was first seen, for messages.
     pub origin: (String, usize),
 }
@@ -141,7 +131,7 @@ pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnos
     let mut report = ImportReport::default();
     let dumps = read_dumps(root, &mut report.diagnostics);
     let today = chrono::Local::now().date_naive();
-    let parsed: Vec<(Vec<Record>, Vec<Diagnostic>)> = dumps
+    let parsed: Vec<(Vec<DigestRecord>, Vec<Diagnostic>)> = dumps
         .par_iter()
         .map(|dump| records_of(dump, config, today))
         .collect();
@@ -150,20 +140,22 @@ pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnos
         all.extend(records);
         report.diagnostics.extend(diagnostics);
     }
-    let records = merge(all);
+    let mut records = merge(all);
     report.diagnostics.extend(undated_warnings(&records));
     let tagger = Tagger::from_config(&config.tags);
-    let facts: Vec<Facts> = records.par_iter().map(|r| facts_of(r, &tagger)).collect();
-    write_pages(root, &records, &facts, &mut report)?;
+    records.par_iter_mut().for_each(|r| {
+        r.facts.tags = tagger.tags(&r.facts.title, &r.facts.abstract_);
+    });
+    write_pages(root, &records, &mut report)?;
     report.diagnostics.sort();
     Ok(report)
 }
 
 /// One warning per dump for the papers that end up with no date at all
 /// (none of their own, none from a listing), naming the first of them.
-fn undated_warnings(records: &[Record]) -> Vec<Diagnostic> {
+fn undated_warnings(records: &[DigestRecord]) -> Vec<Diagnostic> {
     let mut by_dump: Vec<(&str, usize, usize)> = Vec::new();
-    for r in records.iter().filter(|r| r.date.is_none()) {
+    for r in records.iter().filter(|r| r.facts.date.is_none()) {
         match by_dump.iter_mut().find(|(file, _, _)| *file == r.origin.0) {
             Some((_, _, count)) => *count += 1,
             None => by_dump.push((&r.origin.0, r.origin.1, 1)),
@@ -248,7 +240,11 @@ fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
 }
 
 /// Parses one dump, resolves its year and turns its entries into records.
-fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> (Vec<Record>, Vec<Diagnostic>) {
+fn records_of(
+    dump: &Dump,
+    config: &Config,
+    today: NaiveDate,
+) -> (Vec<DigestRecord>, Vec<Diagnostic>) {
     let parsed = digest::parse(&dump.bytes, &dump.origin);
     let mut diagnostics = parsed.diagnostics;
     let resolved = year::resolve(&year::YearInputs {
@@ -301,17 +297,26 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> (Vec<Record>, V
             ));
             continue;
         }
-        records.push(Record {
+        let (authors, organization) = match &entry.who {
+            Some(Who::Authors(n)) => (Some(*n), None),
+            Some(Who::Organization(o)) => (None, Some(o.clone())),
+            None => (None, None),
+        };
+        records.push(DigestRecord {
             key,
-            title: entry.title.trim().to_string(),
-            date: own.or(listing),
+            facts: Facts {
+                title: entry.title.trim().to_string(),
+                date: own.or(listing),
+                authors,
+                organization,
+                upvotes: entry.upvotes,
+                tags: Vec::new(),
+                code,
+                links: cleaned.links.into_iter().map(|l| l.url).collect(),
+                digests: vec![dump.name.clone()],
+                abstract_: cleaned.text,
+            },
             date_explicit: own.is_some(),
-            who: entry.who.clone(),
-            upvotes: entry.upvotes,
-            abstract_: cleaned.text,
-            links: cleaned.links.into_iter().map(|l| l.url).collect(),
-            code,
-            digests: vec![dump.name.clone()],
             origin: (dump.origin.clone(), entry.line),
         });
     }
@@ -337,8 +342,8 @@ pub fn title_key(title: &str) -> String {
 /// Merges records of the same paper, in order of first appearance. The
 /// merged record keeps the richest facts: an explicit date over an inferred
 /// one, the highest upvote count, the longest abstract, every link and dump.
-pub fn merge(records: Vec<Record>) -> Vec<Record> {
-    let mut merged: Vec<Record> = Vec::new();
+pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
+    let mut merged: Vec<DigestRecord> = Vec::new();
     let mut position: HashMap<String, usize> = HashMap::new();
     for r in records {
         let Some(&i) = position.get(&r.key) else {
@@ -347,16 +352,20 @@ pub fn merge(records: Vec<Record>) -> Vec<Record> {
             continue;
         };
         let m = &mut merged[i];
-        if r.date.is_some() && (m.date.is_none() || (r.date_explicit && !m.date_explicit)) {
-            m.date = r.date;
+        let better_date = m.facts.date.is_none() || (r.date_explicit && !m.date_explicit);
+        if r.facts.date.is_some() && better_date {
+            m.facts.date = r.facts.date;
             m.date_explicit = r.date_explicit;
         }
+        let (m, r) = (&mut m.facts, r.facts);
         m.upvotes = m.upvotes.max(r.upvotes);
         if r.abstract_.chars().count() > m.abstract_.chars().count() {
             m.abstract_ = r.abstract_;
         }
-        if m.who.is_none() {
-            m.who = r.who;
+        // Who wrote it: the first dump that says.
+        if m.authors.is_none() && m.organization.is_none() {
+            m.authors = r.authors;
+            m.organization = r.organization;
         }
         if m.code.is_none() {
             m.code = r.code;
@@ -373,26 +382,6 @@ pub fn merge(records: Vec<Record>) -> Vec<Record> {
         }
     }
     merged
-}
-
-fn facts_of(r: &Record, tagger: &Tagger) -> Facts {
-    let (authors, organization) = match &r.who {
-        Some(Who::Authors(n)) => (Some(*n), None),
-        Some(Who::Organization(o)) => (None, Some(o.clone())),
-        None => (None, None),
-    };
-    Facts {
-        title: r.title.clone(),
-        date: r.date,
-        authors,
-        organization,
-        upvotes: r.upvotes,
-        tags: tagger.tags(&r.title, &r.abstract_),
-        code: r.code.clone(),
-        links: r.links.clone(),
-        digests: r.digests.clone(),
-        abstract_: r.abstract_.clone(),
-    }
 }
 
 /// A page already in content/papers/.
@@ -423,7 +412,7 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
     files.sort();
     type Read = (
         PathBuf,
-        Result<paper::PaperFile, (Diagnostic, Option<String>)>,
+        Result<page::PageFile, (Diagnostic, Option<String>)>,
     );
     let read: Vec<Read> = files
         .into_par_iter()
@@ -438,7 +427,7 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
                     let text = String::from_utf8_lossy(&bytes);
                     match std::str::from_utf8(&bytes) {
                         Err(_) => Err(Diagnostic::error(&origin, 0, "not valid UTF-8")),
-                        Ok(text) => paper::read(text, &origin),
+                        Ok(text) => page::read(text, &origin),
                     }
                     .map_err(|e| (e, recover_key(&text)))
                 }
@@ -458,12 +447,14 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
             existing.stems.insert(stem.to_string_lossy().into_owned());
         }
         match page {
-            Ok(page) => match paper::imported_key_and_hash(&page.front) {
+            Ok(page) => match page.front.imported_key_and_hash() {
                 Some((key, hash)) => {
                     existing.by_key.insert(key, (path, hash));
                 }
                 None => {
-                    existing.hand_written.insert(title_key(&page.front.title));
+                    existing
+                        .hand_written
+                        .insert(title_key(&page.front.facts.title));
                 }
             },
             Err((e, key)) => {
@@ -504,11 +495,11 @@ fn recover_key(text: &str) -> Option<String> {
     let mut title = None;
     for line in text.lines().skip(1) {
         let trimmed = line.trim();
-        if trimmed == paper::DELIMITER {
+        if trimmed == page::DELIMITER {
             break;
         }
         if trimmed.starts_with('[') {
-            in_imported = trimmed == format!("[{}]", paper::IMPORTED);
+            in_imported = trimmed == format!("[{}]", page::IMPORTED);
             continue;
         }
         if in_imported {
@@ -529,8 +520,8 @@ fn page_origin(path: &Path) -> String {
     }
 }
 
-/// What to do with one record.
-enum Plan {
+/// What to do with the page of one record.
+enum PageAction {
     Create(PathBuf),
     Update(PathBuf),
     Unchanged,
@@ -538,8 +529,7 @@ enum Plan {
 
 fn write_pages(
     root: &Path,
-    records: &[Record],
-    facts: &[Facts],
+    records: &[DigestRecord],
     report: &mut ImportReport,
 ) -> Result<(), Diagnostic> {
     let dir = root.join(PAPERS_DIR);
@@ -556,26 +546,27 @@ fn write_pages(
 
     // Slugs are handed out in order of first appearance, so they are
     // deterministic; an existing page keeps its file whatever its title.
-    let mut plans = Vec::with_capacity(records.len());
-    for (r, f) in records.iter().zip(facts) {
-        let plan = match existing.by_key.get(&r.key) {
-            Some((path, hash)) if hash.as_deref() == Some(f.hash().as_str()) => {
-                let _ = path;
-                Plan::Unchanged
+    let mut actions = Vec::with_capacity(records.len());
+    for r in records {
+        let action = match existing.by_key.get(&r.key) {
+            Some((_, hash)) if hash.as_deref() == Some(r.facts.hash().as_str()) => {
+                PageAction::Unchanged
             }
-            Some((path, _)) => Plan::Update(path.clone()),
-            None if existing.hand_written.contains(&r.key) => Plan::Unchanged,
+            Some((path, _)) => PageAction::Update(path.clone()),
+            None if existing.hand_written.contains(&r.key) => PageAction::Unchanged,
             // A page of this paper whose front matter is broken: it is
             // reported (by `scan_pages`), not replaced by a second page.
-            None if existing.broken.contains(&r.key) => Plan::Unchanged,
-            None if existing.broken_stems.contains(&base_slug(&r.title)) => Plan::Unchanged,
+            None if existing.broken.contains(&r.key) => PageAction::Unchanged,
+            None if existing.broken_stems.contains(&base_slug(&r.facts.title)) => {
+                PageAction::Unchanged
+            }
             None => {
-                let slug = unique_slug(&r.title, &existing.stems);
+                let slug = unique_slug(&r.facts.title, &existing.stems);
                 existing.stems.insert(slug.clone());
-                Plan::Create(dir.join(format!("{slug}.md")))
+                PageAction::Create(dir.join(format!("{slug}.md")))
             }
         };
-        plans.push(plan);
+        actions.push(action);
     }
 
     enum Done {
@@ -583,20 +574,20 @@ fn write_pages(
         Updated(usize),
         Unchanged(usize),
     }
-    let results: Vec<Result<(Done, Vec<Diagnostic>), Diagnostic>> = plans
+    let results: Vec<Result<(Done, Vec<Diagnostic>), Diagnostic>> = actions
         .par_iter()
-        .zip(records.par_iter().zip(facts.par_iter()))
-        .map(|(plan, (r, f))| match plan {
-            Plan::Unchanged => Ok((Done::Unchanged(0), Vec::new())),
-            Plan::Create(path) => {
-                write_page(path, &paper::new_page(&r.key, f))?;
+        .zip(records.par_iter())
+        .map(|(action, r)| match action {
+            PageAction::Unchanged => Ok((Done::Unchanged(0), Vec::new())),
+            PageAction::Create(path) => {
+                write_page(path, &page::new_page(&r.key, &r.facts))?;
                 Ok((Done::Added, Vec::new()))
             }
-            Plan::Update(path) => {
+            PageAction::Update(path) => {
                 let origin = page_origin(path);
                 let text = fs::read_to_string(path)
                     .map_err(|e| Diagnostic::error(&origin, 0, format!("cannot read: {e}")))?;
-                let updated = paper::update_page(&text, &origin, f)?;
+                let updated = page::update_page(&text, &origin, &r.facts)?;
                 let notes: Vec<Diagnostic> = updated
                     .kept
                     .iter()
@@ -643,20 +634,10 @@ fn write_pages(
     Ok(())
 }
 
-/// Writes a page through a temporary file and a rename: a page is never
-/// half-written, whatever happens.
+/// Writes a page atomically: a page is never half-written, whatever happens.
 fn write_page(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    use std::io::Write;
-    let origin = page_origin(path);
-    let fail = |e: std::io::Error| Diagnostic::error(&origin, 0, format!("cannot write: {e}"));
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".gazette-")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    temp.write_all(text.as_bytes()).map_err(fail)?;
-    temp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    atomic::write(path, text.as_bytes())
+        .map_err(|e| Diagnostic::error(page_origin(path), 0, format!("cannot write: {e}")))
 }
 
 /// The slug a title gets before collisions: the `slug` crate's, at most
@@ -701,18 +682,15 @@ pub fn unique_slug(title: &str, taken: &HashSet<String>) -> String {
 mod tests {
     use super::*;
 
-    fn record(title: &str, digest: &str) -> Record {
-        Record {
+    fn record(title: &str, digest: &str) -> DigestRecord {
+        DigestRecord {
             key: title_key(title),
-            title: title.to_string(),
-            date: None,
+            facts: Facts {
+                title: title.to_string(),
+                digests: vec![digest.to_string()],
+                ..Facts::default()
+            },
             date_explicit: false,
-            who: None,
-            upvotes: None,
-            abstract_: String::new(),
-            links: Vec::new(),
-            code: None,
-            digests: vec![digest.to_string()],
             origin: (digest.to_string(), 1),
         }
     }
@@ -727,27 +705,35 @@ mod tests {
     fn merging_keeps_the_richest_facts_and_every_dump() {
         let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day);
         let mut a = record("Paper X", "a.txt");
-        a.date = d(4, 28);
-        a.upvotes = Some(3);
-        a.abstract_ = "short".to_string();
+        a.facts.date = d(4, 28);
+        a.facts.upvotes = Some(3);
+        a.facts.abstract_ = "short".to_string();
         let mut b = record("paper x.", "b.txt");
-        b.date = d(4, 20);
+        b.facts.date = d(4, 20);
         b.date_explicit = true;
-        b.upvotes = Some(9);
-        b.abstract_ = "a longer abstract".to_string();
-        b.code = Some("https://github.com/a/b".to_string());
+        b.facts.upvotes = Some(9);
+        b.facts.abstract_ = "a longer abstract".to_string();
+        b.facts.code = Some("https://github.com/a/b".to_string());
+        b.facts.organization = Some("Kyutai".to_string());
         let mut c = record("PAPER X", "c.txt");
-        c.date = d(5, 1);
-        c.upvotes = None;
+        c.facts.date = d(5, 1);
+        c.facts.upvotes = None;
+        c.facts.authors = Some(6);
         let merged = merge(vec![a, record("Other", "a.txt"), b, c]);
         assert_eq!(merged.len(), 2);
-        let x = &merged[0];
+        let x = &merged[0].facts;
         assert_eq!(x.title, "Paper X", "first title seen");
         assert_eq!(x.date, d(4, 20), "explicit date over inferred ones");
+        assert!(merged[0].date_explicit);
         assert_eq!(x.upvotes, Some(9));
         assert_eq!(x.abstract_, "a longer abstract");
         assert_eq!(x.code.as_deref(), Some("https://github.com/a/b"));
         assert_eq!(x.digests, ["a.txt", "b.txt", "c.txt"]);
+        assert_eq!(
+            (x.authors, x.organization.as_deref()),
+            (None, Some("Kyutai")),
+            "who wrote it: the first dump that says, never a mix"
+        );
     }
 
     #[test]

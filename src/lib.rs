@@ -2,22 +2,28 @@
 //!
 //! The modules follow the pipeline (see the README's design notes):
 //! `digest` (parse dumps) → `import` (entries → Markdown pages, with
-//! `paper` and `tagging`) → `site` (load pages into a model) → `render`
-//! (model → `output` map) → written to `public/` or served by `serve`.
-//! `pipeline` strings the stages together; `cli` is the command line.
+//! `page`, the page file format, and `tagging`) → `site` (load pages into
+//! a model) → `render` (model → `output` map) → written to `public/` or
+//! served by `serve`. `pipeline` strings the stages together; `cli` is the
+//! command line. `layout` names the site's folders; `diagnostic` is the one
+//! error type; `atomic`, `months`, `toml_line` and `fingerprint` are small
+//! helpers, each with one definition of its idea.
 
-pub mod bench;
+pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod digest;
 pub mod fingerprint;
 pub mod import;
+pub mod layout;
+pub mod months;
 pub mod output;
-pub mod paper;
+pub mod page;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod tagging;
+pub mod toml_line;

@@ -13,11 +13,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+
+use crate::atomic;
+use crate::diagnostic::Diagnostic;
 
 /// Rendered site: `index.html`, `papers/<slug>/index.html`, `feed.xml`, ...
 /// Keys use `/` and never start with one.
@@ -53,33 +56,54 @@ pub const MANIFEST: &str = ".gazette-manifest";
 const MANIFEST_HEADER: &str =
     "# Files gazette wrote in this folder, the only ones it replaces or removes.";
 
-/// A write that failed, with the path it failed on.
+/// Why writing the output stopped, naming the path.
 #[derive(Debug)]
-pub struct WriteError {
-    pub path: PathBuf,
-    pub error: io::Error,
+pub enum WriteError {
+    /// The folder holds files Gazette did not write; nothing was written.
+    Refused { dir: PathBuf, message: String },
+    /// The file system failed on `path`; files written before it stay.
+    Io { path: PathBuf, error: io::Error },
 }
 
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.error.kind() == io::ErrorKind::AlreadyExists {
-            // A refusal: the message says it all.
-            write!(f, "{}: error: {}", self.path.display(), self.error)
-        } else {
-            write!(
-                f,
-                "{}: error: cannot write: {}",
-                self.path.display(),
-                self.error
-            )
+impl WriteError {
+    /// The error as every other: `path: error: message`.
+    pub fn diagnostic(&self) -> Diagnostic {
+        match self {
+            WriteError::Refused { dir, message } => {
+                Diagnostic::error(dir.display().to_string(), 0, message.clone())
+            }
+            WriteError::Io { path, error } => Diagnostic::error(
+                path.display().to_string(),
+                0,
+                format!("cannot write: {error}"),
+            ),
         }
     }
 }
 
-impl std::error::Error for WriteError {}
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.diagnostic().fmt(f)
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WriteError::Refused { .. } => None,
+            WriteError::Io { error, .. } => Some(error),
+        }
+    }
+}
+
+impl From<WriteError> for Diagnostic {
+    fn from(error: WriteError) -> Diagnostic {
+        error.diagnostic()
+    }
+}
 
 fn fail(path: &Path, error: io::Error) -> WriteError {
-    WriteError {
+    WriteError::Io {
         path: path.to_path_buf(),
         error,
     }
@@ -201,10 +225,10 @@ fn refuse_foreign(
         shown.join(", "),
         why.replace("{MANIFEST}", MANIFEST),
     );
-    Err(fail(
-        dir,
-        io::Error::new(io::ErrorKind::AlreadyExists, message),
-    ))
+    Err(WriteError::Refused {
+        dir: dir.to_path_buf(),
+        message,
+    })
 }
 
 /// The files the manifest lists, or `None` when the folder has none. Lines
@@ -242,7 +266,8 @@ fn write_manifest<'a>(
         text.push_str(f);
         text.push('\n');
     }
-    write_atomic(&dir.join(MANIFEST), text.as_bytes())
+    let path = dir.join(MANIFEST);
+    atomic::write(&path, text.as_bytes()).map_err(|e| fail(&path, e))
 }
 
 /// Site-relative paths (with `/`) of every file under `dir`.
@@ -275,7 +300,7 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
     {
         return Ok(false);
     }
-    write_atomic(path, bytes)?;
+    atomic::write(path, bytes).map_err(|e| fail(path, e))?;
     Ok(true)
 }
 
@@ -285,19 +310,6 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
 /// Should the write fail, the next build sees different bytes and rewrites it.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     fs::write(path, bytes).map_err(|e| fail(path, e))
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over
-/// `path`: readers see the old file or the new one, never a mix.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".gazette-")
-        .tempfile_in(parent)
-        .map_err(|e| fail(path, e))?;
-    temp.write_all(bytes).map_err(|e| fail(path, e))?;
-    temp.persist(path).map_err(|e| fail(path, e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -361,7 +373,13 @@ mod tests {
         fs::write(dir.path().join("about.html"), "mine").unwrap();
         let site = output(&[("index.html", "home"), ("about.html", "generated")]);
         let err = write_to_dir(&site, dir.path(), false).unwrap_err();
+        assert!(matches!(err, WriteError::Refused { .. }), "{err}");
         assert!(err.to_string().contains("about.html"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("{}: error: refusing", dir.path().display())),
+            "{err}"
+        );
         assert_eq!(
             fs::read_to_string(dir.path().join("about.html")).unwrap(),
             "mine"

@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::import;
+use crate::layout::{self, Source};
 use crate::output::Output;
 use crate::render::{self, RenderCache, Theme};
 use crate::site::load::{self, LoadCache};
@@ -43,13 +44,28 @@ pub struct BuildReport {
 
 /// Why a run failed; the previous output stays as it was.
 #[derive(Debug, Clone)]
-pub struct BuildFailure {
-    pub errors: Vec<Diagnostic>,
+pub enum BuildFailure {
+    /// The sources have errors, each naming its file and line: fixing them
+    /// fixes the build.
+    Sources(Vec<Diagnostic>),
+    /// Gazette itself failed (a bug, caught as a panic by `serve`): what the
+    /// builder had cached may be half updated, so it must start afresh.
+    Internal(Diagnostic),
+}
+
+impl BuildFailure {
+    /// Every message, to print or show.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            BuildFailure::Sources(errors) => errors,
+            BuildFailure::Internal(error) => std::slice::from_ref(error),
+        }
+    }
 }
 
 impl std::fmt::Display for BuildFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, e) in self.errors.iter().enumerate() {
+        for (i, e) in self.diagnostics().iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
@@ -63,7 +79,13 @@ impl std::error::Error for BuildFailure {}
 
 impl From<Vec<Diagnostic>> for BuildFailure {
     fn from(errors: Vec<Diagnostic>) -> Self {
-        BuildFailure { errors }
+        BuildFailure::Sources(errors)
+    }
+}
+
+impl From<Diagnostic> for BuildFailure {
+    fn from(error: Diagnostic) -> Self {
+        BuildFailure::Sources(vec![error])
     }
 }
 
@@ -90,14 +112,12 @@ impl Changes {
     pub fn classify(root: &Path, paths: &[PathBuf]) -> Changes {
         let mut changes = Changes::default();
         for path in paths {
-            let rel = path.strip_prefix(root).unwrap_or(path);
-            let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
-            match parts.next().as_deref() {
-                Some(CONFIG_FILE) => changes.config = true,
-                Some("digests") => changes.digests = true,
-                Some("content") => changes.content = true,
-                Some("themes" | "templates" | "static") => changes.theme = true,
-                _ => {}
+            match layout::source_of(path.strip_prefix(root).unwrap_or(path)) {
+                Some(Source::Config) => changes.config = true,
+                Some(Source::Digests) => changes.digests = true,
+                Some(Source::Content) => changes.content = true,
+                Some(Source::Theme) => changes.theme = true,
+                None => {}
             }
         }
         changes
@@ -155,22 +175,14 @@ impl Builder {
         if changes.config || self.config.is_none() {
             self.config = None;
             self.theme = None;
-            let config = Config::load(&root).map_err(|e| BuildFailure {
-                errors: vec![Diagnostic::error(
-                    e.file.clone(),
-                    e.line.unwrap_or(0),
-                    e.message.clone(),
-                )],
-            })?;
-            self.config = Some(config);
+            self.config = Some(Config::load(&root)?);
         }
         let config = self.config.clone().expect("config loaded above");
 
         let mut pages_rewritten = false;
         if self.options.import && (changes.digests || changes.config) {
             let stage = Instant::now();
-            let imported = import::import_if_changed(&root, &config)
-                .map_err(|e| BuildFailure { errors: vec![e] })?;
+            let imported = import::import_if_changed(&root, &config)?;
             // An import that ran may have written any page.
             pages_rewritten = !imported.skipped;
             report.import_summary = Some(import_summary(&imported));

@@ -11,11 +11,13 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Context;
 use include_dir::Dir;
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::layout::{
+    CACHE_DIR, CONFIG_FILE, CONTENT_DIR, DIGESTS_DIR, OUTPUT_DIR, PAPERS_DIR, theme_dir,
+};
 use crate::render::theme::DEFAULT_THEME;
 
 pub use deploy::{CI_TARGET, GITHUB_WORKFLOW, Host, HostFile, REPOSITORY, install_command};
@@ -51,14 +53,18 @@ digests. Drop a dump into `digests/`, run `gazette build`, and every paper
 gets a page you can annotate in `content/papers/`.
 "#;
 
-/// Gazette's output and cache folders: rebuilt, never committed.
-const GITIGNORE: &str =
-    "# Written by `gazette build`: rebuilt from the sources, never edited.\n/public/\n/.gazette/\n";
+/// `.gitignore`: Gazette's output and cache folders, rebuilt, never committed.
+fn gitignore() -> String {
+    format!(
+        "# Written by `gazette build`: rebuilt from the sources, never edited.\n\
+         /{OUTPUT_DIR}/\n/{CACHE_DIR}/\n"
+    )
+}
 
 /// Writes the default theme into `<dir>/themes/default/` (used by `init`
 /// and by the benchmark's generated sites).
 pub fn write_default_theme(dir: &Path) -> std::io::Result<()> {
-    write_dir(&DEFAULT_THEME, &dir.join("themes").join("default"))
+    write_dir(&DEFAULT_THEME, &dir.join(theme_dir("default")))
 }
 
 fn write_dir(embedded: &Dir<'_>, target: &Path) -> std::io::Result<()> {
@@ -89,52 +95,67 @@ pub struct InitReport {
 /// Creates a site in `dir`, which must be empty or absent, with the files
 /// that publish it on `deploy`. In an existing site (a folder with
 /// `config.toml`) `deploy` adds just those files, and `.gitignore`; a file
-/// that exists is left as it is and reported.
-pub fn init(dir: &Path, deploy: Option<Host>) -> anyhow::Result<InitReport> {
+/// that exists is left as it is and reported. An error names the folder or
+/// file it is about.
+pub fn init(dir: &Path, deploy: Option<Host>) -> Result<InitReport, Diagnostic> {
     let mut report = InitReport::default();
-    let is_site = dir.join(CONFIG_FILE).is_file();
-    if is_site {
+    if dir.join(CONFIG_FILE).is_file() {
         let Some(host) = deploy else {
-            anyhow::bail!(
-                "{} is already a site (it has {CONFIG_FILE}); `gazette init --deploy HOST` adds \
-                 the files that publish it from CI",
-                dir.display()
-            );
+            return Err(Diagnostic::error(
+                dir.display().to_string(),
+                0,
+                format!(
+                    "already a site (it has {CONFIG_FILE}); `gazette init --deploy HOST` adds \
+                     the files that publish it from CI"
+                ),
+            ));
         };
         add_deploy_files(dir, host, &mut report)?;
         return Ok(report);
     }
     if dir.exists() {
-        let mut entries = fs::read_dir(dir).with_context(|| format!("{}", dir.display()))?;
+        let mut entries = fs::read_dir(dir).map_err(|e| fail(dir, "cannot read", e))?;
         if entries.next().is_some() {
-            anyhow::bail!(
-                "{} is not empty; `gazette init` only creates new sites (pick an empty or new \
-                 folder), or adds deploy files to a site with `--deploy HOST`",
-                dir.display()
-            );
+            return Err(Diagnostic::error(
+                dir.display().to_string(),
+                0,
+                "not empty; `gazette init` only creates new sites (pick an empty or new folder), \
+                 or adds deploy files to a site with `--deploy HOST`",
+            ));
         }
     }
     report.new_site = true;
     let again = "`gazette init`";
     add_file(dir, CONFIG_FILE, CONFIG, &mut report, again)?;
     let about = ABOUT.replace("@GAZETTE_REPO@", REPOSITORY);
-    add_file(dir, "content/about.md", &about, &mut report, again)?;
-    fs::create_dir_all(dir.join("digests"))?;
-    fs::create_dir_all(dir.join("content/papers"))?;
-    write_default_theme(dir)
-        .with_context(|| format!("{}: cannot write the theme", dir.display()))?;
+    add_file(
+        dir,
+        &format!("{CONTENT_DIR}/about.md"),
+        &about,
+        &mut report,
+        again,
+    )?;
+    for folder in [DIGESTS_DIR, PAPERS_DIR] {
+        let path = dir.join(folder);
+        fs::create_dir_all(&path).map_err(|e| fail(&path, "cannot create", e))?;
+    }
+    write_default_theme(dir).map_err(|e| fail(dir, "cannot write the theme", e))?;
     match deploy {
         Some(host) => add_deploy_files(dir, host, &mut report)?,
-        None => add_file(dir, ".gitignore", GITIGNORE, &mut report, again)?,
+        None => add_file(dir, ".gitignore", &gitignore(), &mut report, again)?,
     }
     Ok(report)
 }
 
+fn fail(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(path.display().to_string(), 0, format!("{what}: {e}"))
+}
+
 /// `.gitignore` and the host's files, checked against the site's base URL.
-fn add_deploy_files(dir: &Path, host: Host, report: &mut InitReport) -> anyhow::Result<()> {
-    let config = Config::load(dir).map_err(anyhow::Error::new)?;
+fn add_deploy_files(dir: &Path, host: Host, report: &mut InitReport) -> Result<(), Diagnostic> {
+    let config = Config::load(dir)?;
     let config_text = fs::read_to_string(dir.join(CONFIG_FILE)).unwrap_or_default();
-    let line = key_line(&config_text, "base_url");
+    let line = crate::toml_line::of_key(&config_text, &["base_url"]).unwrap_or(0);
     for problem in host.base_url_problems(&config.base_url) {
         report
             .diagnostics
@@ -142,13 +163,15 @@ fn add_deploy_files(dir: &Path, host: Host, report: &mut InitReport) -> anyhow::
     }
     let again = format!("`gazette init --deploy {}`", host.name());
     if !dir.join(".gitignore").exists() {
-        add_file(dir, ".gitignore", GITIGNORE, report, &again)?;
+        add_file(dir, ".gitignore", &gitignore(), report, &again)?;
     } else if !ignores_output(&fs::read_to_string(dir.join(".gitignore")).unwrap_or_default()) {
         report.diagnostics.push(Diagnostic::warning(
             shown(dir, ".gitignore"),
             0,
-            "does not ignore public/, where `gazette build` writes the site: add the lines \
-             `/public/` and `/.gazette/` (its cache)",
+            format!(
+                "does not ignore {OUTPUT_DIR}/, where `gazette build` writes the site: add the \
+                 lines `/{OUTPUT_DIR}/` and `/{CACHE_DIR}/` (its cache)"
+            ),
         ));
     }
     for file in host.files(&config.base_url, &site_name(dir)) {
@@ -159,9 +182,11 @@ fn add_deploy_files(dir: &Path, host: Host, report: &mut InitReport) -> anyhow::
 
 /// Whether a `.gitignore` has a line for the output folder.
 fn ignores_output(gitignore: &str) -> bool {
-    gitignore
-        .lines()
-        .any(|l| matches!(l.trim(), "public" | "public/" | "/public" | "/public/"))
+    gitignore.lines().any(|l| {
+        let l = l.trim();
+        let l = l.strip_prefix('/').unwrap_or(l);
+        l.strip_suffix('/').unwrap_or(l) == OUTPUT_DIR
+    })
 }
 
 /// Writes `rel` under `dir` unless something is there already, which is
@@ -173,10 +198,10 @@ fn add_file(
     text: &str,
     report: &mut InitReport,
     again: &str,
-) -> anyhow::Result<()> {
+) -> Result<(), Diagnostic> {
     let path = dir.join(rel);
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
+        fs::create_dir_all(parent).map_err(|e| fail(parent, "cannot create", e))?;
     }
     match fs::OpenOptions::new()
         .write(true)
@@ -185,7 +210,7 @@ fn add_file(
     {
         Ok(mut file) => {
             file.write_all(text.as_bytes())
-                .with_context(|| format!("{}: cannot write", path.display()))?;
+                .map_err(|e| fail(&path, "cannot write", e))?;
             report.written.push(rel.to_string());
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -198,7 +223,7 @@ fn add_file(
                 ),
             ));
         }
-        Err(e) => return Err(e).with_context(|| format!("{}: cannot write", path.display())),
+        Err(e) => return Err(fail(&path, "cannot write", e)),
     }
     Ok(())
 }
@@ -210,16 +235,6 @@ fn shown(dir: &Path, rel: &str) -> String {
     } else {
         dir.join(rel).display().to_string()
     }
-}
-
-/// The 1-based line where a top-level key of a TOML document is set, or 0.
-fn key_line(text: &str, key: &str) -> usize {
-    let Ok(doc) = toml_edit::Document::parse(text) else {
-        return 0;
-    };
-    doc.get_key_value(key)
-        .and_then(|(k, _)| k.span())
-        .map_or(0, |span| text[..span.start].matches('\n').count() + 1)
 }
 
 /// The site folder's own name, even when given as `.`.
@@ -245,7 +260,10 @@ mod tests {
         fs::write(dir.path().join("notes.txt"), "mine").unwrap();
         for deploy in [None, Some(Host::Github)] {
             let err = init(dir.path(), deploy).unwrap_err().to_string();
-            assert!(err.contains("not empty"), "{err}");
+            assert!(
+                err.starts_with(&format!("{}: error: not empty", dir.path().display())),
+                "{err}"
+            );
         }
         assert_eq!(read(&dir.path().join("notes.txt")), "mine");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -379,12 +397,5 @@ mod tests {
         let err = format!("{:#}", init(dir.path(), Some(Host::Gitlab)).unwrap_err());
         assert!(err.contains("paginate"), "{err}");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn key_line_finds_a_top_level_key() {
-        assert_eq!(key_line("a = 1\n# b\nbase_url = \"x\"\n", "base_url"), 3);
-        assert_eq!(key_line("[t]\nbase_url = 1\n", "base_url"), 0);
-        assert_eq!(key_line("not toml [", "base_url"), 0);
     }
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use gazette::config::Config;
 use gazette::import::{ImportReport, import_site};
-use gazette::paper;
+use gazette::page;
 
 const HEADER: &str = "Daily Papers\n\nby AK and the research community\n\nApr 28\n\n";
 
@@ -53,12 +53,13 @@ fn pages(root: &Path) -> BTreeMap<String, String> {
 fn page_titled<'a>(
     pages: &'a BTreeMap<String, String>,
     title_start: &str,
-) -> (&'a str, paper::PaperFile) {
+) -> (&'a str, page::PageFile) {
     pages
         .iter()
         .find_map(|(name, text)| {
-            let page = paper::read(text, name).unwrap();
+            let page = page::read(text, name).unwrap();
             page.front
+                .facts
                 .title
                 .starts_with(title_start)
                 .then_some((name.as_str(), page))
@@ -87,8 +88,8 @@ fn the_seeds_become_280_pages_with_their_facts() {
     let mut own_dates_in_004 = 0;
     let mut listed_in_several = 0;
     for (name, text) in &pages {
-        let page = paper::read(text, name).unwrap();
-        let f = &page.front;
+        let page = page::read(text, name).unwrap();
+        let f = &page.front.facts;
         assert!(!f.digests.is_empty(), "{name} lists its dumps");
         if f.digests.len() > 1 {
             listed_in_several += 1;
@@ -104,11 +105,11 @@ fn the_seeds_become_280_pages_with_their_facts() {
     let (_, kyutai) = pages
         .iter()
         .find_map(|(name, text)| {
-            let page = paper::read(text, name).unwrap();
-            (page.front.organization.as_deref() == Some("Kyutai")).then_some((name, page))
+            let page = page::read(text, name).unwrap();
+            (page.front.facts.organization.as_deref() == Some("Kyutai")).then_some((name, page))
         })
         .expect("the Kyutai entry keeps its organization");
-    assert!(kyutai.front.authors.is_none());
+    assert!(kyutai.front.facts.authors.is_none());
     assert!(
         pages.values().any(|t| t.contains("\nupvotes = ")),
         "upvote counts are kept"
@@ -117,11 +118,35 @@ fn the_seeds_become_280_pages_with_their_facts() {
     let tagged = pages
         .iter()
         .filter(|(n, t)| {
-            let n = paper::read(t, n).unwrap().front.tags.len();
+            let n = page::read(t, n).unwrap().front.facts.tags.len();
             (1..=4).contains(&n)
         })
         .count();
     assert!(tagged * 10 >= pages.len() * 8, "{tagged} of 280 tagged 1-4");
+}
+
+/// The repository's sample pages are what import wrote for the seeds. A
+/// fresh import must write them again byte for byte: the page format is a
+/// contract with every existing site (a different byte would be a hand
+/// edit to the next import, or a changed page in someone's git history).
+#[test]
+fn the_seeds_import_to_exactly_the_committed_sample_pages() {
+    let site = seed_site();
+    import(site.path());
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let committed = pages(repo);
+    let imported = pages(site.path());
+    assert_eq!(
+        committed.keys().collect::<Vec<_>>(),
+        imported.keys().collect::<Vec<_>>(),
+        "the same page files"
+    );
+    for (name, text) in &committed {
+        assert!(
+            imported[name] == *text,
+            "{name} differs from a fresh import"
+        );
+    }
 }
 
 #[test]
@@ -143,7 +168,7 @@ fn hand_edits_survive_a_newer_dump_and_are_reported_once() {
     let (name, page) = page_titled(&all, "Stateful Conformer");
     let name = name.to_string();
     let path = site.path().join("content/papers").join(&name);
-    let title = page.front.title.clone();
+    let title = page.front.facts.title.clone();
     let original = fs::read_to_string(&path).unwrap();
     let edited = original.replacen(
         "\ntags = [",
@@ -162,14 +187,22 @@ fn hand_edits_survive_a_newer_dump_and_are_reported_once() {
     assert!(errors(&report).is_empty(), "{:?}", errors(&report));
     assert_eq!(report.kept_edits, 1, "{report:?}");
     let text = fs::read_to_string(&path).unwrap();
-    let page = paper::read(&text, &name).unwrap();
+    let page = page::read(&text, &name).unwrap();
     assert_eq!(
-        page.front.upvotes,
+        page.front.facts.upvotes,
         Some(42),
         "an untouched fact follows the dumps"
     );
-    assert!(page.front.digests.contains(&"2025-06-01.txt".to_string()));
-    assert_eq!(page.front.tags[0], "mine", "the person's tags are kept");
+    assert!(
+        page.front
+            .facts
+            .digests
+            .contains(&"2025-06-01.txt".to_string())
+    );
+    assert_eq!(
+        page.front.facts.tags[0], "mine",
+        "the person's tags are kept"
+    );
     assert_eq!(page.front.extra["rating"].as_str(), Some("must read"));
     assert!(page.body.ends_with("## My notes\n\nRead this twice.\n"));
     assert_eq!(
@@ -250,9 +283,9 @@ fn hostile_text_is_stored_as_data_and_round_trips() {
     assert_eq!(report.added, 1, "{report:?}");
     let all = pages(dir.path());
     let (name, text) = all.iter().next().unwrap();
-    let page = paper::read(text, name).unwrap();
-    assert_eq!(page.front.title, title);
-    assert_eq!(page.front.abstract_, abstract_);
+    let page = page::read(text, name).unwrap();
+    assert_eq!(page.front.facts.title, title);
+    assert_eq!(page.front.facts.abstract_, abstract_);
     assert_eq!(import(dir.path()).unchanged, 1);
     assert_eq!(&pages(dir.path())[name], text);
 }
@@ -322,8 +355,11 @@ fn a_listing_without_a_date_is_dated_by_its_file_name() {
     assert_eq!(report.added, 1, "{report:?}");
     let all = pages(dir.path());
     let (name, text) = all.iter().next().unwrap();
-    let page = paper::read(text, name).unwrap();
-    assert_eq!(page.front.date, chrono::NaiveDate::from_ymd_opt(2025, 6, 1));
+    let page = page::read(text, name).unwrap();
+    assert_eq!(
+        page.front.facts.date,
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 1)
+    );
 }
 
 #[test]
@@ -396,7 +432,7 @@ fn papers_whose_slugs_collide_each_get_their_own_page() {
     assert_eq!(all.len(), 4, "{:?}", all.keys());
     for title in &titles {
         let (_, page) = page_titled(&all, title);
-        assert_eq!(&page.front.title, title);
+        assert_eq!(&page.front.facts.title, title);
     }
     assert!(all.contains_key("uber-models.md") && all.contains_key("uber-models-2.md"));
 

@@ -8,6 +8,7 @@
 
 use super::{Digest, DumpDate, Entry, Who};
 use crate::diagnostic::Diagnostic;
+use crate::months;
 
 /// An abstract is at least this long (bytes) — titles in real dumps stay
 /// under 200 bytes, abstracts are over 1,000.
@@ -26,10 +27,6 @@ const HEADER_PHRASES: &[&str] = &[
     "daily papers",
     "byak and the research community",
     "by ak and the research community",
-];
-
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
 /// One non-blank line: its 1-based number and its trimmed text.
@@ -446,17 +443,10 @@ fn organization_name(text: &str) -> String {
     }
 }
 
-fn month_number(word: &str) -> Option<u32> {
-    MONTHS
-        .iter()
-        .position(|m| m.eq_ignore_ascii_case(word))
-        .map(|i| i as u32 + 1)
-}
-
 /// A month abbreviation then a number: date-shaped, valid or not.
 fn looks_like_date(text: &str) -> bool {
     let mut words = text.split_whitespace();
-    let month = words.next().and_then(month_number);
+    let month = words.next().and_then(months::from_abbreviation);
     let day = words.next().map(|d| d.trim_end_matches(','));
     month.is_some() && day.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
@@ -464,7 +454,7 @@ fn looks_like_date(text: &str) -> bool {
 /// `Apr 28`, `Jun 18 1`, `May 4, 2022`, `May 4, 2022 1` → date and upvotes.
 fn parse_date(text: &str) -> Option<(DumpDate, Option<u32>)> {
     let words: Vec<&str> = text.split_whitespace().take(5).collect();
-    let month = month_number(words.first()?)?;
+    let month = months::from_abbreviation(words.first()?)?;
     let day_word = words.get(1)?;
     let (day_digits, has_comma) = match day_word.strip_suffix(',') {
         Some(d) => (d, true),

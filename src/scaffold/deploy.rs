@@ -7,6 +7,8 @@
 
 use clap::ValueEnum;
 
+use crate::layout::STATIC_DIR;
+
 /// The Gazette release a scaffolded workflow installs: the one writing it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -98,10 +100,10 @@ impl Host {
                     file(GITHUB_WORKFLOW, include_str!("hosts/github-pages.yml")),
                     // Only read when the site is published from a branch
                     // (`gazette build --output docs`); harmless otherwise.
-                    file("static/.nojekyll", ""),
+                    file(&format!("{STATIC_DIR}/.nojekyll"), ""),
                 ];
                 if let Some(domain) = custom_domain(base_url) {
-                    files.push(file("static/CNAME", &format!("{domain}\n")));
+                    files.push(file(&format!("{STATIC_DIR}/CNAME"), &format!("{domain}\n")));
                 }
                 files
             }

@@ -68,35 +68,35 @@ pub fn resolve(files: &impl Fn(&str) -> bool, raw_path: &str) -> Resolved {
 }
 
 /// Decodes `%XX` escapes; `None` when an escape is malformed or the result
-/// is not UTF-8.
+/// is not UTF-8. (The crate passes a malformed escape through as text; a
+/// request holding one is refused instead.)
 fn percent_decode(raw: &str) -> Option<String> {
     let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let malformed = raw.match_indices('%').any(|(i, _)| {
+        !bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    Some(decoded.into_owned())
 }
 
+/// What a redirect's path keeps as it is: RFC 3986's unreserved
+/// characters, and `/`.
+const PATH_KEEPS: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
 fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(path, PATH_KEEPS).to_string()
 }
 
 /// The Content-Type for an output key, by extension.
@@ -309,6 +309,8 @@ mod tests {
             "/%ff%fe",
             "/%zz",
             "/%2",
+            // Not hex, though a number parser takes a sign: `%+f` is no escape.
+            "/%+f",
         ] {
             assert_eq!(resolve(&exists, bad), Resolved::BadRequest, "{bad}");
         }
@@ -329,7 +331,11 @@ mod tests {
 
     #[test]
     fn encoded_names_are_decoded_before_lookup() {
-        let s = site(&[("tags/c++/index.html", "x"), ("a b.txt", "y")]);
+        let s = site(&[
+            ("tags/c++/index.html", "x"),
+            ("a b.txt", "y"),
+            ("tags/é~/index.html", "z"),
+        ]);
         let exists = keys(&s);
         assert_eq!(
             resolve(&exists, "/tags/c%2B%2B/"),
@@ -342,6 +348,10 @@ mod tests {
         assert_eq!(
             resolve(&exists, "/a%20b.txt"),
             Resolved::File("a b.txt".into())
+        );
+        assert_eq!(
+            resolve(&exists, "/tags/%C3%A9~"),
+            Resolved::Redirect("/tags/%C3%A9~/".into())
         );
     }
 
@@ -364,7 +374,7 @@ mod tests {
         let s = sample();
         let (status, body, response) = get(&s, "/").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(body.contains(reload::ENDPOINT), "{body}");
+        assert!(body.contains(crate::layout::LIVE_RELOAD), "{body}");
         assert!(body.find("<script").unwrap() < body.find("</body>").unwrap());
         assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
         assert_eq!(

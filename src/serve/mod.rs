@@ -17,15 +17,14 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::routing::get;
 use tokio::sync::broadcast;
 
-use crate::config::CONFIG_FILE;
 use crate::diagnostic::Diagnostic;
+use crate::layout::{CONFIG_FILE, LIVE_RELOAD};
 use crate::output::Output;
 use crate::pipeline::{BuildFailure, BuildOptions, BuildReport, Builder};
 
@@ -43,7 +42,9 @@ pub struct ServeOptions {
 }
 
 /// What is served right now: the last good output, and the overlay of the
-/// last build when it failed. Replaced whole, never changed in place.
+/// last build when it failed. Replaced whole, never changed in place, and
+/// each request answers from the one it took: a response never mixes two
+/// builds.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub output: Arc<Output>,
@@ -105,7 +106,7 @@ impl Shared {
             Err(failure) => {
                 self.replace(Snapshot {
                     output: Arc::clone(&old.output),
-                    overlay: Some(reload::overlay_html(&failure.errors)),
+                    overlay: Some(reload::overlay_html(failure.diagnostics())),
                 });
                 Some(Message::Reload)
             }
@@ -120,7 +121,7 @@ impl Shared {
 /// The router: the live reload socket, everything else from the snapshot.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route(reload::ENDPOINT, get(reload::websocket))
+        .route(LIVE_RELOAD, get(reload::websocket))
         .fallback(serve_file)
         .with_state(shared)
 }
@@ -132,24 +133,32 @@ async fn serve_file(State(shared): State<Arc<Shared>>, request: Request) -> Resp
     http::respond(&snapshot, request.method(), target)
 }
 
-/// Builds, serves and watches until interrupted.
-pub fn run(options: ServeOptions) -> anyhow::Result<()> {
+/// Builds, serves and watches until interrupted. An error names what it is
+/// about: the site folder, or the address.
+pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
+    let root_error =
+        |message: String| Diagnostic::error(options.root.display().to_string(), 0, message);
     if !options.root.join(CONFIG_FILE).is_file() {
-        anyhow::bail!(
-            "{} has no {CONFIG_FILE}: not a gazette site (make one with `gazette init`)",
-            options.root.display()
-        );
+        return Err(root_error(format!(
+            "no {CONFIG_FILE} here: not a gazette site (make one with `gazette init`)"
+        )));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the server's runtime")?;
+        .map_err(|e| root_error(format!("cannot start the server's runtime: {e}")))?;
     runtime.block_on(serve(options))
 }
 
-async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+async fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
+    let root_error =
+        |message: String| Diagnostic::error(options.root.display().to_string(), 0, message);
     let listener = bind(&options.bind, options.port).await?;
-    let url = site_url(listener.local_addr()?);
+    let url = site_url(
+        listener
+            .local_addr()
+            .map_err(|e| root_error(format!("cannot serve: {e}")))?,
+    );
     let root = options.root.canonicalize().unwrap_or(options.root.clone());
 
     let shared = Arc::new(Shared::new(Snapshot::default()));
@@ -167,14 +176,15 @@ async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         rebuilder.rebuild(None, "first build");
         rebuilder
     })
-    .await?;
+    .await
+    .map_err(|e| root_error(format!("the first build stopped: {e}")))?;
 
     let (watcher, events) = watch::Watcher::start(&root)
-        .with_context(|| format!("cannot watch {} for changes", root.display()))?;
+        .map_err(|e| root_error(format!("cannot watch for changes: {e}")))?;
     std::thread::Builder::new()
         .name("gazette-rebuild".into())
         .spawn(move || rebuild_loop(rebuilder, watcher, events))
-        .context("cannot start the rebuild thread")?;
+        .map_err(|e| root_error(format!("cannot start the rebuild thread: {e}")))?;
 
     eprintln!("serving at {url}");
     axum::serve(listener, router(shared))
@@ -182,11 +192,11 @@ async fn serve(options: ServeOptions) -> anyhow::Result<()> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .context("the server stopped")?;
-    Ok(())
+        .map_err(|e| Diagnostic::error(url, 0, format!("the server stopped: {e}")))
 }
 
-async fn bind(host: &str, port: u16) -> anyhow::Result<tokio::net::TcpListener> {
+/// Listens on `host:port`; an error is about that address.
+async fn bind(host: &str, port: u16) -> Result<tokio::net::TcpListener, Diagnostic> {
     let shown = if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
@@ -195,15 +205,14 @@ async fn bind(host: &str, port: u16) -> anyhow::Result<tokio::net::TcpListener> 
     tokio::net::TcpListener::bind((host, port))
         .await
         .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AddrInUse {
-                anyhow::anyhow!(
-                    "cannot listen on {shown}: the address is already in use \
-                     (another server running?); choose another port with --port, \
-                     or --port 0 to pick a free one"
-                )
+            let message = if e.kind() == std::io::ErrorKind::AddrInUse {
+                "cannot listen: the address is already in use (another server running?); \
+                 choose another port with --port, or --port 0 to pick a free one"
+                    .to_string()
             } else {
-                anyhow::anyhow!("cannot listen on {shown}: {e}")
-            }
+                format!("cannot listen: {e}")
+            };
+            Diagnostic::error(shown, 0, message)
         })
 }
 
@@ -319,13 +328,13 @@ impl Rebuilder {
             }
             Err(failure) => {
                 // Errors are printed every time: they are what to fix now.
-                for d in &failure.errors {
+                for d in failure.diagnostics() {
                     eprintln!("{d}");
                 }
                 eprintln!(
                     "{what}: build failed with {} error(s) in {ms:.0} ms; \
                      still serving the last good site",
-                    failure.errors.len()
+                    failure.diagnostics().len()
                 );
             }
         }
@@ -355,17 +364,14 @@ fn build_guarded(
     paths: Option<&[PathBuf]>,
 ) -> Result<BuildReport, BuildFailure> {
     let result = catch_panic(|| builder.build(paths));
-    if result
-        .as_ref()
-        .is_err_and(|f| f.errors.iter().any(|e| e.file == PANIC_FILE))
-    {
+    if matches!(result, Err(BuildFailure::Internal(_))) {
         *builder = Builder::new(builder.options().clone());
     }
     result
 }
 
-const PANIC_FILE: &str = "gazette";
-
+/// A panic in `run` as [`BuildFailure::Internal`]. Its message is about no
+/// file of the site, so it is the program's: `gazette: error: ...`.
 fn catch_panic<T>(run: impl FnOnce() -> Result<T, BuildFailure>) -> Result<T, BuildFailure> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(result) => result,
@@ -375,16 +381,14 @@ fn catch_panic<T>(run: impl FnOnce() -> Result<T, BuildFailure>) -> Result<T, Bu
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown panic");
-            Err(BuildFailure {
-                errors: vec![Diagnostic::error(
-                    PANIC_FILE,
-                    0,
-                    format!(
-                        "internal error, please report it: {message}; \
-                         the next change rebuilds everything"
-                    ),
-                )],
-            })
+            Err(BuildFailure::Internal(Diagnostic::error(
+                "gazette",
+                0,
+                format!(
+                    "internal error, please report it: {message}; \
+                     the next change rebuilds everything"
+                ),
+            )))
         }
     }
 }
@@ -406,9 +410,11 @@ mod tests {
     }
 
     fn failed(message: &str) -> Result<BuildReport, BuildFailure> {
-        Err(BuildFailure {
-            errors: vec![Diagnostic::error("templates/page.html", 4, message)],
-        })
+        Err(BuildFailure::Sources(vec![Diagnostic::error(
+            "templates/page.html",
+            4,
+            message,
+        )]))
     }
 
     #[test]
@@ -457,9 +463,37 @@ mod tests {
     #[test]
     fn a_panic_in_the_pipeline_becomes_a_failed_build_not_a_dead_thread() {
         let result: Result<(), BuildFailure> = catch_panic(|| panic!("index out of bounds"));
-        let failure = result.unwrap_err();
-        assert!(failure.errors[0].message.contains("index out of bounds"));
-        assert!(failure.errors[0].is_error());
+        let BuildFailure::Internal(error) = result.unwrap_err() else {
+            panic!("a panic is an internal failure, not an error in the sources");
+        };
+        assert!(error.is_error());
+        assert!(
+            error.to_string().starts_with(
+                "gazette: error: internal error, please report it: index out of bounds"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_error_in_the_sources_keeps_the_builder_and_its_last_output() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "title = \"T\"\n").unwrap();
+        let mut builder = Builder::new(BuildOptions {
+            root: dir.path().to_path_buf(),
+            base_url: None,
+            import: false,
+        });
+        build_guarded(&mut builder, None).unwrap();
+        let built = builder.output();
+        assert!(!built.files.is_empty());
+        // Only a panic makes a new builder (with no output yet).
+        std::fs::write(dir.path().join(CONFIG_FILE), "title = = 1\n").unwrap();
+        assert!(matches!(
+            build_guarded(&mut builder, None),
+            Err(BuildFailure::Sources(_))
+        ));
+        assert!(Arc::ptr_eq(&builder.output(), &built));
     }
 
     #[test]
@@ -509,64 +543,5 @@ mod tests {
         let error = bind("127.0.0.1", port).await.unwrap_err().to_string();
         assert!(error.contains(&format!("127.0.0.1:{port}")), "{error}");
         assert!(error.contains("--port 0"), "{error}");
-    }
-
-    /// 200 clients fetch while the site flips between two versions: every
-    /// response is wholly one version.
-    #[test]
-    fn concurrent_clients_during_rebuilds_never_see_a_mixed_page() {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let page = |c: char| format!("<html><body>{}</body></html>", c.to_string().repeat(50_000));
-        let a = output(&[("index.html", &page('A'))]);
-        let b = output(&[("index.html", &page('B'))]);
-        let shared = Arc::new(Shared::new(Snapshot {
-            output: Arc::clone(&a),
-            overlay: None,
-        }));
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let url = site_url(listener.local_addr().unwrap());
-        runtime.spawn(axum::serve(listener, router(Arc::clone(&shared))).into_future());
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flipper = std::thread::spawn({
-            let (shared, stop) = (Arc::clone(&shared), Arc::clone(&stop));
-            move || {
-                let mut flips = 0u64;
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    let next = if flips.is_multiple_of(2) { &b } else { &a };
-                    shared.publish(&Ok(BuildReport::default()), Arc::clone(next));
-                    flips += 1;
-                }
-                flips
-            }
-        });
-        let clients: Vec<_> = (0..200)
-            .map(|_| {
-                let url = url.clone();
-                std::thread::spawn(move || {
-                    let body = ureq::get(&url)
-                        .call()
-                        .unwrap()
-                        .body_mut()
-                        .read_to_string()
-                        .unwrap();
-                    let start = body.find("<body>").unwrap();
-                    let end = body.find("<script").unwrap();
-                    let page = &body[start..end];
-                    let a = page.matches('A').count();
-                    let b = page.matches('B').count();
-                    assert!(
-                        (a == 50_000 && b == 0) || (b == 50_000 && a == 0),
-                        "a mixed page: {a} A and {b} B"
-                    );
-                })
-            })
-            .collect();
-        for client in clients {
-            client.join().unwrap();
-        }
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        assert!(flipper.join().unwrap() > 0);
     }
 }

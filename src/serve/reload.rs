@@ -7,7 +7,7 @@
 //! sends anything. When the connection drops (server restarted), the script
 //! retries with backoff and reloads once it is back.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::extract::State;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
@@ -15,17 +15,21 @@ use axum::response::Response;
 use tokio::sync::broadcast;
 
 use crate::diagnostic::Diagnostic;
+use crate::layout::LIVE_RELOAD;
 use crate::output::Output;
 
 use super::Shared;
 
-/// Where the script connects.
-pub const ENDPOINT: &str = "/__gazette/livereload";
+/// Injected before `</body>` of every served HTML response: [`SCRIPT_TEXT`]
+/// connecting to [`LIVE_RELOAD`].
+static SCRIPT: LazyLock<String> = LazyLock::new(|| {
+    let endpoint = serde_json::to_string(LIVE_RELOAD).expect("strings serialize");
+    SCRIPT_TEXT.replace("ENDPOINT", &endpoint)
+});
 
-/// Injected before `</body>` of every served HTML response.
-const SCRIPT: &str = r#"<script data-gazette-livereload>
+const SCRIPT_TEXT: &str = r#"<script data-gazette-livereload>
 (function () {
-  var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__gazette/livereload";
+  var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + ENDPOINT;
   var delay = 250, connectedBefore = false;
   function swapCss(paths) {
     var links = document.querySelectorAll('link[rel~="stylesheet"]');
@@ -121,7 +125,7 @@ pub fn decorate_html(page: &[u8], overlay: Option<&str>) -> Vec<u8> {
     if let Some(overlay) = overlay {
         extra.push_str(overlay);
     }
-    extra.push_str(SCRIPT);
+    extra.push_str(&SCRIPT);
     let at = find_last_ci(page, b"</body>").unwrap_or(page.len());
     let mut out = Vec::with_capacity(page.len() + extra.len());
     out.extend_from_slice(&page[..at]);
@@ -159,7 +163,7 @@ hide</button>\
     )
 }
 
-/// `GET /__gazette/livereload`: upgrade, then forward every rebuild message.
+/// `GET` [`LIVE_RELOAD`]: upgrade, then forward every rebuild message.
 pub async fn websocket(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
     let events = shared.events.subscribe();
     ws.on_upgrade(move |socket| forward(socket, events))
@@ -231,6 +235,10 @@ mod tests {
         let served = String::from_utf8(decorate_html(page, None)).unwrap();
         let script = served.find("<script data-gazette-livereload>").unwrap();
         assert!(script < served.find("</BODY>").unwrap());
+        assert!(
+            served.contains(r#"location.host + "/__gazette/livereload";"#),
+            "the script connects where the server listens: {served}"
+        );
         assert!(served.ends_with("</BODY></html>"));
         let bare = String::from_utf8(decorate_html(b"<p>no body tag", None)).unwrap();
         assert!(bare.starts_with("<p>no body tag<script"));

@@ -15,12 +15,8 @@ use super::{FreePage, Indexes, Paper, Site, urls};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint;
-use crate::paper;
-
-/// Where paper pages live, relative to the site root.
-pub const PAPERS_DIR: &str = "content/papers";
-/// Where free pages live.
-pub const CONTENT_DIR: &str = "content";
+use crate::layout::{CONTENT_DIR, PAPERS_DIR};
+use crate::page;
 
 /// What loading kept between runs: parsed pages keyed by path, valid while
 /// the file's fingerprint is the same.
@@ -314,26 +310,9 @@ fn slug_for(rel: &Path, given: Option<&str>) -> Result<String, Diagnostic> {
 
 fn paper_from(rel: &Path, bytes: &[u8], fingerprint: u64) -> Result<Paper, Diagnostic> {
     let origin = rel.display().to_string();
-    let page = paper::read(text(rel, bytes)?, &origin)?;
-    let front = page.front;
-    Ok(Paper {
-        slug: slug_for(rel, front.slug.as_deref())?,
-        source: rel.to_path_buf(),
-        body_line: page.body_line,
-        title: front.title,
-        date: front.date,
-        authors: front.authors,
-        organization: front.organization,
-        upvotes: front.upvotes.unwrap_or(0),
-        tags: front.tags,
-        code: front.code,
-        links: front.links,
-        digests: front.digests,
-        abstract_: front.abstract_,
-        body: page.body,
-        extra: front.extra,
-        fingerprint,
-    })
+    let page = page::read(text(rel, bytes)?, &origin)?;
+    let slug = slug_for(rel, page.front.slug.as_deref())?;
+    Ok(Paper::from_page(page, slug, rel.to_path_buf(), fingerprint))
 }
 
 /// A free page's front matter: a title, optionally a slug and a template.
@@ -348,9 +327,9 @@ struct FreeFront {
 
 fn free_page_from(rel: &Path, bytes: &[u8], fingerprint: u64) -> Result<FreePage, Diagnostic> {
     let origin = rel.display().to_string();
-    let (front_text, body, body_line) = paper::split(text(rel, bytes)?, &origin)?;
+    let (front_text, body, body_line) = page::split(text(rel, bytes)?, &origin)?;
     let front: FreeFront = toml::from_str(&front_text)
-        .map_err(|e| paper::front_matter_error(&e, &front_text, &origin))?;
+        .map_err(|e| page::front_matter::error(&e, &front_text, &origin))?;
     Ok(FreePage {
         slug: slug_for(rel, front.slug.as_deref())?,
         source: rel.to_path_buf(),

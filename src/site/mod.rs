@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::page::{Facts, PageFile};
 
 /// One paper page, as loaded from `content/papers/<slug>.md`.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +37,50 @@ pub struct Paper {
     pub extra: toml::Table,
     /// Hash of the source file's bytes: changes whenever the page does.
     pub fingerprint: u64,
+}
+
+impl Paper {
+    /// The model of a paper page read from `source` (relative to the site
+    /// root): what the page says, as it says it. The one place the page's
+    /// fields map to the model's.
+    pub fn from_page(page: PageFile, slug: String, source: PathBuf, fingerprint: u64) -> Paper {
+        let PageFile {
+            front,
+            body,
+            body_line,
+        } = page;
+        // Spelt out, so a new fact cannot be left out of the model.
+        let Facts {
+            title,
+            date,
+            authors,
+            organization,
+            upvotes,
+            tags,
+            code,
+            links,
+            digests,
+            abstract_,
+        } = front.facts;
+        Paper {
+            slug,
+            source,
+            body_line,
+            title,
+            date,
+            authors,
+            organization,
+            upvotes: upvotes.unwrap_or(0),
+            tags,
+            code,
+            links,
+            digests,
+            abstract_,
+            body,
+            extra: front.extra,
+            fingerprint,
+        }
+    }
 }
 
 /// A free page: `content/<name>.md` → `/<slug>/`.

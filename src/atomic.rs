@@ -1,0 +1,50 @@
+//! Replacing a file atomically: readers (a browser, an editor, the next
+//! build) see the old file or the new one, never half of either.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Temporary files start with this, so the watcher can ignore them and a
+/// person can tell whose they are.
+pub const TEMP_PREFIX: &str = ".gazette-";
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over
+/// `path`. The error is the file system's; callers name the path.
+pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(parent)?;
+    temp.write_all(bytes)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.md");
+        std::fs::write(&path, "old").unwrap();
+        write(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["page.md"]);
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write(&dir.path().join("nope/page.md"), b"x").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    }
+}

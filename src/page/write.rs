@@ -1,0 +1,273 @@
+//! Writing pages, import's side of the format: a new page for a paper, and
+//! bringing an existing page's facts up to date without touching what the
+//! person owns. `import` never formats TOML itself.
+
+use super::Facts;
+use super::facts::canonical;
+use super::front_matter::{DELIMITER, IMPORTED, key_line, read, split};
+use crate::diagnostic::Diagnostic;
+
+fn fact_hash(value: Option<&toml_edit::Value>) -> String {
+    let h = crate::fingerprint::hash(canonical(value).as_bytes());
+    // 32 bits are plenty to notice an edit, and keep the table short.
+    format!("{:08x}", h as u32)
+}
+
+fn item_value(doc: &toml_edit::Table, key: &str) -> Option<toml_edit::Value> {
+    doc.get(key).and_then(|item| item.as_value()).cloned()
+}
+
+/// A new page for a paper: the facts, the bookkeeping, an empty body.
+pub fn new_page(key: &str, facts: &Facts) -> String {
+    let mut doc = toml_edit::DocumentMut::new();
+    let mut hashes = toml_edit::InlineTable::new();
+    for (name, value) in facts.values() {
+        hashes.insert(name, fact_hash(value.as_ref()).into());
+        if let Some(value) = value {
+            doc[name] = toml_edit::Item::Value(value);
+        }
+    }
+    let mut imported = toml_edit::Table::new();
+    imported["key"] = toml_edit::value(key);
+    imported["hash"] = toml_edit::value(facts.hash());
+    imported["facts"] = toml_edit::value(hashes);
+    doc[IMPORTED] = toml_edit::Item::Table(imported);
+    format!("{DELIMITER}\n{doc}{DELIMITER}\n")
+}
+
+/// What updating a page did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Updated {
+    /// The new text of the page (equal to the old one when nothing changed).
+    pub text: String,
+    /// Facts where the person's edit was kept over a different digest value,
+    /// reported this time: (key, 1-based line of the key in the page).
+    pub kept: Vec<(String, usize)>,
+}
+
+/// Brings a page's facts up to date without touching what the person owns:
+/// the body verbatim, fields they added, and any fact they edited (which is
+/// then listed in `[imported] edited` and left alone for good; removing it
+/// from that list hands the fact back to import).
+pub fn update_page(text: &str, origin: &str, facts: &Facts) -> Result<Updated, Diagnostic> {
+    // The same checks `load` makes, so a page import accepts also builds.
+    read(text, origin)?;
+    let (front_text, body, _) = split(text, origin)?;
+    let mut doc: toml_edit::DocumentMut = front_text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| Diagnostic::error(origin, 1, e.message().trim()))?;
+    let imported = doc
+        .get(IMPORTED)
+        .and_then(|i| i.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let stored = |key: &str| -> Option<String> {
+        imported
+            .get("facts")
+            .and_then(|f| f.as_inline_table())
+            .and_then(|f| f.get(key))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let mut edited: Vec<String> = imported
+        .get("edited")
+        .and_then(|e| e.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut hashes = toml_edit::InlineTable::new();
+    let mut kept = Vec::new();
+    for (key, new) in facts.values() {
+        let new_hash = fact_hash(new.as_ref());
+        let current_hash = fact_hash(item_value(doc.as_table(), key).as_ref());
+        let last = stored(key).unwrap_or_else(|| current_hash.clone());
+        let owned_by_person = edited.iter().any(|e| e == key);
+        if owned_by_person || current_hash != last {
+            if !owned_by_person {
+                edited.push(key.to_string());
+            }
+            // Say so once: when the edit is first seen, or the digests change again.
+            if new_hash != current_hash && (new_hash != last || !owned_by_person) {
+                // A removed fact has no line: point at the front matter.
+                let line = key_line(&front_text, key).unwrap_or(1);
+                kept.push((key.to_string(), line));
+            }
+        } else if current_hash != new_hash {
+            match new {
+                Some(value) => doc[key] = toml_edit::Item::Value(value),
+                None => {
+                    doc.remove(key);
+                }
+            }
+        }
+        hashes.insert(key, new_hash.into());
+    }
+    let table = doc[IMPORTED].or_insert(toml_edit::table());
+    if let Some(table) = table.as_table_mut() {
+        table["hash"] = toml_edit::value(facts.hash());
+        table["facts"] = toml_edit::value(hashes);
+        if !edited.is_empty() {
+            edited.sort_by_key(|k| Facts::KEYS.iter().position(|f| f == k));
+            table["edited"] = toml_edit::value(
+                edited
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<toml_edit::Array>(),
+            );
+        }
+    }
+    let new_text = format!("{DELIMITER}\n{doc}{DELIMITER}\n{body}");
+    // Keep the page byte for byte when nothing it says changed.
+    let text = if new_text == text {
+        text.to_string()
+    } else {
+        new_text
+    };
+    Ok(Updated { text, kept })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn facts() -> Facts {
+        Facts {
+            title: "Stateful Conformer".to_string(),
+            date: NaiveDate::from_ymd_opt(2025, 4, 28),
+            authors: Some(6),
+            upvotes: Some(3),
+            tags: vec!["speech".to_string()],
+            code: Some("https://github.com/a/b".to_string()),
+            links: vec!["https://github.com/a/b".to_string()],
+            digests: vec!["000.txt".to_string()],
+            abstract_: "We propose.".to_string(),
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn a_new_page_reads_back_with_its_facts() {
+        let text = new_page("stateful conformer", &facts());
+        let page = read(&text, "p.md").unwrap();
+        assert_eq!(page.front.facts, facts());
+        assert!(page.front.extra.is_empty(), "{:?}", page.front.extra);
+        assert_eq!(page.body, "");
+        assert_eq!(
+            page.front.imported_key_and_hash(),
+            Some(("stateful conformer".to_string(), Some(facts().hash())))
+        );
+    }
+
+    #[test]
+    fn every_fact_is_written_under_its_key_and_read_back() {
+        // An organization instead of an author count, so every key is set.
+        let all = Facts {
+            authors: None,
+            organization: Some("Kyutai".to_string()),
+            ..facts()
+        };
+        let mut with_authors = all.clone();
+        with_authors.authors = Some(2);
+        for facts in [all, with_authors] {
+            let written: Vec<&str> = facts.values().iter().map(|(k, _)| *k).collect();
+            assert_eq!(written, Facts::KEYS, "values() follows KEYS");
+            let page = read(&new_page("k", &facts), "p.md").unwrap();
+            assert_eq!(page.front.facts, facts);
+            assert!(page.front.extra.is_empty(), "{:?}", page.front.extra);
+        }
+    }
+
+    #[test]
+    fn write_read_write_is_byte_identical() {
+        let text = new_page("k", &facts());
+        let again = update_page(&text, "p.md", &facts()).unwrap();
+        assert_eq!(again.text, text);
+        assert!(again.kept.is_empty());
+    }
+
+    #[test]
+    fn hostile_text_is_data_and_cannot_break_the_front_matter() {
+        let mut f = facts();
+        f.title = "+++\n<script>alert(1)</script> {{ config }} {% raw %} \"q\" '''".to_string();
+        f.abstract_ = "[x](javascript:alert(1))\n+++\ntitle = \"evil\"".to_string();
+        let text = new_page("k", &f);
+        let page = read(&text, "p.md").unwrap();
+        assert_eq!(page.front.facts.title, f.title);
+        assert_eq!(page.front.facts.abstract_, f.abstract_);
+        assert_eq!(update_page(&text, "p.md", &f).unwrap().text, text);
+    }
+
+    #[test]
+    fn untouched_facts_follow_the_digests() {
+        let text = new_page("k", &facts());
+        let mut newer = facts();
+        newer.upvotes = Some(9);
+        newer.digests.push("001.txt".to_string());
+        newer.code = None;
+        let updated = update_page(&text, "p.md", &newer).unwrap();
+        let page = read(&updated.text, "p.md").unwrap();
+        assert_eq!(page.front.facts.upvotes, Some(9));
+        assert_eq!(page.front.facts.digests, ["000.txt", "001.txt"]);
+        assert_eq!(page.front.facts.code, None);
+        assert!(updated.kept.is_empty());
+        assert_eq!(
+            update_page(&updated.text, "p.md", &newer).unwrap().text,
+            updated.text
+        );
+    }
+
+    #[test]
+    fn hand_edits_body_and_added_fields_survive_and_are_reported_once() {
+        let text = new_page("k", &facts());
+        let edited = text
+            .replace("upvotes = 3", "upvotes = 100 # I counted")
+            .replace(
+                "tags = [\"speech\"]",
+                "tags = [\"speech\", \"mine\"]\nrating = 5",
+            )
+            + "My notes.\n";
+        let mut newer = facts();
+        newer.upvotes = Some(9);
+        newer.tags = vec!["audio".to_string()];
+        let first = update_page(&edited, "p.md", &newer).unwrap();
+        let page = read(&first.text, "p.md").unwrap();
+        assert_eq!(page.front.facts.upvotes, Some(100));
+        assert_eq!(page.front.facts.tags, ["speech", "mine"]);
+        assert_eq!(page.front.extra["rating"].as_integer(), Some(5));
+        assert_eq!(page.body, "My notes.\n");
+        let kept: Vec<&str> = first.kept.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(kept, ["upvotes", "tags"]);
+        assert_eq!(first.kept[0].1, 5, "line of `upvotes` in the page");
+        let second = update_page(&first.text, "p.md", &newer).unwrap();
+        assert!(second.kept.is_empty(), "said once: {:?}", second.kept);
+        assert_eq!(second.text, first.text);
+        newer.upvotes = Some(12);
+        let third = update_page(&second.text, "p.md", &newer).unwrap();
+        assert_eq!(third.kept.len(), 1, "the digests changed again");
+        assert_eq!(
+            read(&third.text, "p.md").unwrap().front.facts.upvotes,
+            Some(100)
+        );
+    }
+
+    #[test]
+    fn a_removed_fact_stays_removed() {
+        let text = new_page("k", &facts());
+        let edited = text.replace("code = \"https://github.com/a/b\"\n", "");
+        let updated = update_page(&edited, "p.md", &facts()).unwrap();
+        assert_eq!(read(&updated.text, "p.md").unwrap().front.facts.code, None);
+    }
+
+    #[test]
+    fn a_broken_page_is_an_error_with_its_line() {
+        let text = new_page("k", &facts()).replace("upvotes = 3", "upvotes = three");
+        let err = update_page(&text, "content/papers/x.md", &facts()).unwrap_err();
+        assert_eq!(err.file, "content/papers/x.md");
+        assert_eq!(err.line, 5, "{err}");
+    }
+}
