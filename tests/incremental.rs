@@ -52,6 +52,15 @@ fn first_page(root: &Path) -> PathBuf {
     pages.remove(0)
 }
 
+/// `text` with its first line starting with `prefix` replaced by `line`.
+fn replace_line(text: &str, prefix: &str, line: &str) -> String {
+    let old = text
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starting with {prefix:?}"));
+    text.replacen(old, line, 1)
+}
+
 #[test]
 fn incremental_rebuilds_match_full_builds() {
     let site = sample_site();
@@ -94,18 +103,58 @@ fn incremental_rebuilds_match_full_builds() {
     b.build(Some(std::slice::from_ref(&page))).unwrap();
     assert_same(&b.output(), &full_build(root), "after deleting a page");
 
+    // Another paper moves to another day and gets another tag.
+    let page = first_page(root);
+    let text = fs::read_to_string(&page).unwrap();
+    let moved = replace_line(&text, "date = ", "date = 2025-01-15");
+    let moved = replace_line(&moved, "tags = ", "tags = [\"Moved-Here\", \"speech\"]");
+    fs::write(&page, moved).unwrap();
+    b.build(Some(std::slice::from_ref(&page))).unwrap();
+    assert!(
+        b.output().files.contains_key("tags/moved-here/index.html"),
+        "the new tag has a page"
+    );
+    assert_same(&b.output(), &full_build(root), "after moving a paper");
+
+    // A free page (its title is also in the `nav.pages` every page gets).
+    let about = root.join("content/about.md");
+    let text = fs::read_to_string(&about).unwrap();
+    let edited = replace_line(&text, "title = ", "title = \"About this sample\"");
+    fs::write(&about, edited + "\nMore about it.\n").unwrap();
+    b.build(Some(std::slice::from_ref(&about))).unwrap();
+    let page = String::from_utf8(b.output().files["about/index.html"].to_vec()).unwrap();
+    assert!(page.contains("About this sample") && page.contains("More about it."));
+    assert_same(&b.output(), &full_build(root), "after editing a free page");
+
     // A template change.
     let template = root.join("themes/default/templates/base.html");
-    if template.exists() {
-        let t = fs::read_to_string(&template).unwrap();
-        fs::write(
-            &template,
-            t.replacen("</footer>", "<p>edited</p></footer>", 1),
-        )
-        .unwrap();
-        b.build(Some(std::slice::from_ref(&template))).unwrap();
-        assert_same(&b.output(), &full_build(root), "after editing a template");
-    }
+    let t = fs::read_to_string(&template).expect("the sample site has its theme's base.html");
+    let edited = t.replacen("</footer>", "<p>edited</p></footer>", 1);
+    assert_ne!(edited, t, "base.html has a footer to edit");
+    fs::write(&template, edited).unwrap();
+    b.build(Some(std::slice::from_ref(&template))).unwrap();
+    let home = String::from_utf8(b.output().files["index.html"].to_vec()).unwrap();
+    assert!(
+        home.contains("<p>edited</p>"),
+        "the edited template is used"
+    );
+    assert_same(&b.output(), &full_build(root), "after editing a template");
+
+    // A static file of the theme.
+    let style = root.join("themes/default/static/style.css");
+    let css = fs::read_to_string(&style).expect("the sample site has its theme's style.css");
+    fs::write(&style, css + "\n/* edited */\n").unwrap();
+    b.build(Some(std::slice::from_ref(&style))).unwrap();
+    let served = String::from_utf8(b.output().files["style.css"].to_vec()).unwrap();
+    assert!(
+        served.ends_with("/* edited */\n"),
+        "the edited stylesheet is written"
+    );
+    assert_same(
+        &b.output(),
+        &full_build(root),
+        "after editing a static file",
+    );
 
     // config.toml: a full rebuild.
     let config = root.join("config.toml");

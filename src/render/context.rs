@@ -7,12 +7,9 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
 
-use super::{Theme, markdown, theme};
+use super::{Theme, markdown, pages, theme};
 use crate::diagnostic::Diagnostic;
 use crate::site::{Paper, Site, urls};
-
-/// URL path of the listing of undated papers.
-pub const UNDATED: &str = "dates/undated/";
 
 /// Values shared by every page, and the base URL in its two forms.
 pub struct Globals {
@@ -26,8 +23,11 @@ pub struct Globals {
 impl Globals {
     pub fn new(site: &Site, base_url: &str) -> Globals {
         // Encoded so that every URL built on it may be printed unescaped.
-        let base_url = encode_path(&format!("{}/", base_url.trim_end_matches('/')));
-        let base_path = encode_path(&crate::config::base_path(&base_url));
+        let base_url =
+            urls::encode_path(&format!("{}/", base_url.trim_end_matches('/'))).into_owned();
+        let base_path = urls::encode_path(&crate::config::base_path(&base_url)).into_owned();
+        // Precomputed: a url() call per link per page adds up at 10,000 pages.
+        let at = |path: &str| format!("{base_path}{}", urls::encode_path(path));
         let mut values = Map::new();
         values.insert(
             "config".into(),
@@ -38,29 +38,29 @@ impl Globals {
         let pages: Vec<Value> = site
             .pages
             .iter()
-            .map(|p| json!({"title": p.title, "slug": p.slug, "url": format!("{base_path}{}", encode_path(&format!("{}/", p.slug)))}))
+            .map(
+                |p| json!({"title": p.title, "slug": p.slug, "url": at(&urls::free_page(&p.slug))}),
+            )
             .collect();
         let about = site
             .pages
             .iter()
             .find(|p| p.slug == "about")
-            .map(|_| format!("{base_path}about/"));
-        // Precomputed: a url() call per link per page adds up at 10,000 pages.
-        let at = |path: &str| format!("{base_path}{path}");
+            .map(|p| at(&urls::free_page(&p.slug)));
         values.insert(
             "nav".into(),
             json!({
-                "latest": base_path,
-                "top": at("top/"),
-                "tags": at("tags/"),
-                "archive": at("dates/"),
-                "search": at("search/"),
+                "latest": at(urls::latest()),
+                "top": at(urls::top()),
+                "tags": at(urls::tags()),
+                "archive": at(urls::archive()),
+                "search": at(urls::search()),
                 "about": about,
                 "pages": pages,
-                "feed": at("feed.xml"),
-                "papers_json": at("papers.json"),
-                "style": at("style.css"),
-                "syntax": at("syntax.css"),
+                "feed": at(urls::feed()),
+                "papers_json": at(urls::papers_json()),
+                "style": at(urls::stylesheet()),
+                "syntax": at(urls::syntax_css()),
             }),
         );
         Globals {
@@ -72,12 +72,12 @@ impl Globals {
 
     /// Root-relative URL of a site path (`tags/` → `/sub/tags/`).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, encode_path(path))
+        format!("{}{}", self.base_path, urls::encode_path(path))
     }
 
     /// Absolute URL of a site path, for feeds, the sitemap and canonical links.
     pub fn abs(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, encode_path(path))
+        format!("{}{}", self.base_url, urls::encode_path(path))
     }
 
     /// A Tera context with the shared values, `page_url` and `canonical` for
@@ -89,42 +89,6 @@ impl Globals {
         all.extend(own);
         Context::from_value(Value::Object(all)).expect("an object is a valid context")
     }
-}
-
-/// Percent-encodes what may not stand in a URL path or an HTML attribute,
-/// so internal URLs can be printed unescaped (`| safe`) and stay valid.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        let keep = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'/'
-                    | b':'
-                    | b'@'
-                    | b'!'
-                    | b'$'
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b'%'
-                    | b'#'
-                    | b'?'
-            );
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Only http(s) URLs become links: a `javascript:` URL in a digest or a
@@ -142,25 +106,9 @@ pub fn date_display(date: Option<NaiveDate>) -> String {
     }
 }
 
+/// `April` for 4 (`?` outside 1..=12).
 pub fn month_name(month: u32) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES
-        .get(month.wrapping_sub(1) as usize)
-        .copied()
-        .unwrap_or("?")
+    crate::months::name(month).unwrap_or("?")
 }
 
 /// The first sentences of an abstract, cut at a word boundary.
@@ -209,7 +157,7 @@ fn summary_fields(globals: &Globals, paper: &Paper) -> Map<String, Value> {
     m.insert("date_display".into(), json!(date_display(paper.date)));
     m.insert(
         "date_url".into(),
-        json!(globals.url(&paper.date.map_or(UNDATED.to_string(), urls::day))),
+        json!(globals.url(&urls::date(paper.date))),
     );
     m.insert("authors".into(), json!(paper.authors));
     m.insert("organization".into(), json!(paper.organization));
@@ -282,8 +230,8 @@ pub fn paper_data(
     Ok(PaperData {
         summary: Value::Object(summary),
         full: Value::Object(full),
-        facts_json: super::search::paper_facts(globals, paper),
-        search_json: super::search::search_record(globals, paper),
+        facts_json: pages::papers_json::record(globals, paper),
+        search_json: pages::search::record(globals, paper),
     })
 }
 
@@ -337,12 +285,6 @@ fn mentions(tag: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn internal_urls_are_safe_in_attributes() {
-        assert_eq!(encode_path("papers/a\"b<c>/"), "papers/a%22b%3Cc%3E/");
-        assert_eq!(encode_path("papers/é/"), "papers/%C3%A9/");
-    }
 
     #[test]
     fn template_variable_use_is_found_only_in_tags() {

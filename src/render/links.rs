@@ -2,6 +2,7 @@
 //! that points inside the site must name a file in the output.
 
 use crate::output::Output;
+use crate::site::urls;
 
 /// Broken internal links as `page: link` strings, sorted. `base_path` is the
 /// path part of the base URL (`/` or `/sub/`): links are resolved against it.
@@ -136,7 +137,7 @@ fn resolve(page: &str, link: &str, base: &str) -> Option<String> {
         let dir = page.rfind('/').map_or("", |i| &page[..=i]);
         format!("{dir}{link}")
     };
-    Some(normalize(&percent_decode(&joined), link.ends_with('/')))
+    Some(normalize(&urls::decode_path(&joined), link.ends_with('/')))
 }
 
 /// Resolves `.` and `..`; a trailing slash is kept.
@@ -156,28 +157,6 @@ fn normalize(path: &str, dir: bool) -> String {
         out.push('/');
     }
     out
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2)))
-        {
-            out.push(hi * 16 + lo);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: Option<&u8>) -> Option<u8> {
-    (*b? as char).to_digit(16).map(|d| d as u8)
 }
 
 fn exists(output: &Output, target: &str) -> bool {

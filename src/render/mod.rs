@@ -3,19 +3,23 @@
 //!
 //! Rendering is memoized: every output file is a job whose inputs hash to a
 //! key; a job whose key did not change since the last run reuses its bytes,
-//! so an incremental render is byte-identical to a full one.
+//! so an incremental render is byte-identical to a full one. `engine` runs
+//! the jobs and knows no page kind; `pages/` has one module per kind.
 //!
-//! The template contract (names, context variables, functions) is in
-//! docs/render.md.
+//! How it is built and how to add a page kind: docs/dev/render.md. The
+//! template contract (names, context variables, functions) is in the
+//! README's "Themes and templates".
 
 pub mod context;
+mod engine;
 pub mod escape;
-mod feeds;
+#[cfg(test)]
+mod fixtures;
 mod highlight;
-mod jobs;
+mod json;
 pub mod links;
 pub mod markdown;
-mod search;
+mod pages;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
@@ -68,8 +72,5 @@ pub fn render(
     base_url: &str,
     cache: &mut RenderCache,
 ) -> Result<(Output, RenderStats), Vec<Diagnostic>> {
-    jobs::render_all(site, theme, base_url, cache)
+    engine::render_all(site, theme, base_url, cache)
 }
-
-#[cfg(test)]
-mod tests;

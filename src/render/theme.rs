@@ -10,6 +10,8 @@ use tera::{Tera, Value};
 use super::Theme;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::layout::{self, STATIC_DIR, TEMPLATES_DIR};
+use crate::toml_line;
 
 /// Templates every theme must have (the pages Gazette renders).
 pub const REQUIRED: &[&str] = &[
@@ -27,7 +29,7 @@ pub const REQUIRED: &[&str] = &[
 /// Reads `themes/<theme>/` then the site's `templates/` and `static/`,
 /// which replace the theme's files of the same name.
 pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
-    let folder = format!("themes/{}", config.theme);
+    let folder = layout::theme_dir(&config.theme);
     let dir = root.join(&folder);
     // A site without its own copy of the default theme uses the one built
     // into the binary, so config.toml and digests/ alone make a site.
@@ -37,8 +39,10 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             &folder,
             0,
             format!(
-                "theme `{}` not found: there is no folder {folder}/ (config.toml `theme` names a folder under themes/)",
-                config.theme
+                "theme `{}` not found: there is no folder {folder}/ ({} `theme` names a folder under {}/)",
+                config.theme,
+                layout::CONFIG_FILE,
+                layout::THEMES_DIR,
             ),
         )]);
     }
@@ -56,12 +60,12 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     }
     let layers = [
         (
-            theme_files("templates", &mut errors),
-            format!("{folder}/templates"),
+            theme_files(TEMPLATES_DIR, &mut errors),
+            format!("{folder}/{TEMPLATES_DIR}"),
         ),
         (
-            read_tree(&root.join("templates"), "templates", &mut errors),
-            "templates".to_string(),
+            read_tree(&root.join(TEMPLATES_DIR), TEMPLATES_DIR, &mut errors),
+            TEMPLATES_DIR.to_string(),
         ),
     ];
     for (files, prefix) in layers {
@@ -77,8 +81,8 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     let statics = [
-        theme_files("static", &mut errors),
-        read_tree(&root.join("static"), "static", &mut errors),
+        theme_files(STATIC_DIR, &mut errors),
+        read_tree(&root.join(STATIC_DIR), STATIC_DIR, &mut errors),
     ];
     for files in statics {
         for (name, bytes) in files {
@@ -88,7 +92,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     for name in REQUIRED {
         if !theme.templates.contains_key(*name) {
             errors.push(Diagnostic::error(
-                format!("{folder}/templates/{name}"),
+                format!("{folder}/{TEMPLATES_DIR}/{name}"),
                 0,
                 format!("the theme has no template `{name}`, which Gazette needs"),
             ));
@@ -102,22 +106,16 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
 }
 
 fn check_theme_toml(dir: &Path, folder: &str, errors: &mut Vec<Diagnostic>) {
-    let origin = format!("{folder}/theme.toml");
-    let Ok(text) = std::fs::read_to_string(dir.join("theme.toml")) else {
+    let origin = format!("{folder}/{}", layout::THEME_FILE);
+    let Ok(text) = std::fs::read_to_string(dir.join(layout::THEME_FILE)) else {
         return; // optional
     };
     if let Err(e) = text.parse::<toml::Table>() {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-            .unwrap_or(0);
+        let line = toml_line::of_error(&e, &text).unwrap_or(0);
         errors.push(Diagnostic::error(origin, line, e.message().trim()));
     }
 }
 
-/// Every file under `dir` as (relative path with `/`, bytes), sorted.
-/// A missing folder is empty; editor droppings and hidden files are skipped,
-/// except the host files in [`HOST_FILES`].
 /// The default theme as built into the binary from the repository's
 /// `themes/default/` (also what `gazette init` writes out).
 pub static DEFAULT_THEME: include_dir::Dir<'_> =
@@ -143,6 +141,9 @@ fn embedded_tree(sub: &str) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// Every file under `dir` as (relative path with `/`, bytes), sorted.
+/// A missing folder is empty; editor droppings and hidden files are skipped,
+/// except the host files in [`HOST_FILES`].
 fn read_tree(dir: &Path, prefix: &str, errors: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     if !dir.is_dir() {
@@ -218,7 +219,9 @@ pub fn build_tera(theme: &Theme, base_path: &str, base_url: &str) -> Result<Tera
 
 fn path_arg(args: &HashMap<String, Value>) -> tera::Result<String> {
     match args.get("path") {
-        Some(Value::String(p)) => Ok(super::context::encode_path(p.trim_start_matches('/'))),
+        Some(Value::String(p)) => {
+            Ok(crate::site::urls::encode_path(p.trim_start_matches('/')).into_owned())
+        }
         Some(other) => Err(tera::Error::msg(format!(
             "`path` must be a string, found {other}"
         ))),
@@ -257,8 +260,8 @@ pub fn template_error(
             .sources
             .get(name)
             .cloned()
-            .unwrap_or_else(|| format!("templates/{name}")),
-        None => "templates".to_string(),
+            .unwrap_or_else(|| format!("{TEMPLATES_DIR}/{name}")),
+        None => TEMPLATES_DIR.to_string(),
     };
     let line = line_in(&text).unwrap_or(0);
     let text = text
@@ -321,6 +324,28 @@ mod tests {
         let err = load(dir.path(), &config).unwrap_err();
         assert_eq!(err[0].file, "themes/nope");
         assert!(err[0].message.contains("themes/nope/"), "{}", err[0]);
+    }
+
+    #[test]
+    fn a_broken_theme_toml_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = dir.path().join("themes/x");
+        std::fs::create_dir_all(&theme).unwrap();
+        std::fs::write(
+            theme.join("theme.toml"),
+            "name = \"x\"\n\ndescription = = 2\n",
+        )
+        .unwrap();
+        let config = Config {
+            theme: "x".into(),
+            ..Config::default()
+        };
+        let err = load(dir.path(), &config).unwrap_err();
+        let d = err
+            .iter()
+            .find(|d| d.file == "themes/x/theme.toml")
+            .expect("names theme.toml");
+        assert_eq!(d.line, 3, "{d}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! render stage reads it.
 
 pub mod load;
+pub mod urls;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -104,7 +105,10 @@ pub struct Indexes {
     pub latest: Vec<usize>,
     /// Most upvoted first; ties in `latest` order.
     pub top: Vec<usize>,
-    /// Tag → papers in `latest` order.
+    /// Tag → papers in `latest` order. Tags that slugify alike (`LLM`,
+    /// `llm`) share one entry under the spelling seen first; tags that
+    /// slugify to nothing have none. So every key has its own non-empty
+    /// URL slug, and render makes one page per key.
     pub by_tag: BTreeMap<String, Vec<usize>>,
     /// (year, month) → papers in `latest` order.
     pub by_month: BTreeMap<(i32, u32), Vec<usize>>,
@@ -123,53 +127,4 @@ pub struct Site {
     pub papers: Vec<Paper>,
     pub pages: Vec<FreePage>,
     pub index: Indexes,
-}
-
-/// Site-relative URL paths (no leading slash, trailing slash for pages).
-/// Every stage builds links with these, so they cannot drift apart.
-pub mod urls {
-    use chrono::{Datelike, NaiveDate};
-
-    pub fn paper(slug: &str) -> String {
-        format!("papers/{slug}/")
-    }
-
-    pub fn tag_slug(tag: &str) -> String {
-        slug::slugify(tag)
-    }
-
-    pub fn tag(tag: &str) -> String {
-        format!("tags/{}/", tag_slug(tag))
-    }
-
-    pub fn month(year: i32, month: u32) -> String {
-        format!("dates/{year:04}/{month:02}/")
-    }
-
-    pub fn day(date: NaiveDate) -> String {
-        format!(
-            "dates/{:04}/{:02}/{:02}/",
-            date.year(),
-            date.month(),
-            date.day()
-        )
-    }
-
-    /// Page `n` (1-based) of a paginated listing at `base` (`""`, `top/`, `tags/x/`).
-    pub fn page(base: &str, n: usize) -> String {
-        if n <= 1 {
-            base.to_string()
-        } else {
-            format!("{base}page/{n}/")
-        }
-    }
-
-    /// The output file for a URL path: `papers/x/` → `papers/x/index.html`.
-    pub fn file_for(path: &str) -> String {
-        if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path.to_string()
-        }
-    }
 }

@@ -1,0 +1,380 @@
+//! The render engine. It knows no page kind: it asks every kind in
+//! [`pages::KINDS`] for its jobs (one per output file), keys each job by
+//! hashing the job itself, reuses the bytes of a job whose key it saw last
+//! time, runs the rest in parallel and groups their errors.
+//!
+//! Why keys cannot drift from what a page shows: a job is a plain value
+//! holding everything its output shows, and its renderer sees only that
+//! value, its URL and the [`Env`]. The key hashes the job (`derive(Hash)`),
+//! the URL and the site key, which covers everything in the `Env`. Papers
+//! travel as [`PaperRef`]s, which hash as the paper's key: its page file's
+//! fingerprint, which changes whenever the file does.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+use tera::Tera;
+
+use super::context::{self, Globals, PaperData};
+use super::{RenderCache, RenderStats, Theme, pages, theme};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::output::Output;
+use crate::site::{Paper, Site, urls};
+
+/// An output file's bytes, shared with the cache.
+pub type Bytes = Arc<[u8]>;
+
+/// One output file. Its fields are all its output shows besides the
+/// [`Env`]: the engine hashes them into the file's key.
+pub trait Render: Hash + Sync {
+    fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
+}
+
+/// How a kind makes its jobs (one line in [`pages::KINDS`]).
+pub enum Kind {
+    /// From the site.
+    Site(for<'s> fn(&'s Inputs<'s>, &mut Jobs<'s>)),
+    /// From the site and the URL of every page the `Site` kinds made, in
+    /// table order (the sitemap).
+    Pages(for<'s> fn(&'s Inputs<'s>, &[String], &mut Jobs<'s>)),
+}
+
+/// What kinds read to make their jobs.
+pub struct Inputs<'s> {
+    pub site: &'s Site,
+    pub theme: &'s Theme,
+    /// By position in `site.papers` (the positions the indexes hold).
+    papers: Vec<PaperRef<'s>>,
+}
+
+impl<'s> Inputs<'s> {
+    /// Every paper, in `site.papers` (slug) order.
+    pub fn all_papers(&self) -> &[PaperRef<'s>] {
+        &self.papers
+    }
+
+    /// The papers at these positions of `site.papers`, in the given order.
+    pub fn papers(&self, positions: &[usize]) -> Vec<PaperRef<'s>> {
+        positions.iter().map(|&i| self.papers[i]).collect()
+    }
+}
+
+/// A paper in a job. Hashes as the paper's key, which stands for every
+/// field (the page file's fingerprint, slug and path) and the site key.
+#[derive(Clone, Copy)]
+pub struct PaperRef<'s> {
+    pos: usize,
+    key: u64,
+    pub paper: &'s Paper,
+}
+
+impl Hash for PaperRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+/// What a kind hands the engine: its jobs, and problems with the site.
+#[derive(Default)]
+pub struct Jobs<'s> {
+    list: Vec<Job<'s>>,
+    errors: Vec<Diagnostic>,
+}
+
+struct Job<'s> {
+    url: String,
+    /// A page people browse to (listed in the sitemap).
+    page: bool,
+    work: Box<dyn Work + 's>,
+}
+
+impl<'s> Jobs<'s> {
+    /// An HTML page at `url`, listed in the sitemap.
+    pub fn page(&mut self, url: impl Into<String>, job: impl Render + 's) {
+        self.push(url.into(), true, job);
+    }
+
+    /// Any other file at `url` (feeds, JSON, statics, `404.html`).
+    pub fn file(&mut self, url: impl Into<String>, job: impl Render + 's) {
+        self.push(url.into(), false, job);
+    }
+
+    /// A problem that stops the render before any page is made.
+    pub fn error(&mut self, diagnostic: Diagnostic) {
+        self.errors.push(diagnostic);
+    }
+
+    fn push(&mut self, url: String, page: bool, job: impl Render + 's) {
+        self.list.push(Job {
+            url,
+            page,
+            work: Box::new(job),
+        });
+    }
+}
+
+/// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
+trait Work: Sync {
+    fn key(&self, state: &mut DefaultHasher);
+    fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
+}
+
+impl<T: Render> Work for T {
+    fn key(&self, state: &mut DefaultHasher) {
+        self.hash(state);
+    }
+
+    fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
+        self.render(env, url)
+    }
+}
+
+/// What every renderer may read besides its job: values covered by the
+/// site key, and the template data of the papers its job holds.
+pub struct Env<'s> {
+    globals: Globals,
+    tera: Arc<Tera>,
+    theme: &'s Theme,
+    config: &'s Config,
+    data: Vec<Arc<PaperData>>,
+}
+
+impl Env<'_> {
+    pub fn globals(&self) -> &Globals {
+        &self.globals
+    }
+
+    pub fn config(&self) -> &Config {
+        self.config
+    }
+
+    /// Root-relative URL of a site path.
+    pub fn url(&self, path: &str) -> String {
+        self.globals.url(path)
+    }
+
+    /// A paper's template data (summary, card, full record, JSON lines).
+    pub fn data(&self, paper: PaperRef) -> &PaperData {
+        &self.data[paper.pos]
+    }
+
+    /// Renders `template` for the page at `url`, with the shared values plus `own`.
+    pub fn page(
+        &self,
+        template: &str,
+        url: &str,
+        own: Map<String, Value>,
+    ) -> Result<Bytes, Diagnostic> {
+        let ctx = self.globals.context(url, own);
+        match self.tera.render(template, &ctx) {
+            Ok(html) => Ok(Arc::from(html.into_bytes())),
+            Err(e) => Err(theme::template_error(
+                self.theme,
+                Some(template),
+                &e,
+                "cannot render",
+            )),
+        }
+    }
+}
+
+/// A failure while rendering one page; grouped by diagnostic afterwards.
+type JobError = (Diagnostic, String);
+
+pub fn render_all(
+    site: &Site,
+    theme: &Theme,
+    base_url: &str,
+    cache: &mut RenderCache,
+) -> Result<(Output, RenderStats), Vec<Diagnostic>> {
+    let globals = Globals::new(site, base_url);
+    let site_key = site_key(theme, &globals);
+    let tera = match &cache.tera {
+        Some((key, tera)) if *key == site_key => Arc::clone(tera),
+        _ => {
+            let tera = Arc::new(theme::build_tera(
+                theme,
+                &globals.base_path,
+                &globals.base_url,
+            )?);
+            cache.tera = Some((site_key, Arc::clone(&tera)));
+            tera
+        }
+    };
+
+    let papers = site
+        .papers
+        .par_iter()
+        .enumerate()
+        .map(|(pos, paper)| PaperRef {
+            pos,
+            key: hash_of(&(site_key, &paper.slug, &paper.source, paper.fingerprint)),
+            paper,
+        })
+        .collect();
+    let inputs = Inputs {
+        site,
+        theme,
+        papers,
+    };
+    let jobs = plan(&inputs)?;
+
+    // Each paper's template data, reused when neither it nor the site changed.
+    let made: Vec<Result<Arc<PaperData>, JobError>> = inputs
+        .papers
+        .par_iter()
+        .map(|r| match cache.papers.get(&r.key) {
+            Some(data) => Ok(Arc::clone(data)),
+            None => context::paper_data(&globals, &tera, theme, r.paper)
+                .map(Arc::new)
+                .map_err(|d| (d, urls::paper(&r.paper.slug))),
+        })
+        .collect();
+    let mut data = Vec::with_capacity(made.len());
+    let mut errors = Vec::new();
+    for m in made {
+        match m {
+            Ok(d) => data.push(d),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(group_errors(errors));
+    }
+    let env = Env {
+        globals,
+        tera,
+        theme,
+        config: &site.config,
+        data,
+    };
+
+    let results: Vec<Result<(String, u64, Bytes, bool), JobError>> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut h = DefaultHasher::new();
+            (site_key, &job.url).hash(&mut h);
+            job.work.key(&mut h);
+            let key = h.finish();
+            let path = urls::file_for(&job.url);
+            if let Some((old, bytes)) = cache.files.get(&path)
+                && *old == key
+            {
+                return Ok((path, key, Arc::clone(bytes), true));
+            }
+            let bytes = job
+                .work
+                .run(&env, &job.url)
+                .map_err(|d| (d, job.url.clone()))?;
+            Ok((path, key, bytes, false))
+        })
+        .collect();
+
+    let mut output = Output::default();
+    let mut files = HashMap::with_capacity(results.len());
+    let mut stats = RenderStats::default();
+    for r in results {
+        match r {
+            Ok((path, key, bytes, reused)) => {
+                if reused {
+                    stats.reused += 1;
+                } else {
+                    stats.rendered += 1;
+                }
+                files.insert(path.clone(), (key, Arc::clone(&bytes)));
+                output.files.insert(path, bytes);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(group_errors(errors));
+    }
+    cache.files = files;
+    cache.papers = inputs
+        .papers
+        .iter()
+        .zip(&env.data)
+        .map(|(r, d)| (r.key, Arc::clone(d)))
+        .collect();
+    Ok((output, stats))
+}
+
+/// Every kind's jobs, in table order (where two write one path, the later
+/// wins: a file in `static/` replaces a generated `robots.txt` or
+/// `sitemap.xml`). `Pages` kinds are made after all `Site` kinds, in their
+/// place in the table.
+fn plan<'s>(inputs: &'s Inputs<'s>) -> Result<Vec<Job<'s>>, Vec<Diagnostic>> {
+    let mut made: Vec<Jobs> = pages::KINDS
+        .iter()
+        .map(|kind| {
+            let mut jobs = Jobs::default();
+            if let Kind::Site(make) = kind {
+                make(inputs, &mut jobs);
+            }
+            jobs
+        })
+        .collect();
+    let pages: Vec<String> = (made.iter().flat_map(|jobs| &jobs.list))
+        .filter(|j| j.page)
+        .map(|j| j.url.clone())
+        .collect();
+    for (kind, jobs) in pages::KINDS.iter().zip(&mut made) {
+        if let Kind::Pages(make) = kind {
+            make(inputs, &pages, jobs);
+        }
+    }
+    let errors: Vec<Diagnostic> = made.iter_mut().flat_map(|j| j.errors.drain(..)).collect();
+    if errors.is_empty() {
+        Ok(made.into_iter().flat_map(|j| j.list).collect())
+    } else {
+        Err(errors)
+    }
+}
+
+/// One diagnostic per distinct problem, naming the first page it broke and
+/// how many others: a bad card template must not print 10,000 lines.
+fn group_errors(errors: Vec<JobError>) -> Vec<Diagnostic> {
+    let mut groups: BTreeMap<Diagnostic, (String, usize)> = BTreeMap::new();
+    for (d, page) in errors {
+        let entry = groups.entry(d).or_insert((page.clone(), 0));
+        entry.0 = entry.0.clone().min(page);
+        entry.1 += 1;
+    }
+    groups
+        .into_iter()
+        .map(|(mut d, (page, n))| {
+            d.message = match n {
+                1 => format!("{} (page /{page})", d.message),
+                _ => format!("{} (page /{page} and {} more)", d.message, n - 1),
+            };
+            d
+        })
+        .collect()
+}
+
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// What every page may depend on: the templates and the values every page
+/// gets (config, base URL, the free pages in the navigation), hashed from
+/// the very values the [`Env`] is made of.
+fn site_key(theme: &Theme, globals: &Globals) -> u64 {
+    let mut h = DefaultHasher::new();
+    theme.templates.hash(&mut h);
+    (&globals.base_path, &globals.base_url).hash(&mut h);
+    serde_json::to_string(&globals.values)
+        .unwrap_or_default()
+        .hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests;

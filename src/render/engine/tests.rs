@@ -1,0 +1,214 @@
+//! The engine over whole sites: determinism, reuse, errors.
+
+use crate::render::fixtures::*;
+use crate::render::{RenderCache, render};
+use crate::site::{Paper, Site};
+
+#[test]
+fn two_renders_are_byte_identical() {
+    let site = sample();
+    assert_eq!(
+        build(&site, "https://example.org/"),
+        build(&site, "https://example.org/")
+    );
+}
+
+#[test]
+fn an_incremental_render_equals_a_full_one_and_reuses_most_pages() {
+    let mut papers = Vec::new();
+    for i in 0..40 {
+        let tag = ["llm", "vision", "audio"][i % 3];
+        papers.push(paper(
+            &format!("p{i:02}"),
+            &format!("Paper {i}"),
+            Some((2025, 1 + (i % 4) as u32, 1 + (i % 20) as u32)),
+            i as u32,
+            &[tag],
+        ));
+    }
+    let pages = vec![free_page("about", "About", "x")];
+    let mut site = site_of(papers, pages.clone());
+    site.config.paginate = 5;
+    let theme = default_theme();
+    let mut cache = RenderCache::default();
+    let (_, first) = render(&site, &theme, "https://example.org/", &mut cache).unwrap();
+    assert_eq!(first.reused, 0);
+
+    let mut papers = site.papers.clone();
+    let i = papers.iter().position(|p| p.slug == "p17").unwrap();
+    papers[i].title = "Paper 17, revised".into();
+    papers[i].body = "New *notes*.".into();
+    let mut site = site_of(papers, pages);
+    site.config.paginate = 5;
+    let (incremental, stats) = render(&site, &theme, "https://example.org/", &mut cache).unwrap();
+    assert_eq!(
+        incremental,
+        build_with(&site, &theme),
+        "an incremental render must equal a full one"
+    );
+    assert!(text(&incremental, "papers/p17/index.html").contains("Paper 17, revised"));
+    assert!(stats.reused > 3 * stats.rendered, "{stats:?}");
+    assert!(stats.rendered > 0);
+
+    // Nothing changed: everything reused.
+    let (_, again) = render(&site, &theme, "https://example.org/", &mut cache).unwrap();
+    assert_eq!(again.rendered, 0, "{again:?}");
+}
+
+/// A tiny deterministic generator, so a failing case names its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+}
+
+const TAGS: &[&str] = &["llm", "LLM", "Llm", "vision", "?!"];
+
+fn random_paper(rng: &mut Rng, n: usize) -> Paper {
+    let date = match rng.below(5) {
+        0 => None,
+        d => Some((2025, 1 + (d as u32 % 2), 1 + rng.below(3) as u32)),
+    };
+    let tags: Vec<&str> = (0..1 + rng.below(2)).map(|_| rng.pick(TAGS)).collect();
+    let title = format!("{} {n}", rng.pick(&["Alpha", "Beta", "Gamma"]));
+    paper(&format!("p{n}"), &title, date, rng.below(4) as u32, &tags)
+}
+
+/// One random edit of the kind a person or an import makes.
+fn edit(rng: &mut Rng, site: &Site, next: &mut usize) -> Site {
+    let mut papers = site.papers.clone();
+    let mut pages = site.pages.clone();
+    let i = rng.below(papers.len().max(1));
+    match (rng.below(9), papers.is_empty()) {
+        (0, _) | (_, true) => {
+            *next += 1;
+            papers.push(random_paper(rng, *next));
+        }
+        (1, _) => {
+            papers.remove(i);
+        }
+        (2, _) => papers[i].title = format!("Edited {}", rng.below(100)),
+        (3, _) => papers[i].date = random_paper(rng, 0).date,
+        (4, _) => papers[i].upvotes = rng.below(20) as u32,
+        (5, _) => papers[i].tags = vec![rng.pick(TAGS).to_string()],
+        (6, _) => papers[i].body = format!("Note {}", rng.below(100)),
+        (7, _) => pages[0].title = format!("About {}", rng.below(100)),
+        _ => pages[0].body = format!("We read {}", rng.below(100)),
+    }
+    let mut edited = site_of(papers, pages);
+    edited.config.feeds.limit = 2;
+    edited
+}
+
+/// Whatever is edited, a render that reuses the last one's cache makes
+/// exactly what a fresh render makes: no page kind's key misses a value
+/// its page shows. Every template prints its whole context, so a value
+/// that reaches a page but not its key shows up as a difference.
+#[test]
+fn incremental_renders_equal_full_ones_through_random_edits() {
+    let dump = "{{ __tera_context }}";
+    let listing = "{{ __tera_context }} {{ papers | json_encode() }}";
+    let theme = theme_with(&[
+        ("index.html", listing),
+        ("list.html", listing),
+        ("paper.html", dump),
+        ("tags.html", dump),
+        ("archive.html", dump),
+        ("search.html", dump),
+        ("page.html", dump),
+        ("404.html", dump),
+        ("partials/card.html", dump),
+    ]);
+    for seed in 0..20 {
+        let mut rng = Rng(seed);
+        let mut next = 0;
+        let papers: Vec<Paper> = (0..8)
+            .map(|_| {
+                next += 1;
+                random_paper(&mut rng, next)
+            })
+            .collect();
+        let mut site = site_of(papers, vec![free_page("about", "About", "x")]);
+        site.config.feeds.limit = 2;
+        let mut cache = RenderCache::default();
+        render_with(&site, &theme, &mut cache);
+        for step in 0..6 {
+            site = edit(&mut rng, &site, &mut next);
+            let incremental = render_with(&site, &theme, &mut cache);
+            // From nothing but the Tera instance (parsing the templates
+            // again would take most of this test's time).
+            let mut fresh = RenderCache {
+                tera: cache.tera.clone(),
+                ..RenderCache::default()
+            };
+            let full = render_with(&site, &theme, &mut fresh);
+            for (path, bytes) in &full.files {
+                assert!(
+                    incremental.files.get(path) == Some(bytes),
+                    "seed {seed}, edit {step}: {path} differs from a full render"
+                );
+            }
+            assert_eq!(incremental.files.len(), full.files.len(), "seed {seed}");
+        }
+    }
+}
+
+#[test]
+fn a_missing_variable_names_the_template_and_the_page() {
+    let theme = theme_with(&[(
+        "tags.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nope.nothing }}{% endblock content %}",
+    )]);
+    let err = render_err(&sample(), &theme);
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert_eq!(err[0].file, "templates/tags.html");
+    assert!(err[0].message.contains("nope.nothing"), "{}", err[0]);
+    assert!(
+        err[0].message.ends_with("(page /tags/)"),
+        "names the page: {}",
+        err[0]
+    );
+}
+
+#[test]
+fn a_broken_card_template_is_one_error_not_one_per_paper() {
+    let theme = theme_with(&[("partials/card.html", "{{ paper.missing }}")]);
+    let err = render_err(&sample(), &theme);
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert_eq!(err[0].file, "templates/partials/card.html");
+    assert!(
+        err[0].message.ends_with("(page /papers/alpha/ and 3 more)"),
+        "{}",
+        err[0]
+    );
+}
+
+#[test]
+fn a_template_syntax_error_names_file_and_line() {
+    let theme = theme_with(&[("page.html", "ok\n{% if %}\n")]);
+    let err = render_err(&sample(), &theme);
+    assert_eq!(err[0].file, "templates/page.html", "{:?}", err);
+    assert_eq!(err[0].line, 2, "{}", err[0]);
+}
+
+/// A site problem stops the render before any paper is rendered, even
+/// when the card template is broken too.
+#[test]
+fn a_free_page_problem_is_reported_before_template_errors() {
+    let mut site = sample();
+    site.pages.push(free_page("top", "Top", "mine"));
+    let theme = theme_with(&[("partials/card.html", "{{ paper.missing }}")]);
+    let err = render_err(&site, &theme);
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert_eq!(err[0].file, "content/top.md");
+}

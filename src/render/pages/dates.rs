@@ -1,0 +1,215 @@
+//! Papers by date: `/dates/YYYY/MM/` (a month, with its days),
+//! `/dates/YYYY/MM/DD/` (a day), `/dates/undated/` (only when some paper
+//! has no date) and `/dates/` (the archive of every year, month and day).
+//! None of the listings is paginated.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Map, Value, json};
+
+use super::listing::{Page, Pager};
+use crate::diagnostic::Diagnostic;
+use crate::render::context::{date_display, month_name};
+use crate::render::engine::{Bytes, Env, Inputs, Jobs, Render};
+use crate::site::{Site, urls};
+
+#[derive(Hash)]
+struct Month<'s> {
+    year: i32,
+    month: u32,
+    /// The month's days with their counts.
+    days: Vec<(NaiveDate, usize)>,
+    list: Page<'s>,
+}
+
+#[derive(Hash)]
+struct Day<'s> {
+    date: NaiveDate,
+    list: Page<'s>,
+}
+
+#[derive(Hash)]
+struct Undated<'s>(Page<'s>);
+
+#[derive(Hash)]
+struct Archive {
+    /// (year, month, count), oldest first.
+    months: Vec<(i32, u32, usize)>,
+    /// (day, count), oldest first.
+    days: Vec<(NaiveDate, usize)>,
+    undated: usize,
+}
+
+/// Every month's, day's and the undated listing.
+pub fn listings<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
+    let index = &inputs.site.index;
+    let pager = Pager::new(inputs);
+    for (&(year, month), papers) in &index.by_month {
+        let days = days_of(inputs.site, year, month);
+        for (url, list) in pager.pages(&urls::month(year, month), papers, false) {
+            let days = days.clone();
+            out.page(
+                url,
+                Month {
+                    year,
+                    month,
+                    days,
+                    list,
+                },
+            );
+        }
+    }
+    for (&date, papers) in &index.by_day {
+        for (url, list) in pager.pages(&urls::day(date), papers, false) {
+            out.page(url, Day { date, list });
+        }
+    }
+    if !index.undated.is_empty() {
+        for (url, list) in pager.pages(urls::undated(), &index.undated, false) {
+            out.page(url, Undated(list));
+        }
+    }
+}
+
+/// The archive.
+pub fn archive<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
+    let index = &inputs.site.index;
+    let job = Archive {
+        months: (index.by_month.iter())
+            .map(|(&(y, m), papers)| (y, m, papers.len()))
+            .collect(),
+        days: (index.by_day.iter())
+            .map(|(&d, papers)| (d, papers.len()))
+            .collect(),
+        undated: index.undated.len(),
+    };
+    out.page(urls::archive(), job);
+}
+
+/// The days of a month that have papers, with their counts.
+fn days_of(site: &Site, year: i32, month: u32) -> Vec<(NaiveDate, usize)> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN);
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(first);
+    (site.index.by_day.range(first..=last))
+        .map(|(&d, papers)| (d, papers.len()))
+        .collect()
+}
+
+/// `{day, date, date_display, url, count}`.
+fn day_value(env: &Env, &(d, count): &(NaiveDate, usize)) -> Value {
+    json!({
+        "day": d.day(),
+        "date": d.to_string(),
+        "date_display": date_display(Some(d)),
+        "url": env.url(&urls::day(d)),
+        "count": count,
+    })
+}
+
+impl Render for Month<'_> {
+    fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
+        let (y, m) = (self.year, self.month);
+        let mut own = Map::new();
+        own.insert("year".into(), json!(y));
+        own.insert("month".into(), json!(m));
+        own.insert("month_name".into(), json!(month_name(m)));
+        let days = self.days.iter().map(|d| day_value(env, d)).collect();
+        own.insert("days".into(), Value::Array(days));
+        let title = format!("{} {y}", month_name(m));
+        self.list
+            .render(env, url, "list.html", "month", &title, own)
+    }
+}
+
+impl Render for Day<'_> {
+    fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
+        let d = self.date;
+        let mut own = Map::new();
+        own.insert("date".into(), json!(d.to_string()));
+        let month = urls::month(d.year(), d.month());
+        own.insert("month_url".into(), json!(env.url(&month)));
+        let title = date_display(Some(d));
+        self.list.render(env, url, "list.html", "day", &title, own)
+    }
+}
+
+impl Render for Undated<'_> {
+    fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
+        let title = "Undated papers";
+        self.0
+            .render(env, url, "list.html", "undated", title, Map::new())
+    }
+}
+
+impl Render for Archive {
+    fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
+        // Years newest first, each with its months newest first.
+        let mut years: BTreeMap<i32, (usize, Vec<Value>)> = BTreeMap::new();
+        for &(y, m, count) in self.months.iter().rev() {
+            let days: Vec<Value> = (self.days.iter())
+                .filter(|(d, _)| d.year() == y && d.month() == m)
+                .map(|d| day_value(env, d))
+                .collect();
+            let year = years.entry(y).or_default();
+            year.0 += count;
+            year.1.push(json!({
+                "year": y,
+                "month": m,
+                "name": month_name(m),
+                "url": env.url(&urls::month(y, m)),
+                "count": count,
+                "days": days,
+            }));
+        }
+        let years: Vec<Value> = (years.into_iter().rev())
+            .map(|(y, (count, months))| json!({"year": y, "count": count, "months": months}))
+            .collect();
+        let undated = (self.undated > 0)
+            .then(|| json!({"url": env.url(urls::undated()), "count": self.undated}));
+        let mut own = Map::new();
+        own.insert("title".into(), json!("Archive"));
+        own.insert("years".into(), Value::Array(years));
+        own.insert("undated".into(), undated.unwrap_or(Value::Null));
+        env.page("archive.html", url, own)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::fixtures::*;
+    use crate::render::links;
+
+    #[test]
+    fn a_month_lists_its_papers_and_days_and_the_archive_links_them() {
+        let out = build(&sample(), "https://example.org/");
+        let month = text(&out, "dates/2025/04/index.html");
+        assert!(month.contains("April 2025"), "{month}");
+        assert!(
+            month.contains("Alpha model")
+                && month.contains("Gamma rays")
+                && !month.contains("Beta")
+        );
+        assert!(month.contains("href=\"/dates/2025/04/28/\""), "{month}");
+        let day = text(&out, "dates/2025/03/02/index.html");
+        assert!(day.contains("Beta method") && day.contains("href=\"/dates/2025/03/\""));
+        let archive = text(&out, "dates/index.html");
+        assert!(archive.contains("href=\"/dates/2025/03/\">March</a>"));
+        assert!(archive.contains("href=\"/dates/undated/\""));
+        assert!(text(&out, "dates/undated/index.html").contains("Delta undated"));
+    }
+
+    #[test]
+    fn no_undated_listing_without_undated_papers() {
+        let mut site = sample();
+        site.papers.retain(|p| p.date.is_some());
+        let site = site_of(site.papers, site.pages);
+        let out = build(&site, "https://example.org/");
+        assert!(!out.files.contains_key("dates/undated/index.html"));
+        assert!(!text(&out, "dates/index.html").contains("/dates/undated/"));
+        assert_eq!(links::broken_links(&out, "/"), Vec::<String>::new());
+    }
+}

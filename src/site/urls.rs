@@ -1,0 +1,234 @@
+//! The site's URL layout: every URL Gazette writes or links to is made by
+//! one of these functions, so pages, links, feeds and the sitemap cannot
+//! drift apart. Paths are site-relative: no leading slash, a trailing slash
+//! for pages (`tags/llm/`), a file name for files (`feed.xml`).
+
+use std::borrow::Cow;
+
+use chrono::{Datelike, NaiveDate};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+/// Top-level folders the functions below put pages in. A free page may not
+/// take one (its URL would collide with pages Gazette writes now or later).
+pub const RESERVED: &[&str] = &["page", "top", "papers", "tags", "dates", "search"];
+
+/// The latest papers: the site's home page.
+pub fn latest() -> &'static str {
+    ""
+}
+
+pub fn top() -> &'static str {
+    "top/"
+}
+
+pub fn paper(slug: &str) -> String {
+    format!("papers/{slug}/")
+}
+
+/// The index of every tag.
+pub fn tags() -> &'static str {
+    "tags/"
+}
+
+/// The URL segment of a tag (`Speech LLM` → `speech-llm`); empty when the
+/// tag has no letters or digits, and so no page.
+pub fn tag_slug(tag: &str) -> String {
+    slug::slugify(tag)
+}
+
+pub fn tag(tag: &str) -> String {
+    format!("tags/{}/", tag_slug(tag))
+}
+
+pub fn tag_feed(tag: &str) -> String {
+    format!("tags/{}/feed.xml", tag_slug(tag))
+}
+
+/// The archive: every year, month and day.
+pub fn archive() -> &'static str {
+    "dates/"
+}
+
+pub fn month(year: i32, month: u32) -> String {
+    format!("dates/{year:04}/{month:02}/")
+}
+
+pub fn day(date: NaiveDate) -> String {
+    format!(
+        "dates/{:04}/{:02}/{:02}/",
+        date.year(),
+        date.month(),
+        date.day()
+    )
+}
+
+/// The listing of papers with no date.
+pub fn undated() -> &'static str {
+    "dates/undated/"
+}
+
+/// The day's listing, or the undated one.
+pub fn date(date: Option<NaiveDate>) -> Cow<'static, str> {
+    match date {
+        Some(d) => Cow::Owned(day(d)),
+        None => Cow::Borrowed(undated()),
+    }
+}
+
+/// The search page.
+pub fn search() -> &'static str {
+    "search/"
+}
+
+/// What the search page's script looks in.
+pub fn search_index() -> &'static str {
+    "search.json"
+}
+
+/// The theme's search script.
+pub fn search_script() -> &'static str {
+    "search.js"
+}
+
+/// The theme's stylesheet.
+pub fn stylesheet() -> &'static str {
+    "style.css"
+}
+
+/// Code highlighting colours: the theme's, or the one Gazette writes.
+pub fn syntax_css() -> &'static str {
+    "syntax.css"
+}
+
+/// A free page, `content/<slug>.md`.
+pub fn free_page(slug: &str) -> String {
+    format!("{slug}/")
+}
+
+pub fn not_found() -> &'static str {
+    "404.html"
+}
+
+/// The site's feed.
+pub fn feed() -> &'static str {
+    "feed.xml"
+}
+
+pub fn sitemap() -> &'static str {
+    "sitemap.xml"
+}
+
+pub fn robots() -> &'static str {
+    "robots.txt"
+}
+
+/// Every paper's facts, machine-readable.
+pub fn papers_json() -> &'static str {
+    "papers.json"
+}
+
+/// Page `n` (1-based) of a paginated listing at `base` (`""`, `top/`, `tags/x/`).
+pub fn page(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// The output file for a URL path: `papers/x/` → `papers/x/index.html`.
+pub fn file_for(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// What [`encode_path`] leaves as it is: letters, digits and the URL
+/// punctuation that may stand in a path and in a quoted HTML attribute.
+const KEEP_IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'%')
+    .remove(b'#')
+    .remove(b'?');
+
+/// Percent-encodes what may not stand in a URL path or an HTML attribute
+/// (spaces, quotes, `<`, `&`, non-ASCII as UTF-8 bytes), so internal URLs
+/// can be printed unescaped (`| safe`) and stay valid. `%` is kept: a path
+/// already encoded is not encoded twice.
+pub fn encode_path(path: &str) -> Cow<'_, str> {
+    utf8_percent_encode(path, KEEP_IN_PATH).into()
+}
+
+/// Decodes `%XX` escapes (invalid UTF-8 becomes U+FFFD; a `%` not followed
+/// by two hex digits stays as it is).
+pub fn decode_path(path: &str) -> Cow<'_, str> {
+    percent_decode_str(path).decode_utf8_lossy()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_urls_are_safe_in_attributes() {
+        assert_eq!(encode_path("papers/a\"b<c>/"), "papers/a%22b%3Cc%3E/");
+        assert_eq!(encode_path("papers/é/"), "papers/%C3%A9/");
+        assert_eq!(encode_path("a b&c'd"), "a%20b%26c%27d");
+        assert!(matches!(encode_path("papers/x-1/"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_ascii_byte_is_kept_or_encoded_by_one_rule() {
+        let kept = "-._~/:@!$()*+,;=%#?";
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let expected = if c.is_ascii_alphanumeric() || kept.contains(c) {
+                c.to_string()
+            } else {
+                format!("%{b:02X}")
+            };
+            assert_eq!(encode_path(&c.to_string()), expected, "byte {b}");
+        }
+    }
+
+    #[test]
+    fn decoding_undoes_encoding_and_keeps_stray_percent_signs() {
+        for path in ["papers/é/", "a b&c'd/<x>", "tags/c++/"] {
+            assert_eq!(decode_path(&encode_path(path)), path);
+        }
+        assert_eq!(decode_path("%zz/%4/100%"), "%zz/%4/100%");
+        assert_eq!(decode_path("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn pages_are_folders_and_files_are_files() {
+        assert_eq!(file_for(latest()), "index.html");
+        assert_eq!(file_for(&page(top(), 2)), "top/page/2/index.html");
+        assert_eq!(file_for(&tag("Speech LLM")), "tags/speech-llm/index.html");
+        assert_eq!(
+            file_for(&tag_feed("Speech LLM")),
+            "tags/speech-llm/feed.xml"
+        );
+        assert_eq!(file_for(not_found()), "404.html");
+        let d = NaiveDate::from_ymd_opt(2025, 4, 8).unwrap();
+        assert_eq!(date(Some(d)), "dates/2025/04/08/");
+        assert_eq!(date(None), undated());
+    }
+}
