@@ -17,10 +17,11 @@ if command -v rustup >/dev/null; then
     rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 fi
 
+# Every crate of the workspace: the product (root) and the benchmark (bench/).
 cargo fmt --all -- --check
-cargo clippy --all-targets -- -D warnings
-cargo test --all-targets
-cargo test --doc
+cargo clippy --workspace --all-targets -- -D warnings
+cargo test --workspace --all-targets
+cargo test --workspace --doc
 
 # JavaScript: Node's own test runner, on the binary the tests above built.
 if ! command -v node >/dev/null; then

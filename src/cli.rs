@@ -44,9 +44,6 @@ pub enum Command {
     Init(InitArgs),
     /// Build, serve at http://127.0.0.1:1111, rebuild on change and reload the browser.
     Serve(ServeArgs),
-    /// Generate synthetic corpora and measure build times.
-    #[command(subcommand)]
-    Bench(BenchCommand),
 }
 
 #[derive(Debug, Args)]
@@ -79,42 +76,6 @@ pub struct ServeArgs {
     pub port: u16,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Write a synthetic site (config.toml + digests/) with N papers.
-    Gen(BenchGenArgs),
-    /// Measure builds on synthetic corpora (and Hugo on the same papers).
-    Run(BenchRunArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct BenchGenArgs {
-    /// Number of distinct papers.
-    #[arg(long)]
-    pub papers: usize,
-    /// Random seed: the same seed writes the same corpus.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Write into a non-empty folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Target folder.
-    pub dir: PathBuf,
-}
-
-#[derive(Debug, Args)]
-pub struct BenchRunArgs {
-    /// Corpus sizes, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
-    pub sizes: Vec<usize>,
-    /// Runs per measurement (the median is reported).
-    #[arg(long, default_value_t = 3)]
-    pub runs: usize,
-    /// Also build the same papers with Hugo, if `hugo` is on PATH.
-    #[arg(long)]
-    pub hugo: bool,
-}
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -123,7 +84,6 @@ pub fn main() -> ExitCode {
         Command::Check => check(&cli.root),
         Command::Init(args) => init(&cli.root, args),
         Command::Serve(args) => serve(&cli.root, args),
-        Command::Bench(cmd) => bench(cmd),
     };
     match result {
         Ok(code) => code,
@@ -326,26 +286,5 @@ fn serve(root: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         bind: args.bind,
         port: args.port,
     })?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn bench(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
-    match cmd {
-        BenchCommand::Gen(args) => {
-            let report = crate::bench::generate(&args.dir, args.papers, args.seed, args.force)?;
-            eprintln!(
-                "bench gen: {} papers ({} entries) in {} dumps in {}",
-                report.papers,
-                report.entries,
-                report.dumps,
-                args.dir.display()
-            );
-        }
-        BenchCommand::Run(args) => crate::bench::run::run(&crate::bench::run::RunOptions {
-            sizes: args.sizes,
-            runs: args.runs,
-            hugo: args.hugo,
-        })?,
-    }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,6 @@
 //! (model → `output` map) → written to `public/` or served by `serve`.
 //! `pipeline` strings the stages together; `cli` is the command line.
 
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

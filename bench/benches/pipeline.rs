@@ -1,6 +1,8 @@
 //! Criterion benches of each pipeline stage on a generated 1,000-paper
-//! corpus (`cargo bench --bench pipeline`). The end-to-end figures come
-//! from `gazette bench run` (docs/bench.md); these show which stage moved.
+//! corpus (`cargo bench -p gazette-bench --bench pipeline`). They live in
+//! the benchmark crate because the corpus generator does; they call only
+//! the product's public API. The end-to-end figures come from
+//! `cargo bench-site run` (docs/bench.md); these show which stage moved.
 
 use std::fs;
 use std::hint::black_box;
@@ -29,7 +31,7 @@ fn fresh_site(corpus: &Path) -> tempfile::TempDir {
 
 fn stages(c: &mut Criterion) {
     let corpus = tempfile::tempdir().expect("temp dir");
-    gazette::bench::generate(corpus.path(), PAPERS, 1, true).expect("generate corpus");
+    gazette_bench::generate(corpus.path(), PAPERS, 1, true).expect("generate corpus");
     let root = corpus.path();
     let config = Config::load(root).expect("config");
 

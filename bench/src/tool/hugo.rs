@@ -1,4 +1,4 @@
-//! The same papers as a minimal Hugo site, for `bench run --hugo`.
+//! Hugo, for `run --hugo`: the same papers as a minimal Hugo site, timed.
 //!
 //! The papers come from Gazette's own loaded site (after import), so both
 //! generators build exactly the same pages: a paginated index, one page
@@ -10,11 +10,13 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
+use gazette::config::Config;
+use gazette::site::load::{self, LoadCache};
 
-use crate::config::Config;
-use crate::site::load::{self, LoadCache};
+use crate::measure::{median, remove_if_present};
 
 const HUGO_CONFIG: &str = r#"baseURL = "https://bench.example.org/"
 title = "Gazette benchmark (Hugo)"
@@ -49,6 +51,36 @@ const SINGLE: &str = r#"<!doctype html><html><head><title>{{ .Title }}</title></
 {{ .Content }}
 </body></html>
 "#;
+
+/// Writes the imported papers as a Hugo site and times cold Hugo builds.
+pub fn measure(hugo: &Path, site: &Path, tmp: &Path, runs: usize) -> anyhow::Result<Duration> {
+    let hugo_site = tmp.join("hugo");
+    write_site(site, &hugo_site)?;
+    let destination = tmp.join("hugo-public");
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        remove_if_present(&destination)?;
+        remove_if_present(&hugo_site.join("resources"))?;
+        let started = Instant::now();
+        let output = Command::new(hugo)
+            .arg("--quiet")
+            .arg("--source")
+            .arg(&hugo_site)
+            .arg("--destination")
+            .arg(&destination)
+            .stdin(Stdio::null())
+            .output()
+            .with_context(|| format!("cannot start {}", hugo.display()))?;
+        times.push(started.elapsed());
+        if !output.status.success() {
+            bail!(
+                "hugo failed on the generated site:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+    Ok(median(&times))
+}
 
 /// Loads the Gazette site at `gazette_site` (already imported) and writes
 /// it as a Hugo site into `hugo_dir`.

@@ -1,4 +1,4 @@
-//! `gazette bench gen`: a synthetic site in the real digest format.
+//! `gazette-bench gen`: a synthetic site in the real digest format.
 //!
 //! Deterministic: the same paper count and seed give a byte-identical
 //! corpus (own PRNG, fixed iteration order, no clock, no hash-map order).
@@ -14,8 +14,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::rng::Rng;
-use super::words::*;
+use crate::rng::Rng;
+use crate::words::*;
 
 /// About this many entries per dump, as on the real listing pages.
 const ENTRIES_PER_DUMP: usize = 100;
@@ -79,7 +79,7 @@ pub fn generate(dir: &Path, papers: usize, seed: u64, force: bool) -> anyhow::Re
     let config_path = dir.join("config.toml");
     fs::write(&config_path, config)
         .with_context(|| format!("cannot write {}", config_path.display()))?;
-    crate::scaffold::write_default_theme(dir)
+    gazette::scaffold::write_default_theme(dir)
         .with_context(|| format!("cannot write the default theme into {}", dir.display()))?;
     Ok(GenReport {
         papers,
@@ -164,7 +164,7 @@ fn unique_title(rng: &mut Rng, task: usize, taken: &mut HashSet<String>) -> Stri
             // Vocabulary exhausted for this draw: number it.
             write!(title, " {}", taken.len() + attempt).expect("write to String");
         }
-        if taken.insert(crate::import::title_key(&title)) {
+        if taken.insert(gazette::import::title_key(&title)) {
             return title;
         }
     }
@@ -490,7 +490,7 @@ mod tests {
         assert!(text.contains("\n·\n"), "metadata blocks");
         assert!(text.contains(" authors\n·\n"));
         let config = fs::read_to_string(tmp.path().join("config.toml")).unwrap();
-        crate::config::Config::parse(&config, "config.toml").unwrap();
+        gazette::config::Config::parse(&config, "config.toml").unwrap();
         assert!(tmp.path().join("themes/default").is_dir());
     }
 }

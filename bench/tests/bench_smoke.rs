@@ -1,13 +1,30 @@
 //! The benchmark must not rot: generate, refuse bad input, and run a
-//! 100-paper benchmark end to end through the real binary. No timings are
-//! asserted, only that every figure is produced.
+//! 100-paper benchmark end to end through the real `gazette` binary. No
+//! timings are asserted, only that every figure is produced.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use gazette_bench::tool::gazette::{Profile, build_binary};
+
+fn bench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gazette-bench"))
+        .args(args)
+        .output()
+        .expect("run gazette-bench")
+}
+
+/// The product's binary, built by the same code `run` uses (in the dev
+/// profile: these tests check that the benchmark works, not how fast).
+fn gazette_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| build_binary(Profile::Dev).expect("build gazette"))
+}
 
 fn gazette(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gazette"))
+    Command::new(gazette_binary())
         .args(args)
         .output()
         .expect("run gazette")
@@ -37,8 +54,7 @@ fn generating_twice_with_the_same_seed_gives_identical_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     for dir in [&a, &b] {
-        let out = gazette(&[
-            "bench",
+        let out = bench(&[
             "gen",
             "--papers",
             "100",
@@ -58,7 +74,7 @@ fn generating_twice_with_the_same_seed_gives_identical_bytes() {
 fn a_generated_corpus_imports_every_paper_it_was_asked_for() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    let out = gazette(&["bench", "gen", "--papers", "100", site.to_str().unwrap()]);
+    let out = bench(&["gen", "--papers", "100", site.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = gazette(&["--root", site.to_str().unwrap(), "import"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -74,8 +90,7 @@ fn a_generated_corpus_imports_every_paper_it_was_asked_for() {
 #[test]
 fn gen_refuses_zero_papers() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = gazette(&[
-        "bench",
+    let out = bench(&[
         "gen",
         "--papers",
         "0",
@@ -91,12 +106,12 @@ fn gen_refuses_a_non_empty_folder_without_force() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("mine.txt"), "keep me").unwrap();
     let dir = tmp.path().to_str().unwrap();
-    let out = gazette(&["bench", "gen", "--papers", "10", dir]);
+    let out = bench(&["gen", "--papers", "10", dir]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
     assert!(!tmp.path().join("digests").exists());
 
-    let out = gazette(&["bench", "gen", "--papers", "10", "--force", dir]);
+    let out = bench(&["gen", "--papers", "10", "--force", dir]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         fs::read_to_string(tmp.path().join("mine.txt")).unwrap(),
@@ -105,8 +120,16 @@ fn gen_refuses_a_non_empty_folder_without_force() {
 }
 
 #[test]
+fn run_refuses_bad_sizes_before_building_anything() {
+    let out = bench(&["run", "--sizes", "0", "--gazette", "/nonexistent/gazette"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--sizes"), "{}", stderr(&out));
+}
+
+#[test]
 fn bench_run_on_100_papers_prints_the_table() {
-    let out = gazette(&["bench", "run", "--sizes", "100", "--runs", "1"]);
+    let exe = gazette_binary().to_str().unwrap();
+    let out = bench(&["run", "--sizes", "100", "--runs", "1", "--gazette", exe]);
     assert!(out.status.success(), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
