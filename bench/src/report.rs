@@ -45,9 +45,9 @@ pub fn median(samples: &[Duration]) -> Duration {
 
 fn seconds(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s < 1.0 {
+    if s < 0.9995 {
         format!("{:.0} ms", s * 1000.0)
-    } else if s < 100.0 {
+    } else if s < 99.995 {
         format!("{s:.2} s")
     } else {
         format!("{s:.0} s")
@@ -63,7 +63,7 @@ fn range(samples: &[Duration]) -> String {
         return "–".to_string();
     }
     let (l, h) = (low.as_secs_f64(), high.as_secs_f64());
-    if h < 1.0 {
+    if h < 0.9995 {
         format!("{:.0}–{:.0} ms", l * 1000.0, h * 1000.0)
     } else {
         format!("{l:.2}–{h:.2} s")
@@ -453,6 +453,17 @@ mod tests {
             text.contains("| default | Hugo | cold | 1.90 s | – | – | – | – | 13,857 |"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn times_round_to_their_unit_without_printing_1000_ms() {
+        let ms = Duration::from_millis;
+        assert_eq!(seconds(ms(999)), "999 ms");
+        assert_eq!(seconds(Duration::from_micros(999_700)), "1.00 s");
+        assert_eq!(seconds(ms(17_600)), "17.60 s");
+        assert_eq!(seconds(ms(273_400)), "273 s");
+        assert_eq!(range(&[ms(25), ms(164)]), "25–164 ms");
+        assert_eq!(range(&[ms(570), ms(1640)]), "0.57–1.64 s");
     }
 
     #[test]
