@@ -120,8 +120,11 @@ fn a_second_build_is_byte_identical_and_writes_nothing() {
     let pages_first = snapshot(&site.path().join("content"));
     let out = gazette(site.path(), &["build"]);
     assert!(out.status.success());
+    // Whether the build record let it stop at once or it compared every
+    // file depends on how recently the sources were copied; either way it
+    // writes nothing.
     assert!(
-        stderr(&out).contains("(0 written"),
+        stderr(&out).contains("(0 written") || stderr(&out).contains("nothing changed"),
         "an unchanged site must not rewrite files: {}",
         stderr(&out)
     );

@@ -1,0 +1,595 @@
+//! Building the output folder so that a failed or killed build leaves it
+//! entirely as the previous build left it or entirely as the new one
+//! makes it: a [`DirWriter`] takes each file as it is rendered and
+//! [`DirWriter::commit`]s them all at once.
+//!
+//! How (docs/output.md tells users the same):
+//!
+//! 1. **Stage.** Changed and new files are written to a staging folder
+//!    beside the output folder, on the same file system
+//!    (`.public.gazette-staging` beside `public/`). Files whose bytes did
+//!    not change are not written. Nothing in the output folder is touched.
+//! 2. **Complete the new tree** in the staging folder: every unchanged file
+//!    and every entry Gazette does not own (`.git`, `CNAME`, ...) is
+//!    hard-linked from the output folder (no bytes copied), empty folders
+//!    are made again, and the new manifest is written.
+//! 3. **Swap** the two folders in one `renameat2(RENAME_EXCHANGE)`: the old
+//!    tree is replaced by the new one at once. Then the old tree (now under
+//!    the staging name) is removed.
+//!
+//! A build that changes nothing stops after step 1 having touched nothing.
+//! A kill at any point before the swap leaves the old tree; after it, the
+//! new one; the staging folder left behind is removed by the next build.
+//!
+//! Where the swap is impossible (not Linux, the output folder is a mount
+//! point or its parent is not writable, the file system refuses it, a file
+//! cannot be linked) the changed files are staged inside the output
+//! folder, in `.gazette-staging/`, and then renamed over the old ones one
+//! by one, stale files removed after: each file is whole at every moment,
+//! but a kill during those renames leaves some files new and some old
+//! (the next build finishes the job).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use super::fault::{Fault, Step};
+use super::owned::{self, STAGING_INSIDE, Tree};
+use super::{Sink, WriteError, WriteStats, fail};
+use crate::atomic;
+use crate::diagnostic::Diagnostic;
+use crate::fingerprint::{self, Stamp};
+
+/// What the build record keeps of each output file: the key of the job
+/// that made it, the hash of its bytes, and its stamp, to know the file in
+/// the folder is still that one without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileRecord {
+    pub key: u64,
+    pub hash: u64,
+    pub stamp: Stamp,
+}
+
+impl FileRecord {
+    /// Whether `stamp` (of the file in the folder now) is the file this
+    /// record describes. The change time is left out: hard-linking a file
+    /// into the next tree changes it.
+    pub fn stamp_matches(&self, stamp: &Stamp) -> bool {
+        self.stamp.size == stamp.size
+            && self.stamp.mtime == stamp.mtime
+            && self.stamp.ino == stamp.ino
+    }
+}
+
+/// How the files reach the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mode {
+    /// A whole new tree beside the folder, swapped in at once.
+    Swap,
+    /// Changed files renamed into place one by one, for this reason.
+    InPlace(String),
+}
+
+/// One output file of this build.
+struct Made {
+    path: String,
+    record: FileRecord,
+    /// Its bytes are in the staging folder (else the folder's file stays).
+    staged: bool,
+}
+
+/// Takes rendered files (as a [`Sink`]) and commits them to a folder.
+pub struct DirWriter {
+    out: PathBuf,
+    staging: PathBuf,
+    mode: Mode,
+    force: bool,
+    tree: Tree,
+    previous: HashMap<String, FileRecord>,
+    made: Mutex<Vec<Made>>,
+    clashes: Mutex<Vec<String>>,
+    /// Folders already made in the staging folder.
+    folders: Mutex<HashSet<PathBuf>>,
+    fault: Arc<Fault>,
+}
+
+impl DirWriter {
+    /// Prepares to build `out`. `previous` is what the last build wrote
+    /// there (from the build record; empty when unknown: then files are
+    /// compared by their bytes). Removes what a killed build left (staging
+    /// folders, temporary files). A folder holding files Gazette did not
+    /// write and no manifest is refused unless `force`.
+    pub fn open(
+        out: &Path,
+        force: bool,
+        previous: HashMap<String, FileRecord>,
+    ) -> Result<DirWriter, WriteError> {
+        DirWriter::open_with(out, force, previous, Fault::from_env())
+    }
+
+    pub(crate) fn open_with(
+        out: &Path,
+        force: bool,
+        previous: HashMap<String, FileRecord>,
+        fault: Fault,
+    ) -> Result<DirWriter, WriteError> {
+        let out = resolve(out).map_err(|e| fail(out, e))?;
+        // A new output folder's parent is made first, so even the first
+        // build appears at once (renamed into place).
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+        }
+        let beside = staging_beside(&out);
+        let inside = out.join(STAGING_INSIDE);
+        for stale in beside.iter().chain([&inside]) {
+            remove_stale(stale)?;
+        }
+        let tree = Tree::scan(&out)?;
+        if !force && tree.manifest.is_none() {
+            let foreign: Vec<&String> = tree.foreign().collect();
+            if !foreign.is_empty() {
+                return Err(owned::refusal(&out, false, &foreign));
+            }
+        }
+        let (mode, staging) = match beside.ok_or("the output folder has no parent folder") {
+            Ok(beside) => match try_swap_staging(&out, &beside, tree.exists) {
+                Ok(()) => (Mode::Swap, beside),
+                Err(why) => (Mode::InPlace(why), inside),
+            },
+            Err(why) => (Mode::InPlace(why.to_string()), inside),
+        };
+        Ok(DirWriter {
+            out,
+            staging,
+            mode,
+            force,
+            tree,
+            previous,
+            made: Mutex::new(Vec::new()),
+            clashes: Mutex::new(Vec::new()),
+            folders: Mutex::new(HashSet::new()),
+            fault: Arc::new(fault),
+        })
+    }
+
+    /// The output folder (symbolic links resolved).
+    pub fn dir(&self) -> &Path {
+        &self.out
+    }
+
+    /// Makes the folder hold exactly this build's files (and everything
+    /// Gazette does not own), in one swap where it can. Returns what
+    /// changed and each file's record for the next build.
+    pub fn commit(self) -> Result<(WriteStats, Vec<(String, FileRecord)>), WriteError> {
+        let made = std::mem::take(&mut *lock(&self.made));
+        let clashes = std::mem::take(&mut *lock(&self.clashes));
+        if !clashes.is_empty() {
+            self.abandon();
+            let clashes: Vec<&String> = clashes.iter().collect();
+            return Err(owned::refusal(&self.out, true, &clashes));
+        }
+        let new: BTreeSet<&str> = made.iter().map(|m| m.path.as_str()).collect();
+        let stale: Vec<&String> = self
+            .tree
+            .files
+            .iter()
+            .filter(|f| self.tree.owns(f) && !new.contains(f.as_str()))
+            .collect();
+        let mut stats = WriteStats {
+            written: made.iter().filter(|m| m.staged).count(),
+            removed: stale.len(),
+            ..WriteStats::default()
+        };
+        stats.unchanged = made.len() - stats.written;
+        let same_list = self
+            .tree
+            .manifest
+            .as_ref()
+            .is_some_and(|m| m.iter().map(String::as_str).eq(new.iter().copied()));
+        let result = if stats.written == 0 && stale.is_empty() && same_list {
+            // Nothing to change: the folder stays exactly as it was.
+            self.abandon();
+            Ok(())
+        } else {
+            match &self.mode {
+                Mode::Swap => self.commit_swap(&made, &new).or_else(|why| match why {
+                    Fallback::Error(e) => Err(e),
+                    Fallback::InPlace(reason) => {
+                        stats.in_place = Some(reason);
+                        self.commit_in_place(&made, &new, &stale)
+                    }
+                }),
+                Mode::InPlace(reason) => {
+                    stats.in_place = Some(reason.clone());
+                    self.commit_in_place(&made, &new, &stale)
+                }
+            }
+        };
+        if let Err(e) = result {
+            self.abandon();
+            return Err(e);
+        }
+        let records = made.into_iter().map(|m| (m.path, m.record)).collect();
+        Ok((stats, records))
+    }
+
+    /// Steps 2 and 3: complete the new tree by links, then swap.
+    fn commit_swap(&self, made: &[Made], new: &BTreeSet<&str>) -> Result<(), Fallback> {
+        let link = |rel: &str| -> Result<(), Fallback> {
+            let to = self.staging.join(rel);
+            self.make_parent(&to).map_err(at(&to))?;
+            self.fault.step(Step::Link, &to).map_err(at(&to))?;
+            fs::hard_link(self.out.join(rel), &to).map_err(|e| Fallback::from_link(rel, &to, e))
+        };
+        made.par_iter()
+            .filter(|m| !m.staged)
+            .try_for_each(|m| link(&m.path))?;
+        let foreign: Vec<&String> = self
+            .tree
+            .foreign()
+            .filter(|f| !new.contains(f.as_str()))
+            .collect();
+        foreign.par_iter().try_for_each(|f| link(f))?;
+        for folder in &self.tree.empty_folders {
+            let to = self.staging.join(folder);
+            self.fault.step(Step::Folder, &to).map_err(at(&to))?;
+            fs::create_dir_all(&to).map_err(at(&to))?;
+        }
+        // Folders holding a person's files keep their permissions.
+        let mut holders: BTreeSet<&str> = BTreeSet::new();
+        for f in foreign
+            .iter()
+            .map(|f| f.as_str())
+            .chain(self.tree.empty_folders.iter().map(String::as_str))
+        {
+            let mut at = f;
+            while let Some((parent, _)) = at.rsplit_once('/') {
+                holders.insert(parent);
+                at = parent;
+            }
+        }
+        for folder in holders
+            .iter()
+            .copied()
+            .chain(self.tree.empty_folders.iter().map(String::as_str))
+        {
+            copy_permissions(&self.out.join(folder), &self.staging.join(folder));
+        }
+        copy_permissions(&self.out, &self.staging);
+
+        let manifest = owned::manifest_path(&self.staging);
+        self.fault
+            .step(Step::Write, &manifest)
+            .map_err(at(&manifest))?;
+        fs::write(&manifest, owned::manifest_text(new.iter().copied())).map_err(at(&manifest))?;
+
+        if self.tree.exists {
+            self.fault
+                .step(Step::Swap, &self.out)
+                .map_err(at(&self.out))?;
+            if let Err(e) = super::swap::exchange(&self.staging, &self.out) {
+                return Err(Fallback::InPlace(format!(
+                    "the folders could not be swapped ({e})"
+                )));
+            }
+        } else {
+            self.fault
+                .step(Step::Rename, &self.out)
+                .map_err(at(&self.out))?;
+            fs::rename(&self.staging, &self.out).map_err(at(&self.out))?;
+        }
+        // The old tree, now under the staging name. Should this fail, the
+        // next build removes it.
+        if self.fault.step(Step::Remove, &self.staging).is_ok() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+        Ok(())
+    }
+
+    /// Changed files renamed over the old ones one by one, stale ones
+    /// removed: the window in which a kill leaves a mix.
+    fn commit_in_place(
+        &self,
+        made: &[Made],
+        new: &BTreeSet<&str>,
+        stale: &[&String],
+    ) -> Result<(), WriteError> {
+        fs::create_dir_all(&self.out).map_err(|e| fail(&self.out, e))?;
+        // Every file this build or an earlier one made is listed first, so
+        // a build stopped half way still owns all it may have written.
+        let old = self.tree.manifest.iter().flatten().map(String::as_str);
+        self.write_manifest(old.chain(new.iter().copied()))?;
+        for m in made.iter().filter(|m| m.staged) {
+            let to = self.out.join(&m.path);
+            if let Some(parent) = to.parent()
+                && !parent.is_dir()
+            {
+                self.fault
+                    .step(Step::Folder, parent)
+                    .map_err(|e| fail(parent, e))?;
+                fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+            }
+            self.fault
+                .step(Step::Rename, &to)
+                .map_err(|e| fail(&to, e))?;
+            fs::rename(self.staging.join(&m.path), &to).map_err(|e| fail(&to, e))?;
+        }
+        let mut emptied = BTreeSet::new();
+        for rel in stale {
+            let path = self.out.join(rel);
+            self.fault
+                .step(Step::Remove, &path)
+                .map_err(|e| fail(&path, e))?;
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(fail(&path, e)),
+            }
+            let mut parent = path.parent();
+            while let Some(p) = parent {
+                if p == self.out {
+                    break;
+                }
+                emptied.insert(p.to_path_buf());
+                parent = p.parent();
+            }
+        }
+        // Deepest first, so a parent is tried after its children; non-empty ones stay.
+        for folder in emptied.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+        self.write_manifest(new.iter().copied())?;
+        let _ = fs::remove_dir_all(&self.staging);
+        Ok(())
+    }
+
+    fn write_manifest<'a>(&self, files: impl Iterator<Item = &'a str>) -> Result<(), WriteError> {
+        let path = owned::manifest_path(&self.out);
+        self.fault
+            .step(Step::Write, &path)
+            .map_err(|e| fail(&path, e))?;
+        atomic::write(&path, owned::manifest_text(files).as_bytes()).map_err(|e| fail(&path, e))
+    }
+
+    /// Removes the staging folder; the output folder is as it was.
+    fn abandon(&self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+
+    /// Makes the parent folders of a staged path, once each.
+    fn make_parent(&self, path: &Path) -> io::Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        if parent == self.staging || lock(&self.folders).contains(parent) {
+            return Ok(());
+        }
+        self.fault.step(Step::Folder, parent)?;
+        fs::create_dir_all(parent)?;
+        lock(&self.folders).insert(parent.to_path_buf());
+        Ok(())
+    }
+
+    /// Whether the folder's file at `path` is the one the last build made
+    /// with this key; it is then kept.
+    fn keep_file(&self, path: &str, key: u64) -> bool {
+        let Some(previous) = self.previous.get(path) else {
+            return false;
+        };
+        if previous.key != key || !self.tree.owns(path) {
+            return false;
+        }
+        let Ok(meta) = fs::symlink_metadata(self.out.join(path)) else {
+            return false;
+        };
+        if !meta.is_file() || !previous.stamp_matches(&Stamp::of(&meta)) {
+            return false;
+        }
+        lock(&self.made).push(Made {
+            path: path.to_string(),
+            record: *previous,
+            staged: false,
+        });
+        true
+    }
+
+    pub(super) fn put_file(&self, path: &str, key: u64, bytes: &[u8]) -> Result<(), WriteError> {
+        let hash = fingerprint::content(bytes);
+        if self.tree.files.contains(path) {
+            if !self.tree.owns(path) && !self.force {
+                lock(&self.clashes).push(path.to_string());
+                return Ok(());
+            }
+            if let Some(stamp) = self.unchanged(path, hash, bytes) {
+                lock(&self.made).push(Made {
+                    path: path.to_string(),
+                    record: FileRecord { key, hash, stamp },
+                    staged: false,
+                });
+                return Ok(());
+            }
+        }
+        let to = self.staging.join(path);
+        let write = || -> io::Result<Stamp> {
+            self.make_parent(&to)?;
+            self.fault.step(Step::Write, &to)?;
+            let mut file = fs::File::create_new(&to)?;
+            file.write_all(bytes)?;
+            Ok(Stamp::of(&file.metadata()?))
+        };
+        let stamp = write().map_err(|e| fail(&to, e))?;
+        lock(&self.made).push(Made {
+            path: path.to_string(),
+            record: FileRecord { key, hash, stamp },
+            staged: true,
+        });
+        Ok(())
+    }
+
+    /// The stamp of the folder's file at `path` when it already holds these
+    /// bytes: known from the record's hash, else by reading it.
+    fn unchanged(&self, path: &str, hash: u64, bytes: &[u8]) -> Option<Stamp> {
+        let target = self.out.join(path);
+        let meta = fs::symlink_metadata(&target).ok()?;
+        if !meta.is_file() || meta.len() != bytes.len() as u64 {
+            return None;
+        }
+        let stamp = Stamp::of(&meta);
+        let same = match self.previous.get(path) {
+            Some(previous) if previous.stamp_matches(&stamp) => previous.hash == hash,
+            _ => fs::read(&target).is_ok_and(|old| old == bytes),
+        };
+        same.then_some(stamp)
+    }
+}
+
+/// A writer dropped without a commit (the render failed) leaves the output
+/// folder as it was and its staging folder gone; after a swap the staging
+/// name holds the old tree, which goes too.
+impl Drop for DirWriter {
+    fn drop(&mut self) {
+        self.abandon();
+    }
+}
+
+impl Sink for DirWriter {
+    fn keep(&self, path: &str, key: u64) -> bool {
+        self.keep_file(path, key)
+    }
+
+    fn put(&self, path: &str, key: u64, bytes: Arc<[u8]>) -> Result<(), Diagnostic> {
+        self.put_file(path, key, &bytes).map_err(|e| e.diagnostic())
+    }
+}
+
+/// Why the swap could not go ahead.
+enum Fallback {
+    /// Out of space or similar: the build fails, the folder stays as it was.
+    Error(WriteError),
+    /// The swap is impossible here: replace files one by one instead.
+    InPlace(String),
+}
+
+/// A file system error at `path` that fails the build.
+fn at(path: &Path) -> impl Fn(io::Error) -> Fallback + '_ {
+    move |e| Fallback::Error(fail(path, e))
+}
+
+impl Fallback {
+    /// A link that fails for want of space is an error; one the system
+    /// refuses (another user's file, too many links) means no swap.
+    fn from_link(rel: &str, to: &Path, e: io::Error) -> Fallback {
+        if out_of_space(&e) {
+            Fallback::Error(fail(to, e))
+        } else {
+            Fallback::InPlace(format!("{rel} could not be linked ({e})"))
+        }
+    }
+}
+
+fn out_of_space(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// `out` made absolute, with symbolic links resolved (the folder a link
+/// points to is the one replaced, not the link).
+pub fn resolve(out: &Path) -> io::Result<PathBuf> {
+    let absolute = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(out)
+    };
+    match absolute.canonicalize() {
+        Ok(real) => Ok(real),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            // Not there yet: resolve its parent, which must be.
+            match (absolute.parent(), absolute.file_name()) {
+                (Some(parent), Some(name)) => match parent.canonicalize() {
+                    Ok(parent) => Ok(parent.join(name)),
+                    Err(_) => Ok(absolute),
+                },
+                _ => Ok(absolute),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `parent/.NAME.gazette-staging` for `parent/NAME`.
+fn staging_beside(out: &Path) -> Option<PathBuf> {
+    let parent = out.parent()?;
+    let name = out.file_name()?.to_string_lossy();
+    Some(parent.join(format!(".{name}.gazette-staging")))
+}
+
+/// Removes what a killed build left at a staging path.
+fn remove_stale(path: &Path) -> Result<(), WriteError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path).map_err(|e| fail(path, e)),
+        Ok(_) => fs::remove_file(path).map_err(|e| fail(path, e)),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Makes the staging folder beside `out` when a swap can work there: the
+/// same file system as `out`, a writable parent, and a system that swaps
+/// (tried on two empty folders inside the staging folder). Else says why not.
+fn try_swap_staging(out: &Path, staging: &Path, exists: bool) -> Result<(), String> {
+    if !cfg!(any(target_os = "linux", target_os = "android")) {
+        return Err("this system cannot swap two folders in one step".to_string());
+    }
+    let parent = out.parent().unwrap_or(Path::new("/"));
+    if exists && !same_device(parent, out) {
+        return Err("the output folder is a mount point".to_string());
+    }
+    fs::create_dir(staging).map_err(|e| {
+        format!(
+            "no staging folder can be made beside it in {} ({e})",
+            parent.display()
+        )
+    })?;
+    if exists {
+        let (a, b) = (staging.join("a"), staging.join("b"));
+        let probe = fs::create_dir(&a)
+            .and_then(|()| fs::create_dir(&b))
+            .and_then(|()| super::swap::exchange(&a, &b));
+        let _ = fs::remove_dir(&a);
+        let _ = fs::remove_dir(&b);
+        if let Err(e) = probe {
+            let _ = fs::remove_dir_all(staging);
+            return Err(format!("its file system cannot swap folders ({e})"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_device(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_device(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+fn copy_permissions(from: &Path, to: &Path) {
+    if let Ok(meta) = fs::metadata(from) {
+        let _ = fs::set_permissions(to, meta.permissions());
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
