@@ -48,9 +48,14 @@ pub struct Settings {
 
 impl Settings {
     pub fn new(base_url: &str, output: &Path) -> Settings {
+        // Without its change time: tools that hard-link the binary (perf's
+        // build-id cache) change it, a new build of it gets a new file.
         let binary = std::env::current_exe()
             .and_then(fs::metadata)
-            .map(|m| Stamp::of(&m))
+            .map(|m| Stamp {
+                ctime: 0,
+                ..Stamp::of(&m)
+            })
             .unwrap_or_default();
         Settings {
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -398,4 +403,208 @@ fn stamp<'a>(parts: &mut impl Iterator<Item = &'a str>) -> Option<Stamp> {
         ctime: parts.next()?.parse().ok()?,
         ino: parts.next()?.parse().ok()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site with a config, two pages and a theme file, stamped long ago
+    /// (so the stamps are trusted), an output folder and its record.
+    fn site() -> (tempfile::TempDir, Config, Settings) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content/papers")).unwrap();
+        fs::create_dir_all(root.join("themes/default/templates")).unwrap();
+        fs::create_dir_all(root.join("public")).unwrap();
+        fs::write(root.join(CONFIG_FILE), "title = \"T\"\n").unwrap();
+        fs::write(
+            root.join("content/papers/a.md"),
+            "+++\ntitle = \"A\"\n+++\n",
+        )
+        .unwrap();
+        fs::write(
+            root.join("content/about.md"),
+            "+++\ntitle = \"About\"\n+++\n",
+        )
+        .unwrap();
+        fs::write(root.join("themes/default/templates/base.html"), "x").unwrap();
+        fs::write(root.join("public/index.html"), "home").unwrap();
+        let settings = Settings::new("https://example.org/", &root.join("public"));
+        (dir, Config::default(), settings)
+    }
+
+    fn record_of(root: &Path, config: &Config, settings: &Settings, scan: Scan) -> Record {
+        let meta = fs::metadata(root.join("public/index.html")).unwrap();
+        let file = FileRecord {
+            key: 1,
+            hash: fingerprint::content(b"home"),
+            stamp: Stamp::of(&meta),
+        };
+        let _ = config;
+        Record {
+            settings: settings.clone(),
+            time: scan.time,
+            folder: folder_id(&root.join("public")).unwrap(),
+            inputs: scan
+                .inputs
+                .into_iter()
+                .map(|(path, stamp)| Input {
+                    fingerprint: fs::read(root.join(&path))
+                        .ok()
+                        .map(|b| fingerprint::hash(&b)),
+                    path,
+                    stamp,
+                })
+                .collect(),
+            files: [("index.html".to_string(), file)].into_iter().collect(),
+        }
+    }
+
+    /// A scan as if taken `later` seconds after the files were written.
+    fn scan_later(root: &Path, config: &Config, later: i128) -> Scan {
+        let mut scan = scan_inputs(root, config).unwrap();
+        scan.time += later * 1_000_000_000;
+        scan
+    }
+
+    #[test]
+    fn a_record_reads_back_as_written_and_an_unchanged_site_is_up_to_date() {
+        let (dir, config, settings) = site();
+        let root = dir.path();
+        let record = record_of(root, &config, &settings, scan_later(root, &config, 5));
+        assert_eq!(
+            record
+                .inputs
+                .iter()
+                .map(|i| i.path.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "config.toml",
+                "content/about.md",
+                "content/papers/a.md",
+                "themes/default/templates/base.html"
+            ]
+        );
+        record.write(root).unwrap();
+        let read = Record::read(root).unwrap().unwrap();
+        assert_eq!(read, record);
+        let scan = scan_later(root, &config, 6);
+        assert_eq!(read.up_to_date(root, &settings, &scan), Ok(false));
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_record_is_a_warning_never_trusted() {
+        let (dir, config, settings) = site();
+        let root = dir.path();
+        let record = record_of(root, &config, &settings, scan_later(root, &config, 5));
+        record.write(root).unwrap();
+        let text = fs::read_to_string(root.join(BUILD_RECORD)).unwrap();
+        let cut = &text[..text.len() / 2];
+        let flipped = text.replacen("index.html", "indey.html", 1);
+        for bad in [
+            cut,
+            flipped.as_str(),
+            "",
+            "something else\nend 0\n",
+            "\u{0}\u{1}",
+        ] {
+            fs::write(root.join(BUILD_RECORD), bad).unwrap();
+            let warning = Record::read(root).unwrap_err();
+            assert_eq!(warning.level, crate::diagnostic::Level::Warning);
+            assert!(
+                warning.to_string().starts_with(".gazette/build-record"),
+                "{warning}"
+            );
+            assert!(warning.message.contains("building everything"), "{warning}");
+        }
+        Record::remove(root).unwrap();
+        assert_eq!(Record::read(root).unwrap(), None);
+    }
+
+    #[test]
+    fn another_binary_base_url_or_an_earlier_clock_makes_the_record_unusable() {
+        let (dir, config, settings) = site();
+        let root = dir.path();
+        let record = record_of(root, &config, &settings, scan_later(root, &config, 5));
+        let scan = scan_later(root, &config, 6);
+        let unusable = |s: &Settings, scan: &Scan| {
+            matches!(record.up_to_date(root, s, scan), Err(Stale::Unusable(_)))
+        };
+        let mut other = settings.clone();
+        other.version = "0.0.1".into();
+        assert!(unusable(&other, &scan));
+        let mut other = settings.clone();
+        other.binary.mtime += 1;
+        assert!(unusable(&other, &scan));
+        let mut other = settings.clone();
+        other.base_url = "https://elsewhere.org/".into();
+        assert!(unusable(&other, &scan));
+        let earlier = scan_later(root, &config, 4);
+        assert!(unusable(&settings, &earlier), "the clock went back");
+        assert!(!unusable(&settings, &scan));
+    }
+
+    #[test]
+    fn an_edit_a_new_file_or_a_changed_output_is_a_change() {
+        let (dir, config, settings) = site();
+        let root = dir.path();
+        let record = record_of(root, &config, &settings, scan_later(root, &config, 5));
+        let changed = |scan: &Scan| {
+            matches!(
+                record.up_to_date(root, &settings, scan),
+                Err(Stale::Changed(_))
+            )
+        };
+        // Same size, same modification time: the change time still differs.
+        let page = root.join("content/papers/a.md");
+        let mtime = fs::metadata(&page).unwrap().modified().unwrap();
+        fs::write(&page, "+++\ntitle = \"B\"\n+++\n").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&page)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert!(changed(&scan_later(root, &config, 6)));
+
+        let (dir, config, settings) = site();
+        let root = dir.path();
+        let record = record_of(root, &config, &settings, scan_later(root, &config, 5));
+        fs::write(root.join("content/papers/b.md"), "new").unwrap();
+        assert!(matches!(
+            record.up_to_date(root, &settings, &scan_later(root, &config, 6)),
+            Err(Stale::Changed(_))
+        ));
+        fs::remove_file(root.join("content/papers/b.md")).unwrap();
+        fs::write(root.join("public/index.html"), "hand edit").unwrap();
+        assert!(matches!(
+            record.up_to_date(root, &settings, &scan_later(root, &config, 6)),
+            Err(Stale::Changed(_))
+        ));
+    }
+
+    #[test]
+    fn a_page_changed_just_before_the_build_looked_is_compared_by_content() {
+        let (dir, config, settings) = site();
+        let root = dir.path();
+        // Stamped right away: the stamps are too recent to trust.
+        let record = record_of(root, &config, &settings, scan_later(root, &config, 0));
+        let scan = scan_later(root, &config, 1);
+        assert_eq!(record.up_to_date(root, &settings, &scan), Ok(true));
+        // Were a page rewritten within the same clock tick, its stamp could
+        // stay the same: the content is what is compared.
+        let mut record = record;
+        record.inputs[2].fingerprint = Some(1);
+        assert!(matches!(
+            record.up_to_date(root, &settings, &scan),
+            Err(Stale::Changed(_))
+        ));
+        // A theme file too recent to trust has no fingerprint: a change.
+        record.inputs[2].fingerprint = None;
+        assert!(matches!(
+            record.up_to_date(root, &settings, &scan),
+            Err(Stale::Changed(_))
+        ));
+    }
 }

@@ -135,7 +135,12 @@ impl DirWriter {
                 return Err(owned::refusal(&out, false, &foreign));
             }
         }
-        let (mode, staging) = match beside.ok_or("the output folder has no parent folder") {
+        let beside = match beside {
+            Some(_) if fault.no_swap => Err("GAZETTE_FAULT=no-swap"),
+            Some(beside) => Ok(beside),
+            None => Err("the output folder has no parent folder"),
+        };
+        let (mode, staging) = match beside {
             Ok(beside) => match try_swap_staging(&out, &beside, tree.exists) {
                 Ok(()) => (Mode::Swap, beside),
                 Err(why) => (Mode::InPlace(why), inside),
@@ -365,7 +370,7 @@ impl DirWriter {
         let Some(parent) = path.parent() else {
             return Ok(());
         };
-        if parent == self.staging || lock(&self.folders).contains(parent) {
+        if lock(&self.folders).contains(parent) {
             return Ok(());
         }
         self.fault.step(Step::Folder, parent)?;
@@ -592,4 +597,275 @@ fn copy_permissions(from: &Path, to: &Path) {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::MANIFEST;
+    use std::collections::BTreeMap;
+
+    /// Every entry under `dir` (links by their target text, folders as
+    /// `<folder>`): what a reader or a deploy sees.
+    fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                let bytes = if e.file_type().is_symlink() {
+                    fs::read_link(e.path())
+                        .unwrap()
+                        .display()
+                        .to_string()
+                        .into_bytes()
+                } else if e.file_type().is_dir() {
+                    b"<folder>".to_vec()
+                } else {
+                    fs::read(e.path()).unwrap()
+                };
+                (rel, bytes)
+            })
+            .collect()
+    }
+
+    /// Each file's inode and modification time, and the folder's inode.
+    fn stamps(dir: &Path) -> (u64, BTreeMap<String, (u64, i128)>) {
+        let files = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let s = Stamp::of(&e.metadata().unwrap());
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                (rel, (s.ino, s.mtime))
+            })
+            .collect();
+        (Stamp::of(&fs::metadata(dir).unwrap()).ino, files)
+    }
+
+    /// What the parent folder holds besides the output folder (a staging
+    /// folder left behind would show here).
+    fn beside(out: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(out.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "public")
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn build(
+        out: &Path,
+        files: &[(&str, &str)],
+        previous: HashMap<String, FileRecord>,
+        fault: Fault,
+    ) -> Result<(WriteStats, HashMap<String, FileRecord>), WriteError> {
+        let writer = DirWriter::open_with(out, false, previous, fault)?;
+        for (path, text) in files {
+            writer.put_file(path, 7, text.as_bytes())?;
+        }
+        writer.commit().map(|(s, r)| (s, r.into_iter().collect()))
+    }
+
+    fn site() -> (tempfile::TempDir, PathBuf) {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("public");
+        (parent, out)
+    }
+
+    const V1: &[(&str, &str)] = &[
+        ("index.html", "home"),
+        ("papers/a/index.html", "a"),
+        ("papers/b/index.html", "b"),
+    ];
+    const V2: &[(&str, &str)] = &[("index.html", "home v2"), ("papers/a/index.html", "a")];
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_build_swaps_in_a_whole_new_tree_keeping_unchanged_files_and_a_persons_entries() {
+        let (_parent, out) = site();
+        build(&out, V1, HashMap::new(), Fault::default()).unwrap();
+        fs::create_dir_all(out.join(".git/objects")).unwrap();
+        fs::write(out.join(".git/objects/ab"), "object").unwrap();
+        fs::write(out.join("CNAME"), "example.org").unwrap();
+        fs::create_dir(out.join("downloads")).unwrap();
+        std::os::unix::fs::symlink("index.html", out.join("home.html")).unwrap();
+        let (folder_before, before) = stamps(&out);
+
+        let (stats, _) = build(&out, V2, HashMap::new(), Fault::default()).unwrap();
+        assert_eq!((stats.written, stats.unchanged, stats.removed), (1, 1, 1));
+        assert_eq!(stats.in_place, None, "the tree is swapped in at once");
+        let manifest = "# Files gazette wrote in this folder, the only ones it replaces or \
+                        removes.\nindex.html\npapers/a/index.html\n";
+        let expected: BTreeMap<String, Vec<u8>> = [
+            (".git", "<folder>"),
+            (".git/objects", "<folder>"),
+            (".git/objects/ab", "object"),
+            (MANIFEST, manifest),
+            ("CNAME", "example.org"),
+            ("downloads", "<folder>"),
+            ("home.html", "index.html"),
+            ("index.html", "home v2"),
+            ("papers", "<folder>"),
+            ("papers/a", "<folder>"),
+            ("papers/a/index.html", "a"),
+        ]
+        .into_iter()
+        .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+        .collect();
+        assert_eq!(contents(&out), expected);
+        let (folder_after, now) = stamps(&out);
+        assert_ne!(
+            folder_before, folder_after,
+            "a new folder replaced the old one"
+        );
+        for unchanged in ["papers/a/index.html", "CNAME", ".git/objects/ab"] {
+            assert_eq!(
+                now[unchanged], before[unchanged],
+                "{unchanged} is the same file"
+            );
+        }
+        assert!(
+            beside(&out).is_empty(),
+            "no staging folder left: {:?}",
+            beside(&out)
+        );
+    }
+
+    #[test]
+    fn a_build_that_changes_nothing_touches_nothing() {
+        let (_parent, out) = site();
+        let (_, records) = build(&out, V1, HashMap::new(), Fault::default()).unwrap();
+        let before = stamps(&out);
+        let listing_before = fs::metadata(&out).unwrap().modified().unwrap();
+        // With the record of the last build, and without (bytes compared).
+        for previous in [records, HashMap::new()] {
+            let (stats, _) = build(&out, V1, previous, Fault::default()).unwrap();
+            assert_eq!((stats.written, stats.unchanged, stats.removed), (0, 3, 0));
+            assert_eq!(stamps(&out), before, "same folder, same files, same times");
+            assert_eq!(
+                fs::metadata(&out).unwrap().modified().unwrap(),
+                listing_before
+            );
+            assert!(beside(&out).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_full_disk_while_staging_or_linking_leaves_the_folder_as_it_was() {
+        // Swapping, every step that takes space comes before the swap (5:
+        // a folder, a file, a folder, a link, the manifest); file by file,
+        // only staging (2: a folder, a file) comes before the renames.
+        for (no_swap, steps) in [(false, 5), (true, 2)] {
+            let (_parent, out) = site();
+            build(&out, V1, HashMap::new(), Fault::default()).unwrap();
+            let before = (contents(&out), stamps(&out));
+            for after in 0..steps {
+                let swap = if no_swap { ",no-swap" } else { "" };
+                let fault = Fault::parse(&format!("enospc-after:{after}{swap}"));
+                let err = build(&out, V2, HashMap::new(), fault).unwrap_err();
+                let WriteError::Io { error, .. } = &err else {
+                    panic!("{err}");
+                };
+                assert_eq!(error.kind(), io::ErrorKind::StorageFull, "{err}");
+                assert_eq!(
+                    (contents(&out), stamps(&out)),
+                    before,
+                    "after {after} steps"
+                );
+                assert!(beside(&out).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn what_a_killed_build_left_is_removed_by_the_next_one() {
+        let (_parent, out) = site();
+        build(&out, V1, HashMap::new(), Fault::default()).unwrap();
+        let stale = out.parent().unwrap().join(".public.gazette-staging");
+        fs::create_dir_all(stale.join("papers")).unwrap();
+        fs::write(stale.join("papers/half"), "").unwrap();
+        fs::create_dir_all(out.join(STAGING_INSIDE)).unwrap();
+        fs::write(out.join(STAGING_INSIDE).join("x"), "").unwrap();
+        fs::write(out.join("papers/.gazette-Ab12Cd"), "").unwrap();
+        // Not refused as files Gazette did not write: they are its own.
+        build(&out, V2, HashMap::new(), Fault::default()).unwrap();
+        assert!(beside(&out).is_empty(), "{:?}", beside(&out));
+        let left: Vec<String> = contents(&out).into_keys().collect();
+        assert_eq!(
+            left,
+            [
+                MANIFEST,
+                "index.html",
+                "papers",
+                "papers/a",
+                "papers/a/index.html"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_gazettes_where_the_build_writes_is_refused_and_nothing_changes() {
+        let (_parent, out) = site();
+        build(&out, V1, HashMap::new(), Fault::default()).unwrap();
+        fs::write(out.join("about.html"), "mine").unwrap();
+        let before = contents(&out);
+        let mut v3 = V1.to_vec();
+        v3.push(("about.html", "generated"));
+        v3[0] = ("index.html", "home v3");
+        let err = build(&out, &v3, HashMap::new(), Fault::default()).unwrap_err();
+        assert!(matches!(err, WriteError::Refused { .. }), "{err}");
+        assert!(err.to_string().contains("(about.html)"), "{err}");
+        assert_eq!(contents(&out), before);
+        assert!(beside(&out).is_empty());
+    }
+
+    #[test]
+    fn without_the_swap_changed_files_are_renamed_into_place_and_the_result_is_the_same() {
+        let (_parent, swapped) = site();
+        let (_parent2, in_place) = site();
+        for out in [&swapped, &in_place] {
+            build(out, V1, HashMap::new(), Fault::default()).unwrap();
+            fs::write(out.join("CNAME"), "example.org").unwrap();
+        }
+        build(&swapped, V2, HashMap::new(), Fault::default()).unwrap();
+        let (stats, _) = build(&in_place, V2, HashMap::new(), Fault::parse("no-swap")).unwrap();
+        assert!(stats.in_place.is_some());
+        assert_eq!(contents(&in_place), contents(&swapped));
+        assert!(!in_place.join(STAGING_INSIDE).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_folder_that_is_a_link_stays_a_link_to_the_new_tree() {
+        let (parent, out) = site();
+        let real = parent.path().join("real");
+        fs::create_dir(&real).unwrap();
+        std::os::unix::fs::symlink(&real, &out).unwrap();
+        build(&out, V1, HashMap::new(), Fault::default()).unwrap();
+        build(&out, V2, HashMap::new(), Fault::default()).unwrap();
+        assert!(fs::symlink_metadata(&out).unwrap().is_symlink());
+        assert_eq!(
+            fs::read_to_string(real.join("index.html")).unwrap(),
+            "home v2"
+        );
+    }
+
+    #[test]
+    fn files_the_last_build_recorded_are_kept_without_rendering_unless_they_changed() {
+        let (_parent, out) = site();
+        let (_, records) = build(&out, V1, HashMap::new(), Fault::default()).unwrap();
+        let writer = DirWriter::open_with(&out, false, records.clone(), Fault::default()).unwrap();
+        assert!(writer.keep_file("papers/a/index.html", 7));
+        assert!(!writer.keep_file("papers/b/index.html", 8), "another key");
+        drop(writer);
+        // A file changed behind the record's back is not kept.
+        fs::write(out.join("index.html"), "edited by hand").unwrap();
+        let writer = DirWriter::open_with(&out, false, records, Fault::default()).unwrap();
+        assert!(!writer.keep_file("index.html", 7));
+    }
 }

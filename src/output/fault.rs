@@ -12,7 +12,10 @@
 //! - `abort-after:N`: abort the process (no clean-up, like `kill -9`)
 //!   instead of taking step N+1;
 //! - `enospc-after:N`: fail every step after N that allocates space
-//!   (writes, links, folders) as a full disk would.
+//!   (writes, links, folders) as a full disk would;
+//! - `no-swap`: act as if the folders could not be swapped, so the
+//!   file-by-file fallback runs (it is otherwise only reached on other
+//!   systems or file systems).
 //!
 //! Unset, it costs one atomic increment per step.
 
@@ -43,6 +46,8 @@ impl Step {
 #[derive(Debug, Default)]
 pub struct Fault {
     trace: bool,
+    /// Take the file-by-file fallback instead of the swap.
+    pub no_swap: bool,
     abort_after: Option<usize>,
     enospc_after: Option<usize>,
     steps: AtomicUsize,
@@ -62,6 +67,8 @@ impl Fault {
             let number = |prefix: &str| word.strip_prefix(prefix).and_then(|n| n.parse().ok());
             if word == "trace" {
                 fault.trace = true;
+            } else if word == "no-swap" {
+                fault.no_swap = true;
             } else if let Some(n) = number("abort-after:") {
                 fault.abort_after = Some(n);
             } else if let Some(n) = number("enospc-after:") {
@@ -103,7 +110,8 @@ mod tests {
     #[test]
     fn the_spec_names_the_faults_and_counts_every_step() {
         let fault = Fault::parse("trace, enospc-after:2, nonsense");
-        assert!(fault.trace);
+        assert!(fault.trace && !fault.no_swap);
+        assert!(Fault::parse("no-swap").no_swap);
         assert_eq!(fault.enospc_after, Some(2));
         assert_eq!(fault.abort_after, None);
         let p = Path::new("x");
