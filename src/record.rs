@@ -24,6 +24,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::atomic;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -115,19 +117,28 @@ pub fn scan_inputs(root: &Path, config: &Config) -> io::Result<Scan> {
         if !root.join(&dir).exists() {
             continue;
         }
-        // Followed links, as the loaders read through them.
+        // Followed links, as the loaders read through them. Listed first,
+        // then stamped in parallel: at 10,000 pages the stamps are most
+        // of a build with nothing to do.
+        let mut paths = Vec::new();
         for entry in walkdir::WalkDir::new(root.join(&dir)).follow_links(true) {
             let entry = entry.map_err(io::Error::from)?;
-            if entry.file_type().is_dir() {
-                continue;
+            if !entry.file_type().is_dir() {
+                paths.push(entry.into_path());
             }
-            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            let rel: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            inputs.push((rel.join("/"), Stamp::of(&entry.metadata()?)));
         }
+        let stamped: Vec<(String, Stamp)> = paths
+            .par_iter()
+            .map(|path| {
+                let rel = path.strip_prefix(root).unwrap_or(path);
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                Ok((rel.join("/"), Stamp::of(&fs::metadata(path)?)))
+            })
+            .collect::<io::Result<_>>()?;
+        inputs.extend(stamped);
     }
     inputs.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Scan { time, inputs })
@@ -219,12 +230,12 @@ impl Record {
         if folder_id(out).ok() != Some(self.folder) {
             return Err(Stale::Changed(format!("{} was replaced", out.display())));
         }
-        for (path, file) in &self.files {
-            let same = fs::symlink_metadata(out.join(path))
-                .is_ok_and(|m| m.is_file() && file.stamp_matches(&Stamp::of(&m)));
-            if !same {
-                return Err(Stale::Changed(format!("{path} in the output changed")));
-            }
+        let changed = self.files.par_iter().find_any(|(path, file)| {
+            !fs::symlink_metadata(out.join(path))
+                .is_ok_and(|m| m.is_file() && file.stamp_matches(&Stamp::of(&m)))
+        });
+        if let Some((path, _)) = changed {
+            return Err(Stale::Changed(format!("{path} in the output changed")));
         }
         Ok(by_content)
     }
