@@ -122,7 +122,14 @@ fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
         Ok(done) => done,
         Err(failure) => {
             print_diagnostics(failure.diagnostics());
-            eprintln!("build failed; {} was left as it was", out_dir.display());
+            if let pipeline::BuildFailure::Unfinished(_) = failure {
+                eprintln!(
+                    "build failed; {} holds part of this build: build again",
+                    out_dir.display()
+                );
+            } else {
+                eprintln!("build failed; {} was left as it was", out_dir.display());
+            }
             return Ok(ExitCode::FAILURE);
         }
     };

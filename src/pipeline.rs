@@ -58,6 +58,9 @@ pub enum BuildFailure {
     /// a folder holding files Gazette did not write): it is as the last
     /// build left it.
     Output(Diagnostic),
+    /// Writing failed while files were replaced one by one (where the
+    /// folder cannot be swapped): it holds part of this build.
+    Unfinished(Diagnostic),
     /// Gazette itself failed (a bug, caught as a panic by `serve`): what the
     /// builder had cached may be half updated, so it must start afresh.
     Internal(Diagnostic),
@@ -68,9 +71,9 @@ impl BuildFailure {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             BuildFailure::Sources(errors) => errors,
-            BuildFailure::Output(error) | BuildFailure::Internal(error) => {
-                std::slice::from_ref(error)
-            }
+            BuildFailure::Output(error)
+            | BuildFailure::Unfinished(error)
+            | BuildFailure::Internal(error) => std::slice::from_ref(error),
         }
     }
 }
@@ -103,7 +106,10 @@ impl From<Diagnostic> for BuildFailure {
 
 impl From<WriteError> for BuildFailure {
     fn from(error: WriteError) -> Self {
-        BuildFailure::Output(error.diagnostic())
+        match error {
+            WriteError::Interrupted { .. } => BuildFailure::Unfinished(error.diagnostic()),
+            _ => BuildFailure::Output(error.diagnostic()),
+        }
     }
 }
 

@@ -39,7 +39,11 @@ fn old_site() -> tempfile::TempDir {
     fs::write(root.join("config.toml"), config).unwrap();
     fs::create_dir(root.join("digests")).unwrap();
     let dump = "000_bb9f3ca8e7c3113e.txt";
-    fs::copy(repo.join("digests").join(dump), root.join("digests").join(dump)).unwrap();
+    fs::copy(
+        repo.join("digests").join(dump),
+        root.join("digests").join(dump),
+    )
+    .unwrap();
     copy_dir(&repo.join("themes"), &root.join("themes"));
     let out = gazette(root, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -146,7 +150,10 @@ fn held(public: &BTreeMap<String, Vec<u8>>, e: &Expected, what: &str) -> Held {
         .filter(|p| public.get(*p) != e.new.get(*p))
         .take(5)
         .collect();
-    let new_files = public.iter().filter(|(p, b)| e.new.get(*p) == Some(b)).count();
+    let new_files = public
+        .iter()
+        .filter(|(p, b)| e.new.get(*p) == Some(b))
+        .count();
     panic!(
         "{what}: public/ is neither the old build nor the new one ({new_files} of {} files \
          as new; first files unlike both: {mixed:?})",
@@ -169,7 +176,14 @@ fn recovers(root: &Path, e: &Expected, what: &str) {
     left.sort();
     assert_eq!(
         left,
-        [".gazette", "config.toml", "content", "digests", "public", "themes"],
+        [
+            ".gazette",
+            "config.toml",
+            "content",
+            "digests",
+            "public",
+            "themes"
+        ],
         "{what}: a staging folder was left behind"
     );
 }
@@ -202,7 +216,10 @@ fn stopped_build(root: &Path, fault: &str, kill_after: Option<usize>) -> (bool, 
         }
     }
     let status = child.wait().unwrap();
-    (status.success(), String::from_utf8_lossy(&read).into_owned())
+    (
+        status.success(),
+        String::from_utf8_lossy(&read).into_owned(),
+    )
 }
 
 #[test]
@@ -220,7 +237,11 @@ fn a_build_stopped_at_any_step_leaves_the_old_site_or_the_new_one() {
         let (ok, _) = stopped_build(site.path(), &format!("abort-after:{n}"), None);
         let public = tree(&site.path().join("public"));
         let state = held(&public, &e, &what);
-        assert_eq!(ok, n >= e.steps, "{what}: only a build that finished succeeds");
+        assert_eq!(
+            ok,
+            n >= e.steps,
+            "{what}: only a build that finished succeeds"
+        );
         seen.push(state);
         recovers(site.path(), &e, &what);
     }
@@ -255,7 +276,10 @@ fn a_full_disk_fails_the_build_and_leaves_the_old_site() {
             err.contains("no space left on device") && err.contains("was left as it was"),
             "{what}: {err}"
         );
-        assert_eq!(held(&tree(&site.path().join("public")), &e, &what), Held::Old);
+        assert_eq!(
+            held(&tree(&site.path().join("public")), &e, &what),
+            Held::Old
+        );
         recovers(site.path(), &e, &what);
     }
 }

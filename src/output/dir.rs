@@ -315,24 +315,24 @@ impl DirWriter {
             {
                 self.fault
                     .step(Step::Folder, parent)
-                    .map_err(|e| fail(parent, e))?;
-                fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+                    .map_err(|e| interrupted(parent, e))?;
+                fs::create_dir_all(parent).map_err(|e| interrupted(parent, e))?;
             }
             self.fault
                 .step(Step::Rename, &to)
-                .map_err(|e| fail(&to, e))?;
-            fs::rename(self.staging.join(&m.path), &to).map_err(|e| fail(&to, e))?;
+                .map_err(|e| interrupted(&to, e))?;
+            fs::rename(self.staging.join(&m.path), &to).map_err(|e| interrupted(&to, e))?;
         }
         let mut emptied = BTreeSet::new();
         for rel in stale {
             let path = self.out.join(rel);
             self.fault
                 .step(Step::Remove, &path)
-                .map_err(|e| fail(&path, e))?;
+                .map_err(|e| interrupted(&path, e))?;
             match fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(fail(&path, e)),
+                Err(e) => return Err(interrupted(&path, e)),
             }
             let mut parent = path.parent();
             while let Some(p) = parent {
@@ -347,7 +347,11 @@ impl DirWriter {
         for folder in emptied.iter().rev() {
             let _ = fs::remove_dir(folder);
         }
-        self.write_manifest(new.iter().copied())?;
+        self.write_manifest(new.iter().copied())
+            .map_err(|e| match e {
+                WriteError::Io { path, error } => WriteError::Interrupted { path, error },
+                e => e,
+            })?;
         let _ = fs::remove_dir_all(&self.staging);
         Ok(())
     }
@@ -477,6 +481,14 @@ enum Fallback {
     Error(WriteError),
     /// The swap is impossible here: replace files one by one instead.
     InPlace(String),
+}
+
+/// A file system error once files are being replaced one by one.
+fn interrupted(path: &Path, error: io::Error) -> WriteError {
+    WriteError::Interrupted {
+        path: path.to_path_buf(),
+        error,
+    }
 }
 
 /// A file system error at `path` that fails the build.
@@ -837,6 +849,39 @@ mod tests {
         assert!(stats.in_place.is_some());
         assert_eq!(contents(&in_place), contents(&swapped));
         assert!(!in_place.join(STAGING_INSIDE).exists());
+    }
+
+    #[test]
+    fn a_failure_while_files_are_renamed_one_by_one_says_the_folder_is_half_done() {
+        let (_parent, out) = site();
+        build(&out, V1, HashMap::new(), Fault::default()).unwrap();
+        // Steps: a folder and index.html staged, the manifest of both
+        // builds, the rename, the removal of papers/b, the final manifest.
+        let err = build(
+            &out,
+            V2,
+            HashMap::new(),
+            Fault::parse("no-swap,enospc-after:5"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, WriteError::Interrupted { .. }), "{err}");
+        assert!(
+            err.to_string().contains("holds part of this build"),
+            "{err}"
+        );
+        // The next build completes it.
+        build(&out, V2, HashMap::new(), Fault::parse("no-swap")).unwrap();
+        let files: Vec<String> = contents(&out).into_keys().collect();
+        assert_eq!(
+            files,
+            [
+                MANIFEST,
+                "index.html",
+                "papers",
+                "papers/a",
+                "papers/a/index.html"
+            ]
+        );
     }
 
     #[cfg(unix)]

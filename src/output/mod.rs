@@ -130,9 +130,12 @@ pub struct WriteStats {
 pub enum WriteError {
     /// The folder holds files Gazette did not write; nothing was written.
     Refused { dir: PathBuf, message: String },
-    /// The file system failed on `path`; the folder is as it was (or, for
-    /// a build replacing files one by one, see `WriteStats::in_place`).
+    /// The file system failed on `path`; the folder is as it was.
     Io { path: PathBuf, error: io::Error },
+    /// The file system failed on `path` while files were being replaced
+    /// one by one (where the folder cannot be swapped): the folder holds
+    /// part of this build until the next build completes it.
+    Interrupted { path: PathBuf, error: io::Error },
 }
 
 impl WriteError {
@@ -146,6 +149,14 @@ impl WriteError {
                 path.display().to_string(),
                 0,
                 format!("cannot write: {error}"),
+            ),
+            WriteError::Interrupted { path, error } => Diagnostic::error(
+                path.display().to_string(),
+                0,
+                format!(
+                    "cannot write: {error}; the output folder, whose files were being replaced \
+                     one by one, holds part of this build until the next build completes it"
+                ),
             ),
         }
     }
@@ -161,7 +172,7 @@ impl std::error::Error for WriteError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             WriteError::Refused { .. } => None,
-            WriteError::Io { error, .. } => Some(error),
+            WriteError::Io { error, .. } | WriteError::Interrupted { error, .. } => Some(error),
         }
     }
 }
