@@ -290,7 +290,7 @@ impl DirWriter {
         // The old tree, now under the staging name. Should this fail, the
         // next build removes it.
         if self.fault.step(Step::Remove, &self.staging).is_ok() {
-            let _ = fs::remove_dir_all(&self.staging);
+            let _ = remove_tree(&self.staging);
         }
         Ok(())
     }
@@ -599,6 +599,21 @@ fn same_device(a: &Path, b: &Path) -> bool {
 #[cfg(not(unix))]
 fn same_device(_a: &Path, _b: &Path) -> bool {
     false
+}
+
+/// `fs::remove_dir_all`, with the folders of each level removed in
+/// parallel: on a disk, removing a site's tens of thousands of entries one
+/// by one is most of a rebuild that changed one page.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 fn copy_permissions(from: &Path, to: &Path) {
