@@ -161,11 +161,6 @@ impl DirWriter {
         })
     }
 
-    /// The output folder (symbolic links resolved).
-    pub fn dir(&self) -> &Path {
-        &self.out
-    }
-
     /// Makes the folder hold exactly this build's files (and everything
     /// Gazette does not own), in one swap where it can. Returns what
     /// changed and each file's record for the next build.
@@ -864,6 +859,59 @@ mod tests {
         assert!(stats.in_place.is_some());
         assert_eq!(contents(&in_place), contents(&swapped));
         assert!(!in_place.join(STAGING_INSIDE).exists());
+    }
+
+    /// A web server run by another user must be able to read every file
+    /// and folder a build makes: they get what `fs::write` and
+    /// `fs::create_dir` give (the umask applies), never a temporary
+    /// file's 0600; a person's entries keep their own modes.
+    #[cfg(unix)]
+    #[test]
+    fn files_and_folders_a_build_makes_have_the_usual_modes_and_a_persons_keep_theirs() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| fs::symlink_metadata(path).unwrap().permissions().mode() & 0o777;
+        for fault in ["", "no-swap"] {
+            let (parent, out) = site();
+            fs::write(parent.path().join("plain"), "x").unwrap();
+            fs::create_dir(parent.path().join("folder")).unwrap();
+            let (file_mode, folder_mode) = (
+                mode(&parent.path().join("plain")),
+                mode(&parent.path().join("folder")),
+            );
+            build(&out, V1, HashMap::new(), Fault::parse(fault)).unwrap();
+            fs::write(out.join("CNAME"), "example.org").unwrap();
+            fs::set_permissions(out.join("CNAME"), fs::Permissions::from_mode(0o640)).unwrap();
+            fs::create_dir(out.join("private")).unwrap();
+            fs::set_permissions(out.join("private"), fs::Permissions::from_mode(0o700)).unwrap();
+            // A new file, a changed one, an unchanged one, a removed one.
+            let v3 = [
+                ("index.html", "home v2"),
+                ("papers/a/index.html", "a"),
+                ("papers/c/index.html", "c"),
+            ];
+            let (stats, _) = build(&out, &v3, HashMap::new(), Fault::parse(fault)).unwrap();
+            assert_eq!(stats.in_place.is_some(), fault == "no-swap");
+            for entry in walkdir::WalkDir::new(&out) {
+                let entry = entry.unwrap();
+                let rel = entry
+                    .path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .display()
+                    .to_string();
+                let expected = match rel.as_str() {
+                    "CNAME" => 0o640,
+                    "private" => 0o700,
+                    _ if entry.file_type().is_dir() => folder_mode,
+                    _ => file_mode,
+                };
+                assert_eq!(
+                    format!("{:o}", mode(entry.path())),
+                    format!("{expected:o}"),
+                    "{fault:?}: mode of {rel:?}"
+                );
+            }
+        }
     }
 
     #[test]
