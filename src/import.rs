@@ -19,6 +19,8 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::digest::{self, DumpDate, LinkKind, Who, year};
 use crate::layout::{DIGESTS_DIR, IMPORT_STAMP, PAPERS_DIR};
+use crate::page::key::current_key;
+pub use crate::page::key::title_key;
 use crate::page::{self, Facts};
 use crate::tagging::Tagger;
 
@@ -140,7 +142,8 @@ pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnos
         all.extend(records);
         report.diagnostics.extend(diagnostics);
     }
-    let mut records = merge(all);
+    let (mut records, merged) = merge(all);
+    report.diagnostics.extend(merged);
     report.diagnostics.extend(undated_warnings(&records));
     let tagger = Tagger::from_config(&config.tags);
     records.par_iter_mut().for_each(|r| {
@@ -324,27 +327,19 @@ fn records_of(
     (records, diagnostics)
 }
 
-/// The merge key: lowercase letters and digits, words separated by one space.
-pub fn title_key(title: &str) -> String {
-    let mut key = String::with_capacity(title.len());
-    for word in title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !key.is_empty() {
-            key.push(' ');
-        }
-        key.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    key
-}
-
 /// Merges records of the same paper, in order of first appearance. The
 /// merged record keeps the richest facts: an explicit date over an inferred
 /// one, the highest upvote count, the longest abstract, every link and dump.
-pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
+/// Entries with the same title whose abstracts share few words are merged
+/// all the same (the title is the paper's identity in a dump) but reported
+/// at both places, since they may be two papers.
+pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>) {
     let mut merged: Vec<DigestRecord> = Vec::new();
+    let mut diagnostics = Vec::new();
     let mut position: HashMap<String, usize> = HashMap::new();
+    // Per merged record, the abstracts of its entries until now (for the
+    // few records seen more than once).
+    let mut abstracts: HashMap<usize, Vec<String>> = HashMap::new();
     for r in records {
         let Some(&i) = position.get(&r.key) else {
             position.insert(r.key.clone(), merged.len());
@@ -352,6 +347,22 @@ pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
             continue;
         };
         let m = &mut merged[i];
+        let seen = abstracts
+            .entry(i)
+            .or_insert_with(|| vec![m.facts.abstract_.clone()]);
+        if seen.iter().all(|a| abstracts_differ(a, &r.facts.abstract_)) {
+            diagnostics.push(Diagnostic::warning(
+                &r.origin.0,
+                r.origin.1,
+                format!(
+                    "merged with the entry of the same title at {}:{}, though their \
+                     abstracts differ (the page keeps the longer one): check that the \
+                     page is about one paper",
+                    m.origin.0, m.origin.1
+                ),
+            ));
+        }
+        seen.push(r.facts.abstract_.clone());
         let better_date = m.facts.date.is_none() || (r.date_explicit && !m.date_explicit);
         if r.facts.date.is_some() && better_date {
             m.facts.date = r.facts.date;
@@ -381,13 +392,42 @@ pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
             }
         }
     }
-    merged
+    (merged, diagnostics)
+}
+
+/// Whether two abstracts of one title look like two papers: fewer than
+/// half the words of the shorter appear in the longer. A dump that cut an
+/// abstract short, or fixed a typo, is the same paper.
+fn abstracts_differ(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> HashSet<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return false;
+    }
+    let shared = short.iter().filter(|w| long.contains(*w)).count();
+    shared * 2 < short.len()
+}
+
+/// An imported page found in content/papers/.
+struct ImportedPage {
+    path: PathBuf,
+    /// `[imported] hash`: the facts as last imported.
+    hash: Option<String>,
+    /// Its `[imported] key` is the legacy one: rewrite it.
+    rekey: bool,
 }
 
 /// A page already in content/papers/.
 struct Existing {
-    /// Imported pages by `[imported] key`: file and the facts hash.
-    by_key: HashMap<String, (PathBuf, Option<String>)>,
+    /// Imported pages by key (see [`current_key`]); of two pages with one
+    /// key, the first by file name.
+    by_key: HashMap<String, ImportedPage>,
     /// Title keys of pages written by hand (no `[imported]`): left alone.
     hand_written: HashSet<String>,
     /// Keys of pages whose front matter does not parse, recovered from
@@ -400,6 +440,14 @@ struct Existing {
     stems: HashSet<String>,
 }
 
+/// A page file as import reads it: parsed, or why not and which paper it
+/// seems to be about; and the line of its `[imported] key`.
+struct Scanned {
+    path: PathBuf,
+    page: Result<page::PageFile, (Diagnostic, Option<String>)>,
+    key_line: usize,
+}
+
 fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
     let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
         Ok(entries) => entries
@@ -410,29 +458,34 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         Err(_) => Vec::new(),
     };
     files.sort();
-    type Read = (
-        PathBuf,
-        Result<page::PageFile, (Diagnostic, Option<String>)>,
-    );
-    let read: Vec<Read> = files
+    let read: Vec<Scanned> = files
         .into_par_iter()
         .map(|path| {
             let origin = page_origin(&path);
-            let page = match fs::read(&path) {
-                Err(e) => Err((
-                    Diagnostic::error(&origin, 0, format!("cannot read: {e}")),
-                    None,
-                )),
+            let (page, key_line) = match fs::read(&path) {
+                Err(e) => (
+                    Err((
+                        Diagnostic::error(&origin, 0, format!("cannot read: {e}")),
+                        None,
+                    )),
+                    0,
+                ),
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes);
-                    match std::str::from_utf8(&bytes) {
+                    let scan = scan_lines(&text);
+                    let page = match std::str::from_utf8(&bytes) {
                         Err(_) => Err(Diagnostic::error(&origin, 0, "not valid UTF-8")),
                         Ok(text) => page::read(text, &origin),
                     }
-                    .map_err(|e| (e, recover_key(&text)))
+                    .map_err(|e| (e, scan.paper_key()));
+                    (page, scan.key.map_or(0, |(_, line)| line))
                 }
             };
-            (path, page)
+            Scanned {
+                path,
+                page,
+                key_line,
+            }
         })
         .collect();
     let mut existing = Existing {
@@ -442,14 +495,38 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         broken_stems: HashSet::new(),
         stems: HashSet::new(),
     };
-    for (path, page) in read {
+    for Scanned {
+        path,
+        page,
+        key_line,
+    } in read
+    {
         if let Some(stem) = path.file_stem() {
             existing.stems.insert(stem.to_string_lossy().into_owned());
         }
         match page {
             Ok(page) => match page.front.imported_key_and_hash() {
-                Some((key, hash)) => {
-                    existing.by_key.insert(key, (path, hash));
+                Some((stored, hash)) => {
+                    let key = current_key(&stored, &page.front.facts.title);
+                    if let Some(first) = existing.by_key.get(&key) {
+                        diagnostics.push(Diagnostic::warning(
+                            page_origin(&path),
+                            key_line,
+                            format!(
+                                "this page has the `[imported] key` of {} too: both are about \
+                                 one paper, which the site would publish twice; import updates \
+                                 only {} (the first by name). Delete one, or remove \
+                                 `[imported]` from the one you keep as a page of your own",
+                                page_origin(&first.path),
+                                page_origin(&first.path),
+                            ),
+                        ));
+                        continue;
+                    }
+                    let rekey = key != stored;
+                    existing
+                        .by_key
+                        .insert(key, ImportedPage { path, hash, rekey });
                 }
                 None => {
                     existing
@@ -477,11 +554,29 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
     existing
 }
 
-/// Which paper a page whose front matter does not parse is about, read
-/// line by line: its `[imported] key`, else the key of its `title`. Lets
-/// import leave the page alone without making a second one for the paper,
-/// whatever the file is called.
-fn recover_key(text: &str) -> Option<String> {
+/// What a line-by-line reading of a page's front matter finds, whether or
+/// not it parses: the `[imported] key` with its line, and the `title`.
+#[derive(Default)]
+struct Lines {
+    key: Option<(String, usize)>,
+    title: Option<String>,
+}
+
+impl Lines {
+    /// Which paper a page whose front matter does not parse is about: its
+    /// key, else the key of its title. Lets import leave the page alone
+    /// without making a second one for the paper, whatever the file is called.
+    fn paper_key(&self) -> Option<String> {
+        match (&self.key, &self.title) {
+            (Some((key, _)), Some(title)) => Some(current_key(key, title)),
+            (Some((key, _)), None) => Some(key.clone()),
+            (None, Some(title)) => Some(title_key(title)).filter(|t| !t.is_empty()),
+            (None, None) => None,
+        }
+    }
+}
+
+fn scan_lines(text: &str) -> Lines {
     let string_of = |line: &str, name: &str| -> Option<String> {
         let rest = line
             .trim()
@@ -491,9 +586,9 @@ fn recover_key(text: &str) -> Option<String> {
         let value: toml::Value = toml::from_str(&format!("v = {}", rest.trim())).ok()?;
         value.get("v")?.as_str().map(str::to_string)
     };
+    let mut found = Lines::default();
     let mut in_imported = false;
-    let mut title = None;
-    for line in text.lines().skip(1) {
+    for (i, line) in text.lines().enumerate().skip(1) {
         let trimmed = line.trim();
         if trimmed == page::DELIMITER {
             break;
@@ -503,14 +598,14 @@ fn recover_key(text: &str) -> Option<String> {
             continue;
         }
         if in_imported {
-            if let Some(key) = string_of(trimmed, "key") {
-                return Some(key);
+            if found.key.is_none() {
+                found.key = string_of(trimmed, "key").map(|key| (key, i + 1));
             }
-        } else if title.is_none() {
-            title = string_of(trimmed, "title").map(|t| title_key(&t));
+        } else if found.title.is_none() {
+            found.title = string_of(trimmed, "title");
         }
     }
-    title.filter(|t| !t.is_empty())
+    found
 }
 
 fn page_origin(path: &Path) -> String {
@@ -549,10 +644,10 @@ fn write_pages(
     let mut actions = Vec::with_capacity(records.len());
     for r in records {
         let action = match existing.by_key.get(&r.key) {
-            Some((_, hash)) if hash.as_deref() == Some(r.facts.hash().as_str()) => {
+            Some(page) if !page.rekey && page.hash.as_deref() == Some(r.facts.hash().as_str()) => {
                 PageAction::Unchanged
             }
-            Some((path, _)) => PageAction::Update(path.clone()),
+            Some(page) => PageAction::Update(page.path.clone()),
             None if existing.hand_written.contains(&r.key) => PageAction::Unchanged,
             // A page of this paper whose front matter is broken: it is
             // reported (by `scan_pages`), not replaced by a second page.
@@ -587,7 +682,7 @@ fn write_pages(
                 let origin = page_origin(path);
                 let text = fs::read_to_string(path)
                     .map_err(|e| Diagnostic::error(&origin, 0, format!("cannot read: {e}")))?;
-                let updated = page::update_page(&text, &origin, &r.facts)?;
+                let updated = page::update_page(&text, &origin, &r.key, &r.facts)?;
                 let notes: Vec<Diagnostic> = updated
                     .kept
                     .iter()
@@ -696,12 +791,6 @@ mod tests {
     }
 
     #[test]
-    fn titles_match_up_to_case_spacing_and_punctuation() {
-        assert_eq!(title_key("  Hello,   World: A-B "), "hello world a b");
-        assert_eq!(title_key("HELLO world a/b"), title_key("Hello, World: A-B"));
-    }
-
-    #[test]
     fn merging_keeps_the_richest_facts_and_every_dump() {
         let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day);
         let mut a = record("Paper X", "a.txt");
@@ -719,7 +808,7 @@ mod tests {
         c.facts.date = d(5, 1);
         c.facts.upvotes = None;
         c.facts.authors = Some(6);
-        let merged = merge(vec![a, record("Other", "a.txt"), b, c]);
+        let (merged, _) = merge(vec![a, record("Other", "a.txt"), b, c]);
         assert_eq!(merged.len(), 2);
         let x = &merged[0].facts;
         assert_eq!(x.title, "Paper X", "first title seen");

@@ -466,3 +466,172 @@ fn a_page_renamed_while_its_front_matter_is_broken_gets_no_second_copy() {
         broken
     );
 }
+
+/// One entry with its own abstract.
+fn entry_with(title: &str, abstract_: &str, upvotes: u32) -> String {
+    format!("{title}\n\n{abstract_}\n\n  • 3 authors\n·\nApr 28 {upvotes}\n\n")
+}
+
+#[test]
+fn papers_told_apart_only_by_plus_or_sharp_signs_are_not_merged() {
+    let papers = [
+        (
+            "C++ Models",
+            "Templates in C++ models compile to fast kernels.",
+            7,
+        ),
+        (
+            "C Models",
+            "Plain C models run on microcontrollers everywhere.",
+            3,
+        ),
+        (
+            "C# Models",
+            "Managed C# models run inside the CLR with garbage collection.",
+            5,
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    let body: String = papers
+        .iter()
+        .map(|(t, a, u)| entry_with(t, a, *u))
+        .collect();
+    fs::write(
+        dir.path().join("digests/2025-04-28.txt"),
+        format!("{HEADER}{body}"),
+    )
+    .unwrap();
+    let report = import(dir.path());
+    assert_eq!(report.added, 3, "{report:?}");
+    let all = pages(dir.path());
+    assert_eq!(all.len(), 3, "{:?}", all.keys());
+    for (title, abstract_, upvotes) in papers {
+        let (_, page) = page_titled(&all, title);
+        assert_eq!(page.front.facts.title, title);
+        assert_eq!(page.front.facts.abstract_, abstract_, "{title}");
+        assert_eq!(page.front.facts.upvotes, Some(upvotes), "{title}");
+    }
+}
+
+#[test]
+fn merging_entries_whose_abstracts_differ_is_reported_at_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    let first = "We train a small transformer on protein sequences and predict folding.";
+    let other = "A survey of reinforcement learning for robotic grasping in cluttered scenes.";
+    fs::write(
+        dir.path().join("digests/a.txt"),
+        format!("{HEADER}{}", entry_with("Introduction", first, 1)),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("digests/b.txt"),
+        format!(
+            "{HEADER}{}{}",
+            entry_with("Another Paper", "Short.", 1),
+            entry_with("Introduction", other, 2)
+        ),
+    )
+    .unwrap();
+    // The same paper listed again with its abstract cut short is no news.
+    fs::write(
+        dir.path().join("digests/c.txt"),
+        format!("{HEADER}{}", entry_with("Introduction", &first[..40], 1)),
+    )
+    .unwrap();
+    let report = import(dir.path());
+    let warnings: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("abstract"))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("digests/b.txt:15: warning:")
+            && warnings[0].contains("digests/a.txt:7"),
+        "{warnings:?}"
+    );
+}
+
+/// Pages imported before `+` and `#` counted in the merge key carry the
+/// old key: import must still find them (no second page) and update it.
+#[test]
+fn a_page_imported_under_the_old_merge_key_is_found_and_its_key_updated() {
+    let site = seed_site();
+    import(site.path());
+    let dir = site.path().join("content/papers");
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "NERV++");
+    let new_key = gazette::import::title_key(&page.front.facts.title);
+    assert_eq!(
+        new_key,
+        "nerv++ an enhanced implicit neural video representation"
+    );
+    let old = all[name].replace(
+        &format!("key = \"{new_key}\""),
+        "key = \"nerv an enhanced implicit neural video representation\"",
+    );
+    assert_ne!(old, all[name]);
+    fs::write(dir.join(name), &old).unwrap();
+    let report = import(site.path());
+    assert_eq!((report.added, report.updated), (0, 1), "{report:?}");
+    assert_eq!(
+        pages(site.path()),
+        all,
+        "the key is rewritten, nothing else"
+    );
+}
+
+/// A page copied to a second file (by hand, or by a merge) is one paper
+/// in two files: import says so, naming both, and updates only the first
+/// by name, every time.
+#[test]
+fn two_pages_with_one_imported_key_are_reported_and_only_the_first_is_updated() {
+    let site = seed_site();
+    import(site.path());
+    let dir = site.path().join("content/papers");
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let title = page.front.facts.title.clone();
+    // Sorted before and after the original's name.
+    fs::write(dir.join("a-copy.md"), &all[name]).unwrap();
+    fs::write(dir.join("z-copy.md"), &all[name]).unwrap();
+    fs::write(
+        site.path().join("digests/2025-06-01.txt"),
+        format!("{HEADER}{title}\n\nShort.\n\n  • 6 authors\n·\nApr 28, 2025 77\n"),
+    )
+    .unwrap();
+    let report = import(site.path());
+    assert_eq!((report.added, report.updated), (0, 1), "{report:?}");
+    let warnings: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("`[imported] key`"))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    for (copy, w) in [name, "z-copy.md"].iter().zip(&warnings) {
+        assert!(
+            w.starts_with(&format!("content/papers/{copy}:"))
+                && w.contains(": warning: ")
+                && w.contains("content/papers/a-copy.md"),
+            "{warnings:?}"
+        );
+    }
+    let upvotes = |file: &str| {
+        let text = fs::read_to_string(dir.join(file)).unwrap();
+        page::read(&text, file).unwrap().front.facts.upvotes
+    };
+    assert_eq!(
+        upvotes("a-copy.md"),
+        Some(77),
+        "the first by name is updated"
+    );
+    assert_eq!(fs::read_to_string(dir.join(name)).unwrap(), all[name]);
+    assert_eq!(
+        fs::read_to_string(dir.join("z-copy.md")).unwrap(),
+        all[name]
+    );
+}

@@ -92,6 +92,13 @@ impl FrontMatter {
             .map(String::from);
         Some((key, hash))
     }
+
+    /// Which paper an imported page is about (its `[imported] key`, as
+    /// [`super::key::current_key`] reads it); `None` for a page written by hand.
+    pub fn paper_key(&self) -> Option<String> {
+        let (stored, _) = self.imported_key_and_hash()?;
+        Some(super::key::current_key(&stored, &self.facts.title))
+    }
 }
 
 /// Splits `+++`-delimited front matter from the body. Returns the front

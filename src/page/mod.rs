@@ -8,6 +8,7 @@
 
 pub mod facts;
 pub mod front_matter;
+pub mod key;
 pub mod write;
 
 pub use facts::Facts;

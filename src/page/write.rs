@@ -48,8 +48,14 @@ pub struct Updated {
 /// Brings a page's facts up to date without touching what the person owns:
 /// the body verbatim, fields they added, and any fact they edited (which is
 /// then listed in `[imported] edited` and left alone for good; removing it
-/// from that list hands the fact back to import).
-pub fn update_page(text: &str, origin: &str, facts: &Facts) -> Result<Updated, Diagnostic> {
+/// from that list hands the fact back to import). `key` is the paper's
+/// merge key, written to `[imported] key` when the page holds another.
+pub fn update_page(
+    text: &str,
+    origin: &str,
+    key: &str,
+    facts: &Facts,
+) -> Result<Updated, Diagnostic> {
     // The same checks `load` makes, so a page import accepts also builds.
     read(text, origin)?;
     let (front_text, body, _) = split(text, origin)?;
@@ -108,6 +114,9 @@ pub fn update_page(text: &str, origin: &str, facts: &Facts) -> Result<Updated, D
     }
     let table = doc[IMPORTED].or_insert(toml_edit::table());
     if let Some(table) = table.as_table_mut() {
+        if table.get("key").and_then(|k| k.as_str()) != Some(key) {
+            table["key"] = toml_edit::value(key);
+        }
         table["hash"] = toml_edit::value(facts.hash());
         table["facts"] = toml_edit::value(hashes);
         if !edited.is_empty() {
@@ -185,7 +194,7 @@ mod tests {
     #[test]
     fn write_read_write_is_byte_identical() {
         let text = new_page("k", &facts());
-        let again = update_page(&text, "p.md", &facts()).unwrap();
+        let again = update_page(&text, "p.md", "k", &facts()).unwrap();
         assert_eq!(again.text, text);
         assert!(again.kept.is_empty());
     }
@@ -199,7 +208,7 @@ mod tests {
         let page = read(&text, "p.md").unwrap();
         assert_eq!(page.front.facts.title, f.title);
         assert_eq!(page.front.facts.abstract_, f.abstract_);
-        assert_eq!(update_page(&text, "p.md", &f).unwrap().text, text);
+        assert_eq!(update_page(&text, "p.md", "k", &f).unwrap().text, text);
     }
 
     #[test]
@@ -209,14 +218,16 @@ mod tests {
         newer.upvotes = Some(9);
         newer.digests.push("001.txt".to_string());
         newer.code = None;
-        let updated = update_page(&text, "p.md", &newer).unwrap();
+        let updated = update_page(&text, "p.md", "k", &newer).unwrap();
         let page = read(&updated.text, "p.md").unwrap();
         assert_eq!(page.front.facts.upvotes, Some(9));
         assert_eq!(page.front.facts.digests, ["000.txt", "001.txt"]);
         assert_eq!(page.front.facts.code, None);
         assert!(updated.kept.is_empty());
         assert_eq!(
-            update_page(&updated.text, "p.md", &newer).unwrap().text,
+            update_page(&updated.text, "p.md", "k", &newer)
+                .unwrap()
+                .text,
             updated.text
         );
     }
@@ -234,7 +245,7 @@ mod tests {
         let mut newer = facts();
         newer.upvotes = Some(9);
         newer.tags = vec!["audio".to_string()];
-        let first = update_page(&edited, "p.md", &newer).unwrap();
+        let first = update_page(&edited, "p.md", "k", &newer).unwrap();
         let page = read(&first.text, "p.md").unwrap();
         assert_eq!(page.front.facts.upvotes, Some(100));
         assert_eq!(page.front.facts.tags, ["speech", "mine"]);
@@ -243,11 +254,11 @@ mod tests {
         let kept: Vec<&str> = first.kept.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(kept, ["upvotes", "tags"]);
         assert_eq!(first.kept[0].1, 5, "line of `upvotes` in the page");
-        let second = update_page(&first.text, "p.md", &newer).unwrap();
+        let second = update_page(&first.text, "p.md", "k", &newer).unwrap();
         assert!(second.kept.is_empty(), "said once: {:?}", second.kept);
         assert_eq!(second.text, first.text);
         newer.upvotes = Some(12);
-        let third = update_page(&second.text, "p.md", &newer).unwrap();
+        let third = update_page(&second.text, "p.md", "k", &newer).unwrap();
         assert_eq!(third.kept.len(), 1, "the digests changed again");
         assert_eq!(
             read(&third.text, "p.md").unwrap().front.facts.upvotes,
@@ -259,14 +270,14 @@ mod tests {
     fn a_removed_fact_stays_removed() {
         let text = new_page("k", &facts());
         let edited = text.replace("code = \"https://github.com/a/b\"\n", "");
-        let updated = update_page(&edited, "p.md", &facts()).unwrap();
+        let updated = update_page(&edited, "p.md", "k", &facts()).unwrap();
         assert_eq!(read(&updated.text, "p.md").unwrap().front.facts.code, None);
     }
 
     #[test]
     fn a_broken_page_is_an_error_with_its_line() {
         let text = new_page("k", &facts()).replace("upvotes = 3", "upvotes = three");
-        let err = update_page(&text, "content/papers/x.md", &facts()).unwrap_err();
+        let err = update_page(&text, "content/papers/x.md", "k", &facts()).unwrap_err();
         assert_eq!(err.file, "content/papers/x.md");
         assert_eq!(err.line, 5, "{err}");
     }
