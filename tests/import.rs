@@ -635,3 +635,43 @@ fn two_pages_with_one_imported_key_are_reported_and_only_the_first_is_updated() 
         all[name]
     );
 }
+
+/// Dump text quoted in a message must not drive the terminal: an escape
+/// sequence could clear the screen or retitle the window, a carriage
+/// return could overwrite the `file:line:` prefix.
+#[test]
+fn control_characters_in_dump_text_reach_the_terminal_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    let evil =
+        "Evil \u{1b}]0;pwned\u{7} \u{1b}[2J title\rdigests/other.txt:1: error: fake \u{9b}31m";
+    fs::write(
+        dir.path().join("digests/2025-04-28.txt"),
+        format!("{HEADER}{}{evil}\n", entry("A Fine Paper", 1)),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("--root")
+        .arg(dir.path())
+        .arg("import")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let raw: Vec<char> = stderr
+        .chars()
+        .filter(|&c| c.is_control() && c != '\n')
+        .collect();
+    assert!(
+        raw.is_empty(),
+        "raw control characters {raw:?} in:\n{stderr}"
+    );
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("pwned"))
+        .unwrap_or_else(|| panic!("the entry is reported:\n{stderr}"));
+    assert!(
+        warning.starts_with("digests/2025-04-28.txt:15: warning: ")
+            && warning.contains(r"Evil \u{1b}]0;pwned\u{7} \u{1b}[2J title\rdigests/other.txt"),
+        "{warning}"
+    );
+}

@@ -23,7 +23,7 @@ use axum::response::Response;
 use axum::routing::get;
 use tokio::sync::broadcast;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, printable};
 use crate::layout::{CONFIG_FILE, LIVE_RELOAD};
 use crate::output::Output;
 use crate::pipeline::{BuildFailure, BuildOptions, BuildReport, Builder};
@@ -247,12 +247,18 @@ fn rebuild_loop(mut rebuilder: Rebuilder, mut watcher: watch::Watcher, events: w
                 eprintln!(
                     "serve: {} was deleted; still serving the last good site \
                      (restore the folder to pick up changes again)",
-                    root.display()
+                    printable(&root.display().to_string())
                 );
             } else {
-                eprintln!("serve: {} is back; rebuilding", root.display());
+                eprintln!(
+                    "serve: {} is back; rebuilding",
+                    printable(&root.display().to_string())
+                );
                 if let Err(e) = watcher.rewatch_all() {
-                    eprintln!("serve: cannot watch {}: {e}", root.display());
+                    eprintln!(
+                        "serve: cannot watch {}: {e}",
+                        printable(&root.display().to_string())
+                    );
                 }
                 rebuilder.rebuild(None, "site folder restored");
             }
@@ -396,7 +402,9 @@ fn catch_panic<T>(run: impl FnOnce() -> Result<T, BuildFailure>) -> Result<T, Bu
 /// `content/papers/x.md` for one path, `3 files` for more.
 pub fn describe_changes(root: &Path, paths: &[PathBuf]) -> String {
     match paths {
-        [one] => one.strip_prefix(root).unwrap_or(one).display().to_string(),
+        [one] => {
+            printable(&one.strip_prefix(root).unwrap_or(one).display().to_string()).into_owned()
+        }
         many => format!("{} files", many.len()),
     }
 }
@@ -533,6 +541,11 @@ mod tests {
         assert_eq!(
             describe_changes(root, &[PathBuf::from("/a"), PathBuf::from("/b")]),
             "2 files"
+        );
+        assert_eq!(
+            describe_changes(root, &[PathBuf::from("/site/content/\u{1b}[2J.md")]),
+            r"content/\u{1b}[2J.md",
+            "a file name cannot drive the terminal"
         );
     }
 
