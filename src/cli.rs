@@ -4,6 +4,7 @@
 //! `file:line: level: message` (or `file: level: message`), and exit with 1
 //! when something is wrong, 2 on a usage error (clap's own).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -121,7 +122,7 @@ fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
         Ok(report) => report,
         Err(failure) => {
             print_diagnostics(failure.diagnostics());
-            eprintln!("build failed; {} was left as it was", out_dir.display());
+            eprintln!("build: failed; {} was left as it was", shown(&out_dir));
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -136,9 +137,9 @@ fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
         Err(e) => {
             eprintln!("{e}");
             if let WriteError::Refused { .. } = e {
-                eprintln!("build stopped; nothing was written");
+                eprintln!("build: stopped; nothing was written");
             } else {
-                eprintln!("build failed while writing {}", out_dir.display());
+                eprintln!("build: failed while writing {}", shown(&out_dir));
             }
             return Ok(ExitCode::FAILURE);
         }
@@ -154,7 +155,7 @@ fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
     eprintln!(
         "build: {} files in {} ({} written, {} unchanged, {} removed) in {} ({})",
         output.files.len(),
-        out_dir.display(),
+        shown(&out_dir),
         written.written,
         written.unchanged,
         written.removed,
@@ -226,17 +227,16 @@ fn check(root: &Path) -> Result<ExitCode, Diagnostic> {
             let mut failed = print_diagnostics(&report.diagnostics);
             let output = builder.output();
             let config = Config::load(root)?;
-            let broken = crate::render::links::broken_links(
+            let broken = crate::render::links::find_broken(
                 &output,
                 &crate::config::base_path(&config.base_url),
             );
-            for link in &broken {
-                // `page: link`, the page an output path.
-                let (page, target) = link.split_once(": ").unwrap_or((link, ""));
-                let message = format!("broken internal link to {target}");
-                eprintln!("{}", Diagnostic::error(page, 0, message));
-            }
-            failed |= !broken.is_empty();
+            let sources = builder.site().map(page_sources).unwrap_or_default();
+            let diagnostics: Vec<Diagnostic> = broken
+                .iter()
+                .map(|b| broken_link(root, &sources, b))
+                .collect();
+            failed |= print_diagnostics(&diagnostics);
             eprintln!(
                 "check: {} files rendered, {} broken links, nothing written",
                 output.files.len(),
@@ -252,13 +252,52 @@ fn check(root: &Path) -> Result<ExitCode, Diagnostic> {
     }
 }
 
+/// Output file → the page file it was made from (papers and free pages).
+fn page_sources(site: &crate::site::Site) -> BTreeMap<String, PathBuf> {
+    use crate::site::urls;
+    let papers = (site.papers.iter()).map(|p| (urls::file_for(&urls::paper(&p.slug)), &p.source));
+    let pages = (site.pages.iter()).map(|p| (urls::file_for(&urls::free_page(&p.slug)), &p.source));
+    papers
+        .chain(pages)
+        .map(|(file, source)| (file, source.clone()))
+        .collect()
+}
+
+/// A broken link where a person can fix it: the line of the page file
+/// that holds it (a link in someone's notes), else its line in the
+/// rendered page (a link a template made).
+fn broken_link(
+    root: &Path,
+    sources: &BTreeMap<String, PathBuf>,
+    broken: &crate::render::links::BrokenLink,
+) -> Diagnostic {
+    let url = broken
+        .page
+        .strip_suffix("index.html")
+        .unwrap_or(&broken.page);
+    let message = format!("broken internal link to {} (page /{url})", broken.link);
+    let in_source = sources.get(&broken.page).and_then(|source| {
+        let text = std::fs::read_to_string(root.join(source)).ok()?;
+        let line = text.lines().position(|l| l.contains(&broken.link))? + 1;
+        Some((source.display().to_string(), line))
+    });
+    match in_source {
+        Some((file, line)) => Diagnostic::error(file, line, message),
+        None => Diagnostic::error(
+            &broken.page,
+            broken.line,
+            format!("{message}; a template wrote it, at this line of the rendered page"),
+        ),
+    }
+}
+
 fn init(root: &Path, args: InitArgs) -> Result<ExitCode, Diagnostic> {
     let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
     crate::scaffold::init_site(&dir)?;
     eprintln!(
         "init: created a site in {}; drop digest dumps into digests/ and run `gazette --root {} serve`",
-        dir.display(),
-        dir.display()
+        shown(&dir),
+        shown(&dir)
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -269,6 +308,11 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) -> bool {
         eprintln!("{d}");
     }
     diagnostics.iter().any(|d| d.level == Level::Error)
+}
+
+/// A path for a console line (never a raw control character).
+fn shown(path: &Path) -> String {
+    crate::diagnostic::printable(&path.display().to_string()).into_owned()
 }
 
 fn exit(failed: bool) -> ExitCode {

@@ -436,3 +436,69 @@ fn stale_files_a_build_wrote_are_still_removed() {
         "the paper page went with its paper"
     );
 }
+
+/// `check` reports only real links, each where a person can fix it.
+#[test]
+fn check_ignores_link_like_text_and_names_the_source_line_of_a_broken_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("content/papers")).unwrap();
+    fs::write(
+        root.join("content/papers/setup.md"),
+        "+++\ntitle = \"Setup\"\nabstract = \"We set src=x and href=foo in the config, then <img src=/y>.\"\n+++\nNotes.\n",
+    )
+    .unwrap();
+    let out = gazette(root, &["check"]);
+    assert!(out.status.success(), "false alarm:\n{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("broken internal link"),
+        "{}",
+        stderr(&out)
+    );
+
+    fs::write(
+        root.join("content/papers/notes.md"),
+        "+++\ntitle = \"Notes\"\n+++\nSee [the other one](/papers/nope/).\n\nAnd [setup](/papers/setup/).\n",
+    )
+    .unwrap();
+    let out = gazette(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("broken internal link"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "content/papers/notes.md:4: error: broken internal link to /papers/nope/ (page /papers/notes/)"
+        ],
+        "{err}"
+    );
+
+    // A link a template wrote is at its line in the rendered page.
+    fs::remove_file(root.join("content/papers/notes.md")).unwrap();
+    fs::write(
+        root.join("content/about.md"),
+        "+++\ntitle = \"About\"\n+++\nUs.\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/page.html"),
+        "<h1>{{ page.title }}</h1>\n<a href=\"/nowhere/\">x</a>\n",
+    )
+    .unwrap();
+    let err = stderr(&gazette(root, &["check"]));
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("broken internal link"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "about/index.html:2: error: broken internal link to /nowhere/ (page /about/); a template wrote it, at this line of the rendered page"
+        ],
+        "{err}"
+    );
+}
