@@ -419,8 +419,10 @@ struct ImportedPage {
     path: PathBuf,
     /// `[imported] hash`: the facts as last imported.
     hash: Option<String>,
-    /// Its `[imported] key` is the legacy one: rewrite it.
-    rekey: bool,
+    /// Rewrite the page even if the facts are as last imported: its
+    /// `[imported] key` is the legacy one, or fields of the person's sit
+    /// under `[imported]`.
+    rewrite: bool,
 }
 
 /// A page already in content/papers/.
@@ -446,6 +448,8 @@ struct Scanned {
     path: PathBuf,
     page: Result<page::PageFile, (Diagnostic, Option<String>)>,
     key_line: usize,
+    /// Lines under `[imported]` set keys that are not import's.
+    strays: bool,
 }
 
 fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
@@ -462,13 +466,14 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         .into_par_iter()
         .map(|path| {
             let origin = page_origin(&path);
-            let (page, key_line) = match fs::read(&path) {
+            let (page, key_line, strays) = match fs::read(&path) {
                 Err(e) => (
                     Err((
                         Diagnostic::error(&origin, 0, format!("cannot read: {e}")),
                         None,
                     )),
                     0,
+                    false,
                 ),
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes);
@@ -478,13 +483,14 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
                         Ok(text) => page::read(text, &origin),
                     }
                     .map_err(|e| (e, scan.paper_key()));
-                    (page, scan.key.map_or(0, |(_, line)| line))
+                    (page, scan.key.map_or(0, |(_, line)| line), scan.strays)
                 }
             };
             Scanned {
                 path,
                 page,
                 key_line,
+                strays,
             }
         })
         .collect();
@@ -499,6 +505,7 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         path,
         page,
         key_line,
+        strays,
     } in read
     {
         if let Some(stem) = path.file_stem() {
@@ -523,10 +530,15 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
                         ));
                         continue;
                     }
-                    let rekey = key != stored;
-                    existing
-                        .by_key
-                        .insert(key, ImportedPage { path, hash, rekey });
+                    let rewrite = key != stored || strays;
+                    existing.by_key.insert(
+                        key,
+                        ImportedPage {
+                            path,
+                            hash,
+                            rewrite,
+                        },
+                    );
                 }
                 None => {
                     existing
@@ -560,6 +572,8 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
 struct Lines {
     key: Option<(String, usize)>,
     title: Option<String>,
+    /// A line under `[imported]` sets a key that is not import's.
+    strays: bool,
 }
 
 impl Lines {
@@ -601,6 +615,13 @@ fn scan_lines(text: &str) -> Lines {
             if found.key.is_none() {
                 found.key = string_of(trimmed, "key").map(|key| (key, i + 1));
             }
+            let name = trimmed.split('=').next().unwrap_or("").trim();
+            found.strays |= trimmed.contains('=')
+                && !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                && !page::IMPORTED_KEYS.contains(&name);
         } else if found.title.is_none() {
             found.title = string_of(trimmed, "title");
         }
@@ -644,7 +665,9 @@ fn write_pages(
     let mut actions = Vec::with_capacity(records.len());
     for r in records {
         let action = match existing.by_key.get(&r.key) {
-            Some(page) if !page.rekey && page.hash.as_deref() == Some(r.facts.hash().as_str()) => {
+            Some(page)
+                if !page.rewrite && page.hash.as_deref() == Some(r.facts.hash().as_str()) =>
+            {
                 PageAction::Unchanged
             }
             Some(page) => PageAction::Update(page.path.clone()),
@@ -698,6 +721,29 @@ fn write_pages(
                     })
                     .collect();
                 let kept = usize::from(!notes.is_empty());
+                let mut notes = notes;
+                notes.extend(updated.moved.iter().map(|(key, line)| {
+                    Diagnostic::warning(
+                        &origin,
+                        *line,
+                        format!(
+                            "moved your `{key}` up out of `[imported]`: TOML files every \
+                             line below `[imported]` under it, where templates never see it \
+                             (add fields above `[imported]`)"
+                        ),
+                    )
+                }));
+                notes.extend(updated.stranded.iter().map(|(key, line)| {
+                    Diagnostic::warning(
+                        &origin,
+                        *line,
+                        format!(
+                            "`{key}` below `[imported]` is filed under it by TOML and read by \
+                             nothing, and the front matter already has a `{key}`: move or \
+                             delete this line"
+                        ),
+                    )
+                }));
                 if updated.text == text {
                     Ok((Done::Unchanged(kept), notes))
                 } else {

@@ -675,3 +675,118 @@ fn control_characters_in_dump_text_reach_the_terminal_escaped() {
         "{warning}"
     );
 }
+
+/// A newer dump that updates `title`'s page, with 42 upvotes.
+fn newer_dump(root: &Path, title: &str) {
+    fs::write(
+        root.join("digests/2025-06-01.txt"),
+        format!("{HEADER}{title}\n\nShort.\n\n  • 6 authors\n·\nApr 28, 2025 42\n"),
+    )
+    .unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn import_keeps_a_pages_permissions_and_gives_new_pages_the_usual_ones() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = seed_site();
+    import(site.path());
+    let dir = site.path().join("content/papers");
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let path = dir.join(name);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o664)).unwrap();
+    newer_dump(site.path(), &page.front.facts.title);
+    assert_eq!(import(site.path()).updated, 1);
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o664, "the person's mode is kept");
+
+    // A new page gets what any new file gets here (umask applied), not 0600.
+    fs::write(dir.join("probe.txt"), "").unwrap();
+    let usual = mode(&dir.join("probe.txt"));
+    let (other, _) = page_titled(&all, "NERV++");
+    fs::remove_file(dir.join(other)).unwrap();
+    assert_eq!(import(site.path()).added, 1);
+    assert_eq!(mode(&dir.join(other)), usual, "a new page");
+}
+
+#[test]
+fn a_crlf_page_stays_crlf_when_import_updates_it() {
+    let site = seed_site();
+    import(site.path());
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let path = site.path().join("content/papers").join(name);
+    let crlf = format!(
+        "{}My notes.\r\nLine two.\r\n",
+        all[name].replace('\n', "\r\n")
+    );
+    fs::write(&path, &crlf).unwrap();
+    newer_dump(site.path(), &page.front.facts.title);
+    assert_eq!(import(site.path()).updated, 1);
+    let text = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text.matches('\n').count(),
+        text.matches("\r\n").count(),
+        "every line still ends in CRLF:\n{text:?}"
+    );
+    let page = page::read(&text, name).unwrap();
+    assert_eq!(page.front.facts.upvotes, Some(42));
+    assert_eq!(page.body, "My notes.\r\nLine two.\r\n");
+    // And the next import leaves it be.
+    assert_eq!(import(site.path()).unchanged, 280);
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+}
+
+/// TOML puts a field written after the `[imported]` table inside it:
+/// templates would never see it. Import moves it out and says so.
+#[test]
+fn a_field_added_at_the_bottom_of_the_front_matter_is_moved_out_of_imported() {
+    let site = seed_site();
+    import(site.path());
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let path = site.path().join("content/papers").join(name);
+    // After the last line of `[imported]`, just before the closing `+++`.
+    let added = all[name].replacen("\n+++\n", "\nrating = 5 # mine\n+++\n", 1);
+    assert!(added.ends_with("}\nrating = 5 # mine\n+++\n"), "{added}");
+    fs::write(&path, &added).unwrap();
+    // Templates see it at once, before any import.
+    let read = page::read(&added, name).unwrap();
+    assert_eq!(
+        read.front.extra["rating"].as_integer(),
+        Some(5),
+        "{:?}",
+        read.front.extra
+    );
+
+    newer_dump(site.path(), &page.front.facts.title);
+    let report = import(site.path());
+    let moved: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("`rating`"))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(moved.len(), 1, "{:?}", report.diagnostics);
+    assert!(
+        moved[0].starts_with(&format!("content/papers/{name}:")),
+        "{moved:?}"
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    let imported_at = text.find("\n[imported]\n").unwrap();
+    let rating_at = text
+        .find("\nrating = 5 # mine\n")
+        .expect("kept, comment and all");
+    assert!(rating_at < imported_at, "moved above [imported]:\n{text}");
+    let page = page::read(&text, name).unwrap();
+    assert_eq!(page.front.extra["rating"].as_integer(), Some(5));
+    assert_eq!(page.front.facts.upvotes, Some(42));
+    assert!(
+        import(site.path())
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("`rating`")),
+        "said once"
+    );
+}

@@ -12,5 +12,5 @@ pub mod key;
 pub mod write;
 
 pub use facts::Facts;
-pub use front_matter::{DELIMITER, FrontMatter, IMPORTED, PageFile, read, split};
+pub use front_matter::{DELIMITER, FrontMatter, IMPORTED, IMPORTED_KEYS, PageFile, read, split};
 pub use write::{Updated, new_page, update_page};

@@ -4,7 +4,7 @@
 
 use super::Facts;
 use super::facts::canonical;
-use super::front_matter::{DELIMITER, IMPORTED, key_line, read, split};
+use super::front_matter::{DELIMITER, IMPORTED, IMPORTED_KEYS, key_line, read, split};
 use crate::diagnostic::Diagnostic;
 
 fn fact_hash(value: Option<&toml_edit::Value>) -> String {
@@ -43,6 +43,12 @@ pub struct Updated {
     /// Facts where the person's edit was kept over a different digest value,
     /// reported this time: (key, 1-based line of the key in the page).
     pub kept: Vec<(String, usize)>,
+    /// Fields the person wrote below `[imported]` (so TOML filed them
+    /// under it), moved up among the other fields: (key, line it was on).
+    pub moved: Vec<(String, usize)>,
+    /// Such fields left where they are because the front matter already
+    /// has a field of that name: (key, line).
+    pub stranded: Vec<(String, usize)>,
 }
 
 /// Brings a page's facts up to date without touching what the person owns:
@@ -59,9 +65,23 @@ pub fn update_page(
     // The same checks `load` makes, so a page import accepts also builds.
     read(text, origin)?;
     let (front_text, body, _) = split(text, origin)?;
+    // The page is written back as it came: with its byte order mark, and
+    // with CRLF line ends if its opening line has one.
+    let bom = if text.starts_with('\u{feff}') {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    let crlf = text[bom.len()..].starts_with("+++\r\n");
+    let front_text = if crlf {
+        front_text.replace("\r\n", "\n")
+    } else {
+        front_text
+    };
     let mut doc: toml_edit::DocumentMut = front_text
         .parse()
         .map_err(|e: toml_edit::TomlError| Diagnostic::error(origin, 1, e.message().trim()))?;
+    let (moved, stranded) = move_strays(&mut doc, &front_text);
     let imported = doc
         .get(IMPORTED)
         .and_then(|i| i.as_table())
@@ -129,14 +149,58 @@ pub fn update_page(
             );
         }
     }
-    let new_text = format!("{DELIMITER}\n{doc}{DELIMITER}\n{body}");
+    let mut front = format!("{DELIMITER}\n{doc}{DELIMITER}\n");
+    if crlf {
+        front = front.replace('\n', "\r\n");
+    }
+    let new_text = format!("{bom}{front}{body}");
     // Keep the page byte for byte when nothing it says changed.
     let text = if new_text == text {
         text.to_string()
     } else {
         new_text
     };
-    Ok(Updated { text, kept })
+    Ok(Updated {
+        text,
+        kept,
+        moved,
+        stranded,
+    })
+}
+
+/// Moves the person's fields out of `[imported]` (where TOML files a
+/// field written below the table) up among the other fields, comments and
+/// all; a field whose name the front matter already has stays. Returns
+/// (moved, stranded), each as (key, line in the page).
+#[allow(clippy::type_complexity)]
+fn move_strays(
+    doc: &mut toml_edit::DocumentMut,
+    front_text: &str,
+) -> (Vec<(String, usize)>, Vec<(String, usize)>) {
+    let Some(imported) = doc.get(IMPORTED).and_then(|i| i.as_table()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let strays: Vec<String> = (imported.iter())
+        .map(|(k, _)| k.to_string())
+        .filter(|k| !IMPORTED_KEYS.contains(&k.as_str()))
+        .collect();
+    let (mut moved, mut stranded) = (Vec::new(), Vec::new());
+    for key in strays {
+        // One more for the opening `+++`.
+        let line = crate::toml_line::of_key(front_text, &[IMPORTED, &key]).map_or(1, |l| l + 1);
+        if doc.contains_key(&key) {
+            stranded.push((key, line));
+            continue;
+        }
+        let entry = (doc.get_mut(IMPORTED))
+            .and_then(|i| i.as_table_mut())
+            .and_then(|t| t.remove_entry(&key));
+        if let Some((name, item)) = entry {
+            doc.insert_formatted(&name, item);
+            moved.push((key, line));
+        }
+    }
+    (moved, stranded)
 }
 
 #[cfg(test)]
@@ -263,6 +327,55 @@ mod tests {
         assert_eq!(
             read(&third.text, "p.md").unwrap().front.facts.upvotes,
             Some(100)
+        );
+    }
+
+    #[test]
+    fn a_crlf_page_with_a_byte_order_mark_keeps_both() {
+        let text = format!(
+            "\u{feff}{}Notes.\r\n",
+            new_page("k", &facts()).replace('\n', "\r\n")
+        );
+        let mut newer = facts();
+        newer.upvotes = Some(9);
+        let updated = update_page(&text, "p.md", "k", &newer).unwrap();
+        assert!(
+            updated.text.starts_with("\u{feff}+++\r\n"),
+            "{:?}",
+            updated.text
+        );
+        assert_eq!(
+            updated.text.matches('\n').count(),
+            updated.text.matches("\r\n").count()
+        );
+        assert!(updated.text.contains("upvotes = 9\r\n"));
+        assert_eq!(
+            update_page(&text, "p.md", "k", &facts()).unwrap().text,
+            text,
+            "unchanged"
+        );
+    }
+
+    #[test]
+    fn fields_below_imported_move_up_unless_the_name_is_taken() {
+        let text = new_page("k", &facts()).replacen(
+            "\n+++\n",
+            "\nrating = 5 # mine\nupvotes = 1\n+++\n",
+            1,
+        );
+        let updated = update_page(&text, "p.md", "k", &facts()).unwrap();
+        let moved: Vec<&str> = updated.moved.iter().map(|(k, _)| k.as_str()).collect();
+        let stranded: Vec<&str> = updated.stranded.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!((moved, stranded), (vec!["rating"], vec!["upvotes"]));
+        let rating = updated.text.find("\nrating = 5 # mine\n").unwrap();
+        assert!(
+            rating < updated.text.find("[imported]").unwrap(),
+            "{}",
+            updated.text
+        );
+        assert_eq!(
+            read(&updated.text, "p.md").unwrap().front.facts.upvotes,
+            Some(3)
         );
     }
 
