@@ -57,7 +57,7 @@ impl Default for Config {
 #[serde(deny_unknown_fields, default)]
 pub struct ImportConfig {
     /// Year for a dump whose year nothing else determines (see the year
-    /// rules in the README).
+    /// rules in docs/digest.md).
     pub default_year: Option<i32>,
     /// Year of a given dump, by file name: `"2025-04-28.txt" = 2025`.
     pub years: BTreeMap<String, i32>,

@@ -2,10 +2,11 @@
 //! overwriting a hand edit.
 //!
 //! Every dump is parsed (in parallel), its year-less dates resolved, its
-//! entries cleaned; entries naming the same paper (same title up to case,
-//! spacing and punctuation) merge into one record; each record is tagged and
-//! then written as a new page or merged into its existing page, which is
-//! found by the `[imported] key` it carries, whatever its file is called.
+//! entries cleaned; entries naming the same paper (the same arXiv id when
+//! both have one, else the same title up to case, spacing and punctuation)
+//! merge into one record; each record is tagged and then written as a new
+//! page or merged into its existing page, which is found by its `arxiv` id
+//! or by the `[imported] key` it carries, whatever its file is called.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -23,6 +24,9 @@ use crate::page::key::current_key;
 pub use crate::page::key::title_key;
 use crate::page::{self, Facts};
 use crate::tagging::Tagger;
+
+/// The file name endings of dumps: plain or linked copies, Markdown exports.
+pub const DUMP_EXTENSIONS: [&str; 3] = [".txt", ".md", ".markdown"];
 
 /// Longest slug a new page gets (file names and URLs stay readable).
 pub const MAX_SLUG: usize = 80;
@@ -189,7 +193,7 @@ struct Dump {
     modified_year: i32,
 }
 
-/// Every regular, non-hidden `*.txt` file in digests/, by name. Unreadable
+/// Every regular, non-hidden dump (`*.txt`, `*.md`) in digests/, by name. Unreadable
 /// ones are reported and skipped.
 fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
     let dir = root.join(DIGESTS_DIR);
@@ -208,7 +212,7 @@ fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".txt") && !n.starts_with('.'))
+        .filter(|n| DUMP_EXTENSIONS.iter().any(|x| n.ends_with(x)) && !n.starts_with('.'))
         .collect();
     names.sort();
     let mut dumps = Vec::new();
@@ -259,7 +263,12 @@ fn records_of(
         default_year: config.import.default_year,
         modified_year: dump.modified_year,
     });
-    diagnostics.extend(resolved.warning);
+    // A guessed year matters only to dates printed without one (a trending
+    // page prints every year; a file that is not a digest has no dates).
+    let year_less = |d: &Option<DumpDate>| d.is_some_and(|d| d.year.is_none());
+    if year_less(&parsed.listing_date) || parsed.entries.iter().any(|e| year_less(&e.date)) {
+        diagnostics.extend(resolved.warning);
+    }
     let mut bad_dates = Vec::new();
     let mut to_date = |d: DumpDate, line: usize| -> Option<NaiveDate> {
         let y = d.year.unwrap_or(resolved.year);
@@ -302,13 +311,14 @@ fn records_of(
         }
         let (authors, organization) = match &entry.who {
             Some(Who::Authors(n)) => (Some(*n), None),
-            Some(Who::Organization(o)) => (None, Some(o.clone())),
+            Some(Who::Organization { name, .. }) => (None, Some(name.clone())),
             None => (None, None),
         };
         records.push(DigestRecord {
             key,
             facts: Facts {
                 title: entry.title.trim().to_string(),
+                arxiv: entry.arxiv.clone(),
                 date: own.or(listing),
                 authors,
                 organization,
@@ -327,7 +337,9 @@ fn records_of(
     (records, diagnostics)
 }
 
-/// Merges records of the same paper, in order of first appearance. The
+/// Merges records of the same paper, in order of first appearance: the
+/// same arXiv id, or, when one of them has none, the same title key (two
+/// records with the same title and different arXiv ids are two papers). The
 /// merged record keeps the richest facts: an explicit date over an inferred
 /// one, the highest upvote count, the longest abstract, every link and dump.
 /// Entries with the same title whose abstracts share few words are merged
@@ -336,21 +348,44 @@ fn records_of(
 pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>) {
     let mut merged: Vec<DigestRecord> = Vec::new();
     let mut diagnostics = Vec::new();
-    let mut position: HashMap<String, usize> = HashMap::new();
     // Per merged record, the abstracts of its entries until now (for the
     // few records seen more than once).
     let mut abstracts: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut by_arxiv: HashMap<String, usize> = HashMap::new();
+    // Title key → the records with that title, in order.
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
     for r in records {
-        let Some(&i) = position.get(&r.key) else {
-            position.insert(r.key.clone(), merged.len());
+        let arxiv = r.facts.arxiv.clone();
+        let same_arxiv = arxiv.as_ref().and_then(|a| by_arxiv.get(a)).copied();
+        let same_title = || {
+            by_key.get(&r.key).and_then(|found| {
+                found.iter().copied().find(|&i| {
+                    let theirs = &merged[i].facts.arxiv;
+                    arxiv.is_none() || theirs.is_none() || *theirs == arxiv
+                })
+            })
+        };
+        let Some(i) = same_arxiv.or_else(same_title) else {
+            if let Some(a) = arxiv {
+                by_arxiv.insert(a, merged.len());
+            }
+            by_key.entry(r.key.clone()).or_default().push(merged.len());
             merged.push(r);
             continue;
         };
+        if merged[i].facts.arxiv.is_none()
+            && let Some(a) = arxiv
+        {
+            by_arxiv.insert(a.clone(), i);
+            merged[i].facts.arxiv = Some(a);
+        }
         let m = &mut merged[i];
         let seen = abstracts
             .entry(i)
             .or_insert_with(|| vec![m.facts.abstract_.clone()]);
-        if seen.iter().all(|a| abstracts_differ(a, &r.facts.abstract_)) {
+        // An arXiv id says it is one paper; a title alone may be wrong.
+        let by_title = same_arxiv.is_none();
+        if by_title && seen.iter().all(|a| abstracts_differ(a, &r.facts.abstract_)) {
             diagnostics.push(Diagnostic::warning(
                 &r.origin.0,
                 r.origin.1,
@@ -415,10 +450,14 @@ fn abstracts_differ(a: &str, b: &str) -> bool {
 }
 
 /// An imported page found in content/papers/.
+#[derive(Clone)]
 struct ImportedPage {
     path: PathBuf,
     /// `[imported] hash`: the facts as last imported.
     hash: Option<String>,
+    /// The arXiv id it has (`None` too when the person edited it: then it
+    /// does not tell papers apart).
+    arxiv: Option<String>,
     /// Rewrite the page even if the facts are as last imported: its
     /// `[imported] key` is the legacy one, or fields of the person's sit
     /// under `[imported]`.
@@ -427,11 +466,15 @@ struct ImportedPage {
 
 /// A page already in content/papers/.
 struct Existing {
-    /// Imported pages by key (see [`current_key`]); of two pages with one
-    /// key, the first by file name.
-    by_key: HashMap<String, ImportedPage>,
+    /// Imported pages by key (see [`current_key`]; several papers may
+    /// share a title and differ by arXiv id), in file name order.
+    by_key: HashMap<String, Vec<ImportedPage>>,
+    /// Imported pages by their `arxiv` id.
+    by_arxiv: HashMap<String, ImportedPage>,
     /// Title keys of pages written by hand (no `[imported]`): left alone.
     hand_written: HashSet<String>,
+    /// arXiv ids of pages written by hand: left alone too.
+    hand_written_arxiv: HashSet<String>,
     /// Keys of pages whose front matter does not parse, recovered from
     /// their text: reported, never replaced by a second page.
     broken: HashSet<String>,
@@ -440,6 +483,28 @@ struct Existing {
     broken_stems: HashSet<String>,
     /// File stems of every page, readable or not: taken slugs.
     stems: HashSet<String>,
+}
+
+impl Existing {
+    /// The imported page of a record: the one with its arXiv id, else one
+    /// with its title key whose arXiv id does not say it is another paper,
+    /// and that no other record of this import has taken.
+    fn page_of(&self, r: &DigestRecord, taken: &HashSet<PathBuf>) -> Option<&ImportedPage> {
+        let arxiv = &r.facts.arxiv;
+        let free = |page: &&ImportedPage| !taken.contains(&page.path);
+        if let Some(page) = arxiv
+            .as_ref()
+            .and_then(|a| self.by_arxiv.get(a))
+            .filter(free)
+        {
+            return Some(page);
+        }
+        self.by_key
+            .get(&r.key)?
+            .iter()
+            .filter(free)
+            .find(|page| arxiv.is_none() || page.arxiv.is_none() || page.arxiv == *arxiv)
+    }
 }
 
 /// A page file as import reads it: parsed, or why not and which paper it
@@ -496,7 +561,9 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         .collect();
     let mut existing = Existing {
         by_key: HashMap::new(),
+        by_arxiv: HashMap::new(),
         hand_written: HashSet::new(),
+        hand_written_arxiv: HashSet::new(),
         broken: HashSet::new(),
         broken_stems: HashSet::new(),
         stems: HashSet::new(),
@@ -515,35 +582,48 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
             Ok(page) => match page.front.imported_key_and_hash() {
                 Some((stored, hash)) => {
                     let key = current_key(&stored, &page.front.facts.title);
-                    if let Some(first) = existing.by_key.get(&key) {
+                    let arxiv = page.front.facts.arxiv.clone();
+                    let edited = page.front.is_edited("arxiv");
+                    let entry = ImportedPage {
+                        path,
+                        hash,
+                        arxiv: arxiv.filter(|_| !edited),
+                        rewrite: key != stored || strays,
+                    };
+                    // One paper in two files: the same arXiv id, or the same
+                    // key and no id on either.
+                    let first = match &entry.arxiv {
+                        Some(a) => existing.by_arxiv.get(a),
+                        None => (existing.by_key.get(&key))
+                            .and_then(|pages| pages.iter().find(|p| p.arxiv.is_none())),
+                    };
+                    if let Some(first) = first {
+                        let first = page_origin(&first.path);
                         diagnostics.push(Diagnostic::warning(
-                            page_origin(&path),
+                            page_origin(&entry.path),
                             key_line,
                             format!(
-                                "this page has the `[imported] key` of {} too: both are about \
-                                 one paper, which the site would publish twice; import updates \
-                                 only {} (the first by name). Delete one, or remove \
-                                 `[imported]` from the one you keep as a page of your own",
-                                page_origin(&first.path),
-                                page_origin(&first.path),
+                                "this page and {first} are about one paper (the same \
+                                 `[imported] key`), which the site would publish twice; \
+                                 import updates only {first} (the first by name). Delete \
+                                 one, or remove `[imported]` from the one you keep as a \
+                                 page of your own"
                             ),
                         ));
                         continue;
                     }
-                    let rewrite = key != stored || strays;
-                    existing.by_key.insert(
-                        key,
-                        ImportedPage {
-                            path,
-                            hash,
-                            rewrite,
-                        },
-                    );
+                    if let Some(a) = &entry.arxiv {
+                        existing.by_arxiv.insert(a.clone(), entry.clone());
+                    }
+                    existing.by_key.entry(key).or_default().push(entry);
                 }
                 None => {
                     existing
                         .hand_written
                         .insert(title_key(&page.front.facts.title));
+                    existing
+                        .hand_written_arxiv
+                        .extend(page.front.facts.arxiv.clone());
                 }
             },
             Err((e, key)) => {
@@ -663,8 +743,13 @@ fn write_pages(
     // Slugs are handed out in order of first appearance, so they are
     // deterministic; an existing page keeps its file whatever its title.
     let mut actions = Vec::with_capacity(records.len());
+    let mut taken = HashSet::new();
     for r in records {
-        let action = match existing.by_key.get(&r.key) {
+        let page = existing.page_of(r, &taken);
+        if let Some(page) = page {
+            taken.insert(page.path.clone());
+        }
+        let action = match page {
             Some(page)
                 if !page.rewrite && page.hash.as_deref() == Some(r.facts.hash().as_str()) =>
             {
@@ -672,6 +757,14 @@ fn write_pages(
             }
             Some(page) => PageAction::Update(page.path.clone()),
             None if existing.hand_written.contains(&r.key) => PageAction::Unchanged,
+            None if r
+                .facts
+                .arxiv
+                .as_ref()
+                .is_some_and(|a| existing.hand_written_arxiv.contains(a)) =>
+            {
+                PageAction::Unchanged
+            }
             // A page of this paper whose front matter is broken: it is
             // reported (by `scan_pages`), not replaced by a second page.
             None if existing.broken.contains(&r.key) => PageAction::Unchanged,
@@ -834,6 +927,46 @@ mod tests {
             date_explicit: false,
             origin: (digest.to_string(), 1),
         }
+    }
+
+    #[test]
+    fn an_arxiv_id_is_a_stronger_key_than_the_title() {
+        let with = |title: &str, digest: &str, arxiv: Option<&str>| {
+            let mut r = record(title, digest);
+            r.facts.arxiv = arxiv.map(String::from);
+            r
+        };
+        let (merged, _) = merge(vec![
+            with("Paper X", "a.txt", None),
+            with("Paper X", "b.md", Some("2601.00001")),
+            // A retitled version of the same paper: the id says it is one.
+            with("Paper X: Extended", "c.md", Some("2601.00001")),
+            // The same title and another id: another paper.
+            with("paper x", "d.md", Some("2601.00002")),
+            // No id: the title decides, and the first such paper takes it.
+            with("PAPER X", "e.txt", None),
+        ]);
+        let got: Vec<(&str, Option<&str>, Vec<&str>)> = merged
+            .iter()
+            .map(|r| {
+                (
+                    r.facts.title.as_str(),
+                    r.facts.arxiv.as_deref(),
+                    r.facts.digests.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Paper X",
+                    Some("2601.00001"),
+                    vec!["a.txt", "b.md", "c.md", "e.txt"]
+                ),
+                ("paper x", Some("2601.00002"), vec!["d.md"]),
+            ]
+        );
     }
 
     #[test]

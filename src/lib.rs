@@ -1,6 +1,6 @@
 //! Gazette: a static site generator for paper digests.
 //!
-//! The modules follow the pipeline (see the README's design notes):
+//! The modules follow the pipeline (see docs/design.md and ARCHITECTURE.md):
 //! `digest` (parse dumps) → `import` (entries → Markdown pages, with
 //! `page`, the page file format, and `tagging`) → `site` (load pages into
 //! a model) → `render` (model → `output` map) → written to `public/` or

@@ -93,7 +93,13 @@ fn seed_004_keeps_dates_organization_and_upvotes() {
         .iter()
         .find(|e| e.title.starts_with("ARC-Encoder"))
         .expect("the ARC-Encoder entry");
-    assert_eq!(kyutai.who, Some(Who::Organization("Kyutai".into())));
+    assert_eq!(
+        kyutai.who,
+        Some(Who::Organization {
+            name: "Kyutai".into(),
+            handle: Some("kyutai".into())
+        })
+    );
     assert_eq!(
         kyutai.date,
         Some(DumpDate {
@@ -106,7 +112,7 @@ fn seed_004_keeps_dates_organization_and_upvotes() {
     let orgs = d
         .entries
         .iter()
-        .filter(|e| matches!(e.who, Some(Who::Organization(_))))
+        .filter(|e| matches!(e.who, Some(Who::Organization { .. })))
         .count();
     assert_eq!(orgs, 1);
     let authors = d
@@ -257,7 +263,13 @@ fn a_digest_of_repeated_entries_parses_completely(size: usize) {
     assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics.first());
     assert_eq!(d.entries.len(), copies);
     let last = d.entries.last().unwrap();
-    assert_eq!(last.who, Some(Who::Organization("Kyutai".into())));
+    assert_eq!(
+        last.who,
+        Some(Who::Organization {
+            name: "Kyutai".into(),
+            handle: Some("kyutai".into())
+        })
+    );
     assert_eq!(last.upvotes, Some(1));
     assert_eq!(last.line, 7 + (copies - 1) * 8);
 }

@@ -2,7 +2,7 @@
 //! corpus (`cargo bench -p gazette-bench --bench pipeline`). They live in
 //! the benchmark crate because the corpus generator does; they call only
 //! the product's public API. The end-to-end figures come from
-//! `cargo bench-site run` (docs/bench.md); these show which stage moved.
+//! `cargo bench-site run` (docs/performance.md); these show which stage moved.
 
 use std::fs;
 use std::hint::black_box;

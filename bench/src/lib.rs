@@ -5,7 +5,7 @@
 //! `run` generates corpora of several sizes and times the real `gazette`
 //! binary on them as a child process (and Hugo on the same papers, when
 //! asked). One module per measured tool under `tool`; `measure` times a
-//! child process; `report` prints the table. See docs/bench.md.
+//! child process; `report` prints the table. See docs/performance.md.
 
 pub mod corpus;
 pub mod measure;

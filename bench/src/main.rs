@@ -1,5 +1,5 @@
 //! `gazette-bench`: generate synthetic corpora and time Gazette (and Hugo)
-//! on them. Run it as `cargo bench-site <command>` (see docs/bench.md).
+//! on them. Run it as `cargo bench-site <command>` (see docs/performance.md).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

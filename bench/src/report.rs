@@ -1,5 +1,5 @@
 //! The benchmark's report: the figures per corpus size and the Markdown
-//! table `run` prints (docs/bench.md and the README quote it).
+//! table `run` prints (docs/performance.md quotes it).
 
 use std::time::Duration;
 
@@ -52,7 +52,7 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// The Markdown table for the README, plus how it was measured.
+/// The Markdown table docs/performance.md quotes, plus how it was measured.
 pub fn table(results: &[SizeResult], latency: Option<&Latency>, runs: usize) -> String {
     let mut out = String::new();
     out.push_str("| papers | HTML pages | cold build | no-change rebuild | peak RSS | pages/s | Hugo | Hugo / Gazette |\n");

@@ -1,12 +1,26 @@
-//! The digest format: plain-text dumps of "Daily Papers" listings.
+//! The digest format: saved "Daily Papers" listings (also trending and
+//! search results pages), in any of the shapes people save them in.
 //!
-//! `parse` turns one dump into a [`Digest`] (raw facts plus diagnostics),
-//! `clean` removes LaTeX debris from abstracts and extracts links, and
-//! `year` decides which year a dump's year-less dates belong to. Nothing
-//! here touches the file system: the import stage feeds text in.
+//! `parse` turns one dump into a [`Digest`] (raw facts plus diagnostics):
+//! `shape` tells a plain copy, a copy with links and a Markdown export
+//! apart, and `plain`, `linked` and `markdown` each read one shape into the
+//! same [`Entry`] type, with `fields` (dates, counts, page text) and
+//! `hf_url` / `arxiv` (what a link points at) shared between them, and
+//! `builder` (the entry being read) between the two shapes with links. `clean`
+//! removes LaTeX debris from abstracts and extracts links, and `year`
+//! decides which year a dump's year-less dates belong to. Nothing here
+//! touches the file system: the import stage feeds text in.
 
+pub mod arxiv;
+mod builder;
 pub mod clean;
+mod fields;
+mod hf_url;
+mod linked;
+mod markdown;
 pub mod parse;
+mod plain;
+pub mod shape;
 pub mod year;
 
 pub use clean::{Cleaned, Link, LinkKind, clean_abstract};
@@ -30,8 +44,14 @@ pub struct DumpDate {
 pub enum Who {
     /// `  • 6 authors`
     Authors(u32),
-    /// An organization line such as `kyutai Kyutai`: the display name.
-    Organization(String),
+    /// An organization: `kyutai Kyutai` in a plain copy, an avatar link
+    /// `[![occ-ai](…)OCC](https://huggingface.co/occ-ai)` in a Markdown export.
+    Organization {
+        /// The display name (`Kyutai`, `OCC`): what pages show.
+        name: String,
+        /// The Hugging Face handle (`kyutai`, `occ-ai`), when the dump shows it.
+        handle: Option<String>,
+    },
 }
 
 /// One paper as listed in one dump. Text is as found (abstract not yet cleaned).
@@ -46,6 +66,11 @@ pub struct Entry {
     /// The paper's own date from its metadata block.
     pub date: Option<DumpDate>,
     pub upvotes: Option<u32>,
+    /// The paper's arXiv id (`2606.00683`, no version), from its Hugging
+    /// Face or arXiv link; only the shapes with links have one.
+    pub arxiv: Option<String>,
+    /// How many comments the listing shows, when it shows a count.
+    pub comments: Option<u32>,
 }
 
 /// One parsed dump.

@@ -151,6 +151,8 @@ mod tests {
                 day: 4,
             }),
             upvotes: None,
+            arxiv: None,
+            comments: None,
         }
     }
 

@@ -11,6 +11,8 @@ use serde::Deserialize;
 #[serde(default)]
 pub struct Facts {
     pub title: String,
+    /// The paper's arXiv id (`2606.00683`), when a dump gave one.
+    pub arxiv: Option<String>,
     #[serde(deserialize_with = "de_date")]
     pub date: Option<NaiveDate>,
     /// Number of authors.
@@ -30,8 +32,9 @@ pub struct Facts {
 
 impl Facts {
     /// The front matter keys of the facts, in the order pages list them.
-    pub const KEYS: [&'static str; 10] = [
+    pub const KEYS: [&'static str; 11] = [
         "title",
+        "arxiv",
         "date",
         "authors",
         "organization",
@@ -45,7 +48,7 @@ impl Facts {
 
     /// Each fact as a TOML value, in [`Facts::KEYS`] order; `None` when the
     /// page should not have the key.
-    pub(super) fn values(&self) -> [(&'static str, Option<toml_edit::Value>); 10] {
+    pub(super) fn values(&self) -> [(&'static str, Option<toml_edit::Value>); 11] {
         use toml_edit::Value;
         let strings = |v: &[String]| Value::Array(v.iter().map(|s| string_value(s)).collect());
         let date_value = self.date.and_then(|d| {
@@ -62,6 +65,7 @@ impl Facts {
         });
         let [
             title,
+            arxiv,
             date,
             authors,
             organization,
@@ -74,6 +78,7 @@ impl Facts {
         ] = Self::KEYS;
         [
             (title, Some(string_value(&self.title))),
+            (arxiv, self.arxiv.as_deref().map(string_value)),
             (date, date_value),
             (authors, self.authors.map(|n| Value::from(i64::from(n)))),
             (organization, self.organization.as_deref().map(string_value)),
@@ -96,11 +101,23 @@ impl Facts {
     pub fn hash(&self) -> String {
         let mut h = crate::fingerprint::Fnv::default();
         for (key, value) in self.values() {
+            if leaves_no_trace(key, value.as_ref()) {
+                continue;
+            }
             h.field(key.as_bytes());
             h.field(canonical(value.as_ref()).as_bytes());
         }
         crate::fingerprint::hex(h.finish())
     }
+}
+
+/// Facts added to the format after pages were first written: when absent
+/// they leave no trace (no hash, no `[imported] facts` entry), so a page
+/// written before them, or without them, stays byte for byte the same.
+const LATER_FACTS: [&str; 1] = ["arxiv"];
+
+pub(super) fn leaves_no_trace(key: &str, value: Option<&toml_edit::Value>) -> bool {
+    value.is_none() && LATER_FACTS.contains(&key)
 }
 
 /// A TOML date (no time) as a calendar date.

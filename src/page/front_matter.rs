@@ -1,5 +1,5 @@
 //! Reading a page: splitting the `+++` front matter from the body, and the
-//! front matter's schema (documented in the README): the [`Facts`], an
+//! front matter's schema (documented in docs/page-format.md): the [`Facts`], an
 //! optional `slug`, import's `[imported]` bookkeeping, and whatever else
 //! the person added.
 
@@ -106,6 +106,15 @@ impl FrontMatter {
             imported: rest.imported,
             extra: rest.extra,
         })
+    }
+
+    /// Whether the person owns fact `key` (it is listed in `[imported] edited`).
+    pub fn is_edited(&self, key: &str) -> bool {
+        self.imported
+            .as_ref()
+            .and_then(|i| i.get("edited"))
+            .and_then(|e| e.as_array())
+            .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(key)))
     }
 
     /// `[imported] key` and `hash`: which paper an imported page is about,

@@ -2,7 +2,7 @@
 //! pipeline: `+++` TOML front matter, then the person's Markdown.
 //!
 //! [`Facts`] are what the digests state about a paper, declared once;
-//! [`front_matter`] reads a page (the schema is in the README), [`write`]
+//! [`front_matter`] reads a page (the schema is in docs/page-format.md), [`write`]
 //! makes and updates pages for import. The site's model of a paper is
 //! `site::Paper`, made from a [`PageFile`].
 

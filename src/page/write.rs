@@ -3,7 +3,7 @@
 //! person owns. `import` never formats TOML itself.
 
 use super::Facts;
-use super::facts::canonical;
+use super::facts::{canonical, leaves_no_trace};
 use super::front_matter::{DELIMITER, IMPORTED, IMPORTED_KEYS, key_line, read, split};
 use crate::diagnostic::Diagnostic;
 
@@ -22,7 +22,9 @@ pub fn new_page(key: &str, facts: &Facts) -> String {
     let mut doc = toml_edit::DocumentMut::new();
     let mut hashes = toml_edit::InlineTable::new();
     for (name, value) in facts.values() {
-        hashes.insert(name, fact_hash(value.as_ref()).into());
+        if !leaves_no_trace(name, value.as_ref()) {
+            hashes.insert(name, fact_hash(value.as_ref()).into());
+        }
         if let Some(value) = value {
             doc[name] = toml_edit::Item::Value(value);
         }
@@ -87,10 +89,9 @@ pub fn update_page(
         .and_then(|i| i.as_table())
         .cloned()
         .unwrap_or_default();
+    let stored_facts = imported.get("facts").and_then(|f| f.as_inline_table());
     let stored = |key: &str| -> Option<String> {
-        imported
-            .get("facts")
-            .and_then(|f| f.as_inline_table())
+        stored_facts
             .and_then(|f| f.get(key))
             .and_then(|v| v.as_str())
             .map(str::to_string)
@@ -109,8 +110,15 @@ pub fn update_page(
     let mut kept = Vec::new();
     for (key, new) in facts.values() {
         let new_hash = fact_hash(new.as_ref());
+        let traceless = leaves_no_trace(key, new.as_ref());
         let current_hash = fact_hash(item_value(doc.as_table(), key).as_ref());
-        let last = stored(key).unwrap_or_else(|| current_hash.clone());
+        // A fact missing from a stored table was absent at the last import
+        // (see `LATER_FACTS`); with no table at all, the page's value is taken
+        // as what import last wrote.
+        let last = stored(key).unwrap_or_else(|| match stored_facts {
+            Some(_) => fact_hash(None),
+            None => current_hash.clone(),
+        });
         let owned_by_person = edited.iter().any(|e| e == key);
         if owned_by_person || current_hash != last {
             if !owned_by_person {
@@ -130,7 +138,9 @@ pub fn update_page(
                 }
             }
         }
-        hashes.insert(key, new_hash.into());
+        if !traceless {
+            hashes.insert(key, new_hash.into());
+        }
     }
     let table = doc[IMPORTED].or_insert(toml_edit::table());
     if let Some(table) = table.as_table_mut() {
@@ -221,6 +231,53 @@ mod tests {
             abstract_: "We propose.".to_string(),
             ..Facts::default()
         }
+    }
+
+    #[test]
+    fn a_page_without_an_arxiv_id_has_no_trace_of_the_fact() {
+        let text = new_page("k", &facts());
+        assert!(!text.contains("arxiv"), "{text}");
+        let with = Facts {
+            arxiv: Some("2606.00683".into()),
+            ..facts()
+        };
+        let text = new_page("k", &with);
+        assert!(
+            text.starts_with("+++\ntitle = \"Stateful Conformer\"\narxiv = \"2606.00683\"\n"),
+            "{text}"
+        );
+        assert!(text.contains(", arxiv = \""), "its hash in `facts`: {text}");
+        let page = read(&text, "p.md").unwrap();
+        assert_eq!(page.front.facts.arxiv.as_deref(), Some("2606.00683"));
+        assert_ne!(with.hash(), facts().hash());
+    }
+
+    #[test]
+    fn an_arxiv_id_reaches_an_old_page_and_a_hand_added_one_is_kept() {
+        let arxiv = |text: &str| read(text, "p.md").unwrap().front.facts.arxiv;
+        let old = new_page("k", &facts());
+        let with = Facts {
+            arxiv: Some("2606.00683".into()),
+            ..facts()
+        };
+        let updated = update_page(&old, "p.md", "k", &with).unwrap();
+        assert!(updated.kept.is_empty());
+        assert_eq!(arxiv(&updated.text).as_deref(), Some("2606.00683"));
+        // A person adds an id the digests do not give: it is theirs.
+        let edited = old.replacen(
+            "title = \"Stateful Conformer\"\n",
+            "title = \"Stateful Conformer\"\narxiv = \"2401.00001\"\n",
+            1,
+        );
+        let kept = update_page(&edited, "p.md", "k", &facts()).unwrap();
+        assert_eq!(arxiv(&kept.text).as_deref(), Some("2401.00001"));
+        let later = update_page(&kept.text, "p.md", "k", &with).unwrap();
+        assert_eq!(arxiv(&later.text).as_deref(), Some("2401.00001"));
+        assert_eq!(
+            later.kept.len(),
+            1,
+            "the digests' other id is reported once"
+        );
     }
 
     #[test]

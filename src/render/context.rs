@@ -202,6 +202,7 @@ pub fn paper_data(
     };
     let mut full = summary.clone();
     full.insert("abstract".into(), json!(paper.abstract_));
+    full.insert("arxiv".into(), json!(paper.arxiv));
     let links: Vec<&String> = paper.links.iter().filter(|l| is_web_url(l)).collect();
     full.insert("links".into(), json!(links));
     full.insert("digests".into(), json!(paper.digests));

@@ -33,6 +33,7 @@ pub fn paper(
             "https://example.org/data".into(),
         ],
         digests: vec!["000_a.txt".into()],
+        arxiv: None,
         abstract_: format!("Abstract of {title}. It has several sentences about the method."),
         body: String::new(),
         extra: toml::Table::new(),

@@ -7,8 +7,7 @@
 //! the jobs and knows no page kind; `pages/` has one module per kind.
 //!
 //! How it is built and how to add a page kind: docs/dev/render.md. The
-//! template contract (names, context variables, functions) is in the
-//! README's "Themes and templates".
+//! template contract theme authors rely on: docs/templates.md.
 
 pub mod context;
 mod engine;

@@ -365,26 +365,30 @@ fn duplicate_slugs<'a>(
     }
 }
 
-/// Two imported pages about one paper (one `[imported] key`, say a page
-/// copied by hand) would publish it twice: an error on the later file by
-/// name, naming the first, as import updates only the first.
+/// Two imported pages about one paper (the same arXiv id, or the same
+/// `[imported] key` and no id on either: say a page copied by hand) would
+/// publish it twice: an error on each later file by name, naming the first,
+/// as import updates only the first.
 fn duplicate_papers(papers: &[Paper], errors: &mut Vec<Diagnostic>) {
-    let mut by_key: BTreeMap<&str, Vec<&Paper>> = BTreeMap::new();
+    let mut groups: BTreeMap<(bool, &str), Vec<&Paper>> = BTreeMap::new();
     for paper in papers {
-        if let Some(key) = &paper.key {
-            by_key.entry(key).or_default().push(paper);
-        }
+        let Some(key) = &paper.key else { continue };
+        let identity = match &paper.arxiv {
+            Some(id) => (true, id.as_str()),
+            None => (false, key.as_str()),
+        };
+        groups.entry(identity).or_default().push(paper);
     }
-    for mut same in by_key.into_values().filter(|same| same.len() > 1) {
+    for mut same in groups.into_values().filter(|same| same.len() > 1) {
         same.sort_by(|a, b| a.source.cmp(&b.source));
         for later in &same[1..] {
             errors.push(Diagnostic::error(
                 later.source.display().to_string(),
                 1,
                 format!(
-                    "this page and {} are about one paper (the same `[imported] key`), \
-                     which would be published twice: delete one, or remove `[imported]` \
-                     from the one you keep as a page of your own",
+                    "this page and {} are about one paper (the same `[imported] key` or \
+                     arXiv id), which would be published twice: delete one, or remove \
+                     `[imported]` from the one you keep as a page of your own",
                     same[0].source.display()
                 ),
             ));
@@ -554,6 +558,15 @@ mod tests {
             ("content/papers/b.md", &imported("A, again", "a paper")),
             ("content/papers/c.md", &imported("C", "c")),
             ("content/papers/d.md", &page("A", "")),
+            // One title, two arXiv ids: two papers.
+            (
+                "content/papers/e.md",
+                &imported("E", "e").replace("title", "arxiv = \"2601.00001\"\ntitle"),
+            ),
+            (
+                "content/papers/f.md",
+                &imported("E", "e").replace("title", "arxiv = \"2601.00002\"\ntitle"),
+            ),
         ]);
         let errors = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap_err();
         let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();

@@ -23,6 +23,8 @@ pub struct Paper {
     /// 1-based line where the Markdown body starts in `source`.
     pub body_line: usize,
     pub title: String,
+    /// The paper's arXiv id (`2606.00683`), when its page has one.
+    pub arxiv: Option<String>,
     pub date: Option<NaiveDate>,
     pub authors: Option<u32>,
     pub organization: Option<String>,
@@ -57,6 +59,7 @@ impl Paper {
         // Spelt out, so a new fact cannot be left out of the model.
         let Facts {
             title,
+            arxiv,
             date,
             authors,
             organization,
@@ -72,6 +75,7 @@ impl Paper {
             source,
             body_line,
             title,
+            arxiv,
             date,
             authors,
             organization,
