@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::layout::{CONFIG_FILE, OUTPUT_DIR, SOURCE_DIRS};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, DIGESTS_DIR, OUTPUT_DIR, SOURCE_DIRS};
 use crate::output::{self, WriteError};
 use crate::pipeline::{self, BuildOptions, Builder};
 
@@ -52,7 +52,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Base URL for this build, overriding config.toml (deploy previews).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// Output folder (default: public/ in the site root).
     #[arg(long, short = 'o')]
@@ -79,14 +79,20 @@ pub struct ServeArgs {
     pub port: u16,
 }
 
+/// `--base-url` is checked as `base_url` in config.toml is, before anything runs.
+fn parse_base_url(url: &str) -> Result<String, String> {
+    crate::config::check_base_url(url).map(|()| url.to_string())
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let site = || open_site(&cli.root);
     let result = match cli.command {
-        Command::Import => import(&cli.root),
-        Command::Build(args) => build(&cli.root, args),
-        Command::Check => check(&cli.root),
+        Command::Import => site().and_then(|()| import(&cli.root)),
+        Command::Build(args) => site().and_then(|()| build(&cli.root, args)),
+        Command::Check => site().and_then(|()| check(&cli.root)),
         Command::Init(args) => init(&cli.root, args),
-        Command::Serve(args) => serve(&cli.root, args),
+        Command::Serve(args) => site().and_then(|()| serve(&cli.root, args)),
     };
     match result {
         Ok(code) => code,
@@ -94,6 +100,24 @@ pub fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The commands that read a site need one at `--root`: an existing folder
+/// that [`is_site`](crate::layout::is_site). Never made up on the spot.
+fn open_site(root: &Path) -> Result<(), Diagnostic> {
+    let fail = |message: &str| Err(Diagnostic::error(root.display().to_string(), 0, message));
+    match std::fs::metadata(root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => fail(
+            "this folder does not exist (--root names the site's folder; `gazette init` makes a new site)",
+        ),
+        Err(e) => fail(&format!("cannot read this folder: {e}")),
+        Ok(meta) if !meta.is_dir() => fail("this is a file, not a site's folder"),
+        Ok(_) if !crate::layout::is_site(root) => fail(&format!(
+            "not a Gazette site: no {CONFIG_FILE}, {DIGESTS_DIR}/ or {CONTENT_DIR}/ here \
+             (make one with `gazette init`, or point --root at one)"
+        )),
+        Ok(_) => Ok(()),
     }
 }
 

@@ -24,7 +24,7 @@ use axum::routing::get;
 use tokio::sync::broadcast;
 
 use crate::diagnostic::{Diagnostic, printable};
-use crate::layout::{CONFIG_FILE, LIVE_RELOAD};
+use crate::layout::LIVE_RELOAD;
 use crate::output::Output;
 use crate::pipeline::{BuildFailure, BuildOptions, BuildReport, Builder};
 
@@ -138,11 +138,6 @@ async fn serve_file(State(shared): State<Arc<Shared>>, request: Request) -> Resp
 pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let root_error =
         |message: String| Diagnostic::error(options.root.display().to_string(), 0, message);
-    if !options.root.join(CONFIG_FILE).is_file() {
-        return Err(root_error(format!(
-            "no {CONFIG_FILE} here: not a gazette site (make one with `gazette init`)"
-        )));
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -486,7 +481,11 @@ mod tests {
     #[test]
     fn an_error_in_the_sources_keeps_the_builder_and_its_last_output() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(CONFIG_FILE), "title = \"T\"\n").unwrap();
+        std::fs::write(
+            dir.path().join(crate::layout::CONFIG_FILE),
+            "title = \"T\"\n",
+        )
+        .unwrap();
         let mut builder = Builder::new(BuildOptions {
             root: dir.path().to_path_buf(),
             base_url: None,
@@ -496,7 +495,7 @@ mod tests {
         let built = builder.output();
         assert!(!built.files.is_empty());
         // Only a panic makes a new builder (with no output yet).
-        std::fs::write(dir.path().join(CONFIG_FILE), "title = = 1\n").unwrap();
+        std::fs::write(dir.path().join(crate::layout::CONFIG_FILE), "title = = 1\n").unwrap();
         assert!(matches!(
             build_guarded(&mut builder, None),
             Err(BuildFailure::Sources(_))
