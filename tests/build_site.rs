@@ -581,3 +581,34 @@ fn check_ignores_link_like_text_and_names_the_source_line_of_a_broken_link() {
         "{err}"
     );
 }
+
+/// A static file at a page's address would replace the page silently.
+#[test]
+fn a_static_file_at_a_pages_address_fails_build_and_check_naming_both() {
+    let site = small_site();
+    let root = site.path();
+    fs::create_dir_all(root.join("content")).unwrap();
+    fs::write(
+        root.join("content/about.md"),
+        "+++\ntitle = \"About\"\n+++\nUs.\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("static/about")).unwrap();
+    fs::write(
+        root.join("static/about/index.html"),
+        "<p>old about page</p>",
+    )
+    .unwrap();
+    for command in ["build", "check"] {
+        let out = gazette(root, &[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        assert!(
+            err.contains(
+                "static/about/index.html: error: /about/ is made twice, by this file and by content/about.md"
+            ),
+            "{command}: {err}"
+        );
+    }
+    assert!(!root.join("public").exists(), "nothing written");
+}
