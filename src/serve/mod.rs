@@ -6,7 +6,9 @@
 //! rebuild thread (the pipeline is synchronous) runs the [`Builder`] on each
 //! batch, swaps in the new snapshot and tells browsers through [`reload`].
 
+pub mod guard;
 pub mod http;
+pub mod listen;
 pub mod reload;
 pub mod watch;
 
@@ -55,13 +57,26 @@ pub struct Snapshot {
 pub struct Shared {
     current: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<Message>,
+    /// The host names requests may name.
+    hosts: guard::Hosts,
+    limits: listen::Limits,
+    /// One permit per live-reload socket open.
+    websockets: Arc<tokio::sync::Semaphore>,
 }
 
 impl Shared {
+    /// Answering loopback names only, within the default limits.
     pub fn new(snapshot: Snapshot) -> Shared {
+        Shared::with(snapshot, guard::Hosts::default(), listen::Limits::default())
+    }
+
+    pub fn with(snapshot: Snapshot, hosts: guard::Hosts, limits: listen::Limits) -> Shared {
         Shared {
             current: RwLock::new(Arc::new(snapshot)),
             events: broadcast::channel(64).0,
+            hosts,
+            limits,
+            websockets: Arc::new(tokio::sync::Semaphore::new(limits.max_websockets)),
         }
     }
 
@@ -118,12 +133,36 @@ impl Shared {
     }
 }
 
-/// The router: the live reload socket, everything else from the snapshot.
+/// The router: the live reload socket, everything else from the snapshot;
+/// a request naming a host the server does not answer to gets 403.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(LIVE_RELOAD, get(reload::websocket))
         .fallback(serve_file)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            check_host,
+        ))
         .with_state(shared)
+}
+
+async fn check_host(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(axum::http::header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{fffd}"));
+    if shared.hosts.allows(host) {
+        return next.run(request).await;
+    }
+    http::refuse(
+        axum::http::StatusCode::FORBIDDEN,
+        "this preview answers to localhost only (127.0.0.1, [::1], *.localhost); \
+         serve with --bind NAME to use another name\n",
+    )
 }
 
 async fn serve_file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -149,14 +188,17 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
     let root_error =
         |message: String| Diagnostic::error(options.root.display().to_string(), 0, message);
     let listener = bind(&options.bind, options.port).await?;
-    let url = site_url(
-        listener
-            .local_addr()
-            .map_err(|e| root_error(format!("cannot serve: {e}")))?,
-    );
+    let local = listener
+        .local_addr()
+        .map_err(|e| root_error(format!("cannot serve: {e}")))?;
+    let url = site_url(local);
     let root = options.root.canonicalize().unwrap_or(options.root.clone());
 
-    let shared = Arc::new(Shared::new(Snapshot::default()));
+    let shared = Arc::new(Shared::with(
+        Snapshot::default(),
+        guard::Hosts::for_bind(&options.bind),
+        listen::Limits::default(),
+    ));
     let mut rebuilder = Rebuilder {
         builder: Builder::new(BuildOptions {
             root: root.clone(),
@@ -181,13 +223,40 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
         .spawn(move || rebuild_loop(rebuilder, watcher, events))
         .map_err(|e| root_error(format!("cannot start the rebuild thread: {e}")))?;
 
-    eprintln!("serving at {url}");
-    axum::serve(listener, router(shared))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| Diagnostic::error(url, 0, format!("the server stopped: {e}")))
+    if let Some(warning) = network_warning(local) {
+        eprintln!("{warning}");
+        eprintln!("serving at {url} (listening on {local})");
+    } else {
+        eprintln!("serving at {url}");
+    }
+    let limits = shared.limits;
+    let counts = Arc::new(listen::Counts::default());
+    listen::serve(listener, router(shared), limits, counts, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
+}
+
+/// A preview bound beyond loopback is readable from the network: say so,
+/// and with every interface, that any host name is answered.
+fn network_warning(local: SocketAddr) -> Option<Diagnostic> {
+    let ip = local.ip();
+    let port = local.port();
+    let message = if ip.is_unspecified() {
+        format!(
+            "listening on every network interface ({local}): anyone who can reach this \
+             machine on port {port} can read the preview, under any host name"
+        )
+    } else if !ip.is_loopback() {
+        format!(
+            "listening on {local}: anyone who can reach that address on port {port} can \
+             read the preview"
+        )
+    } else {
+        return None;
+    };
+    Some(Diagnostic::warning("--bind", 0, message))
 }
 
 /// Listens on `host:port`; an error is about that address.
