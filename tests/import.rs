@@ -790,3 +790,127 @@ fn a_field_added_at_the_bottom_of_the_front_matter_is_moved_out_of_imported() {
         "said once"
     );
 }
+
+/// The seeds: one page per distinct merge key among their entries, no
+/// more (nothing duplicated), no fewer (nothing dropped or merged away).
+#[test]
+fn the_seeds_give_one_page_per_distinct_key() {
+    let site = seed_site();
+    let report = import(site.path());
+    let mut keys = std::collections::BTreeSet::new();
+    for entry in fs::read_dir(site.path().join("digests")).unwrap() {
+        let path = entry.unwrap().path();
+        let parsed = gazette::digest::parse(&fs::read(&path).unwrap(), "seed");
+        assert!(parsed.entries.iter().all(|e| e.arxiv.is_none()));
+        keys.extend(
+            parsed
+                .entries
+                .iter()
+                .map(|e| gazette::import::title_key(&e.title))
+                .filter(|k| !k.is_empty()),
+        );
+    }
+    let all = pages(site.path());
+    assert_eq!(all.len(), keys.len(), "{report:?}");
+    assert_eq!(keys.len(), 280);
+    let page_keys: std::collections::BTreeSet<String> = all
+        .iter()
+        .map(|(name, text)| {
+            page::read(text, name)
+                .unwrap()
+                .front
+                .imported_key_and_hash()
+                .unwrap()
+                .0
+        })
+        .collect();
+    assert_eq!(page_keys, keys);
+}
+
+/// A generated corpus with 1,020 deliberate collisions, in three dumps:
+/// per group, one paper spelt three ways (two key collisions: one paper),
+/// and papers whose slugs collide though they differ (`Über`/`Uber`,
+/// `C++`/`C`/`C#`, titles sharing their first 80 slug characters: four
+/// slug collisions). Import must give exactly one page per distinct paper,
+/// each with its own facts, and the site must load.
+#[test]
+fn a_corpus_with_a_thousand_collisions_gives_exactly_the_distinct_papers() {
+    const GROUPS: usize = 170;
+    let long =
+        "Efficient Streaming Speech Recognition with Stateful Conformers on Small Edge Devices";
+    let mut dumps = [
+        String::from(HEADER),
+        String::from(HEADER),
+        String::from(HEADER),
+    ];
+    // (title as first written, the abstract only that paper has)
+    let mut papers: Vec<(String, String)> = Vec::new();
+    let mut collisions = 0;
+    for g in 0..GROUPS {
+        let same = [
+            format!("Sparse Mixture Routing {g}"),
+            format!("sparse mixture-routing, {g}!"),
+            format!("SPARSE  MIXTURE ROUTING {g}"),
+        ];
+        let abstract_ = |what: &str| format!("We study {what} number {g} and report findings {g}.");
+        for (d, title) in same.iter().enumerate() {
+            dumps[d].push_str(&entry_with(title, &abstract_("sparse mixture routing"), 1));
+        }
+        papers.push((same[0].clone(), abstract_("sparse mixture routing")));
+        collisions += 2;
+        let apart = [
+            format!("Über Models {g}"),
+            format!("Uber Models {g}"),
+            format!("C++ Kernels {g}"),
+            format!("C Kernels {g}"),
+            format!("C# Kernels {g}"),
+            format!("{long} {g}: Part One"),
+            format!("{long} {g}: Part Two"),
+        ];
+        for (i, title) in apart.iter().enumerate() {
+            let text = abstract_(&format!("topic {i} in {title}"));
+            dumps[i % 3].push_str(&entry_with(title, &text, i as u32));
+            papers.push((title.clone(), text));
+        }
+        collisions += 4;
+    }
+    assert!(collisions >= 1_000, "{collisions}");
+
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    for (i, dump) in dumps.iter().enumerate() {
+        fs::write(dir.path().join(format!("digests/2025-04-2{i}.txt")), dump).unwrap();
+    }
+    let report = import(dir.path());
+    assert!(errors(&report).is_empty(), "{:?}", errors(&report));
+    assert_eq!(report.added, papers.len(), "{report:?}");
+    let all = pages(dir.path());
+    assert_eq!(all.len(), papers.len(), "one page per distinct paper");
+    let by_key: BTreeMap<String, page::PageFile> = all
+        .iter()
+        .map(|(name, text)| {
+            let page = page::read(text, name).unwrap();
+            (page.front.imported_key_and_hash().unwrap().0, page)
+        })
+        .collect();
+    assert_eq!(by_key.len(), papers.len(), "no two pages for one paper");
+    for (title, abstract_) in &papers {
+        let page = &by_key[&gazette::import::title_key(title)];
+        assert_eq!(&page.front.facts.title, title);
+        assert_eq!(
+            &page.front.facts.abstract_, abstract_,
+            "{title}: its own facts"
+        );
+    }
+    let config = Config::load(dir.path()).unwrap();
+    let site = gazette::site::load::load(
+        dir.path(),
+        config,
+        &mut gazette::site::load::LoadCache::default(),
+    )
+    .expect("the site loads: no slug or paper is taken twice");
+    assert_eq!(site.papers.len(), papers.len());
+
+    let again = import(dir.path());
+    assert_eq!((again.added, again.updated), (0, 0), "{again:?}");
+}
