@@ -43,7 +43,8 @@ pub enum Command {
     /// Load and render everything without writing anything; report every problem
     /// (bad front matter, template errors, broken internal links). Exit code 1 if any.
     Check,
-    /// Create a new site that builds at once.
+    /// Create a new site that builds at once; with --deploy, the files that
+    /// publish it from CI (in an existing site: adds just those).
     Init(InitArgs),
     /// Build, serve at http://127.0.0.1:1111, rebuild on change and reload the browser.
     Serve(ServeArgs),
@@ -65,8 +66,14 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Where to create the site (default: the current folder; must be empty).
+    /// Where to create the site (default: the current folder; must be empty,
+    /// unless it is a site and --deploy is given).
     pub dir: Option<PathBuf>,
+    /// Also write what builds and publishes the site on this host from CI
+    /// (a workflow or the host's config file). In an existing site, adds just
+    /// those files and never overwrites one.
+    #[arg(long, value_name = "HOST")]
+    pub deploy: Option<crate::scaffold::Host>,
 }
 
 #[derive(Debug, Args)]
@@ -317,12 +324,23 @@ fn broken_link(
 
 fn init(root: &Path, args: InitArgs) -> Result<ExitCode, Diagnostic> {
     let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
-    crate::scaffold::init_site(&dir)?;
-    eprintln!(
-        "init: created a site in {}; drop digest dumps into digests/ and run `gazette --root {} serve`",
-        shown(&dir),
-        shown(&dir)
-    );
+    let report = crate::scaffold::init(&dir, args.deploy)?;
+    if report.new_site {
+        eprintln!("init: created a site in {}", shown(&dir));
+    }
+    if !report.written.is_empty() {
+        eprintln!("init: wrote {}", report.written.join(", "));
+    }
+    print_diagnostics(&report.diagnostics);
+    if let Some(host) = args.deploy {
+        eprintln!("init: next, {} ({})", host.next_step(), host.docs_url());
+    }
+    if report.new_site {
+        eprintln!(
+            "init: drop digest dumps into digests/ and run `gazette --root {} serve`",
+            shown(&dir)
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
