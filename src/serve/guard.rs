@@ -65,6 +65,8 @@ impl Hosts {
 pub fn same_origin(origin: Option<&str>, host: Option<&str>) -> bool {
     let Some(origin) = origin else { return true };
     let Some(host) = host else { return false };
+    // Schemes and host names are case-insensitive (RFC 3986 §3.1, §3.2.2).
+    let origin = origin.trim().to_ascii_lowercase();
     let authority = origin
         .strip_prefix("http://")
         .or_else(|| origin.strip_prefix("https://"));
