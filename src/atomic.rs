@@ -66,25 +66,6 @@ mod tests {
         assert_eq!(names, ["page.md"]);
     }
 
-    #[test]
-    fn temporary_names_are_recognised_and_nothing_else() {
-        let dir = tempfile::tempdir().unwrap();
-        let temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .tempfile_in(dir.path())
-            .unwrap();
-        let name = temp.path().file_name().unwrap().to_str().unwrap();
-        assert!(is_temp_name(name), "{name}");
-        for other in [
-            ".gazette-manifest",
-            ".gazette-staging",
-            ".gazette-",
-            "gazette-abcdef",
-        ] {
-            assert!(!is_temp_name(other), "{other}");
-        }
-    }
-
     #[cfg(unix)]
     #[test]
     fn a_replaced_file_keeps_its_mode_and_a_new_one_gets_the_usual_one() {
@@ -105,6 +86,25 @@ mod tests {
         std::fs::write(dir.path().join("plain"), "x").unwrap();
         write(&dir.path().join("fresh.md"), b"x").unwrap();
         assert_eq!(mode("fresh.md"), mode("plain"), "as fs::write makes it");
+    }
+
+    #[test]
+    fn temporary_names_are_recognised_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir.path())
+            .unwrap();
+        let name = temp.path().file_name().unwrap().to_str().unwrap();
+        assert!(is_temp_name(name), "{name}");
+        for other in [
+            ".gazette-manifest",
+            ".gazette-staging",
+            ".gazette-",
+            "gazette-abcdef",
+        ] {
+            assert!(!is_temp_name(other), "{other}");
+        }
     }
 
     #[test]

@@ -257,6 +257,11 @@ impl Builder {
     pub fn output(&self) -> Arc<Output> {
         self.render_cache.output()
     }
+
+    /// The site model the last good output was rendered from.
+    pub fn site(&self) -> Option<&crate::site::Site> {
+        self.site.as_ref()
+    }
 }
 
 /// Runs import when anything it reads changed; returns whether it ran (and
