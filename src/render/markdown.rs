@@ -42,6 +42,20 @@ pub fn to_html_shifted(source: &str, shift: usize) -> String {
     out
 }
 
+/// The text of Markdown, without its markup (what search indexes of the
+/// notes): text and code, blocks separated by a line break.
+pub fn to_text(source: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(source, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn shift_headings(events: &mut [Event<'_>], shift: usize) {
     let deeper = |level: HeadingLevel| {
         HeadingLevel::try_from((level as usize + shift).min(6)).unwrap_or(HeadingLevel::H6)
@@ -131,6 +145,15 @@ mod tests {
         assert!(html.contains("footnote"), "{html}");
         assert!(html.contains("<del>gone</del>"), "{html}");
         assert!(html.contains("type=\"checkbox\""), "{html}");
+    }
+
+    #[test]
+    fn text_keeps_words_and_drops_markup() {
+        let text = to_text("# Notes\n\nSee *[ImageNet](https://x.org)* and `int8`.\n\n- one\n- two");
+        assert!(text.contains("Notes\n"), "{text}");
+        assert!(text.contains("See ImageNet and int8."), "{text}");
+        assert!(!text.contains("https"), "{text}");
+        assert!(text.contains("one\n") && text.contains("two"), "{text}");
     }
 
     #[test]
