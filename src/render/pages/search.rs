@@ -13,53 +13,12 @@ use serde_json::{Map, json};
 
 use super::tags::Entry;
 use crate::diagnostic::Diagnostic;
-use crate::render::context::{Globals, excerpt};
 use crate::render::engine::{Bytes, Env, Inputs, Jobs, PaperRef, Render, RenderFiles};
-use crate::render::markdown;
-use crate::render::search::index::{self, BODY, DocIn, Input, ORGANIZATION, TAGS, TITLE};
-use crate::render::search::{Doc, Record};
-use crate::site::{Paper, urls};
+use crate::render::search::index;
+use crate::render::search::site::{self as search_site, facet_lists};
+use crate::site::urls;
 
-/// Characters of the excerpt a result shows.
-const EXCERPT_CHARS: usize = 180;
-
-/// What search finds a paper by: title, organization, tags, the whole
-/// abstract and the person's notes (as text), each with its weight.
-pub fn doc(p: &Paper) -> Doc {
-    let tags = p.tags.join(" \n ");
-    let notes = markdown::to_text(&p.body);
-    Doc::new(&[
-        (&p.title, TITLE),
-        (&tags, TAGS),
-        (p.organization.as_deref().unwrap_or(""), ORGANIZATION),
-        (&p.abstract_, BODY),
-        (&notes, BODY),
-    ])
-}
-
-/// What a result shows of a paper: JSON, markup-safe.
-pub fn record(globals: &Globals, p: &Paper) -> Box<[u8]> {
-    Record(
-        &p.title,
-        &globals.url(&urls::paper(&p.slug)),
-        p.date.map(|d| d.to_string()),
-        p.organization.as_deref(),
-        p.upvotes,
-        &p.tags,
-        &excerpt(&p.abstract_, EXCERPT_CHARS),
-    )
-    .to_json()
-}
-
-/// The filter term of a tag (`#speech`) or an organization (`@kyutai`):
-/// the URL's `?tag=` and `?org=` values are the slugs.
-fn tag_facet(tag: &str) -> String {
-    format!("#{}", urls::tag_slug(tag))
-}
-
-fn org_facet(org: &str) -> String {
-    format!("@{}", slug::slugify(org))
-}
+pub use crate::render::search::site::{doc, record};
 
 #[derive(Hash)]
 struct SearchPage<'s> {
@@ -110,10 +69,7 @@ pub fn page<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
 /// The index the search page's script reads.
 pub fn index<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
     let site = inputs.site;
-    let mut orgs: Vec<(&str, usize)> = (site.index.by_organization.iter())
-        .map(|(org, papers)| (org.as_str(), papers.len()))
-        .collect();
-    orgs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let (tags, orgs) = facet_lists(site);
     let job = SearchIndex {
         papers: inputs.papers(&site.index.latest),
         pages: (site.pages.iter())
@@ -123,9 +79,7 @@ pub fn index<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
                 body: &p.body,
             })
             .collect(),
-        tags: (super::tags::all(site).iter())
-            .map(|t| (t.name, t.papers.len()))
-            .collect(),
+        tags,
         orgs,
     };
     out.files(urls::search_manifest(), job);
@@ -156,56 +110,16 @@ impl Render for SearchPage<'_> {
 impl RenderFiles for SearchIndex<'_> {
     fn render(&self, env: &Env, _url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic> {
         // Free pages are made here (a few); papers' words come made.
-        let pages: Vec<(Doc, Box<[u8]>)> = (self.pages.iter())
-            .map(|p| {
-                let text = markdown::to_text(p.body);
-                let doc = Doc::new(&[(p.title, TITLE), (&text, BODY)]);
-                let url = env.url(&urls::free_page(p.slug));
-                let record = Record(p.title, &url, None, None, 0, &[], &excerpt(&text, EXCERPT_CHARS));
-                (doc, record.to_json())
+        let pages: Vec<_> = (self.pages.iter())
+            .map(|p| search_site::page(env.globals(), p.title, p.slug, p.body))
+            .collect();
+        let papers: Vec<_> = (self.papers.iter())
+            .map(|&p| {
+                let data = env.data(p);
+                (p.paper, &data.search_doc, &data.search_record[..])
             })
             .collect();
-        let mut docs: Vec<DocIn> = Vec::with_capacity(self.papers.len() + pages.len());
-        let mut years: Vec<(i32, usize, usize)> = Vec::new();
-        for (id, &p) in self.papers.iter().enumerate() {
-            let data = env.data(p);
-            let mut facets: Vec<String> = p.paper.tags.iter().map(|t| tag_facet(t)).collect();
-            facets.extend(p.paper.organization.as_deref().map(org_facet));
-            facets.sort();
-            facets.dedup();
-            docs.push(DocIn {
-                doc: &data.search_doc,
-                record: &data.search_record,
-                facets,
-                upvotes: p.paper.upvotes,
-            });
-            // Newest first, so each year's papers are one run of ids.
-            if let Some(year) = p.paper.date.map(|d| d.year()) {
-                match years.last_mut() {
-                    Some((y, _, end)) if *y == year => *end = id + 1,
-                    _ => years.push((year, id, id + 1)),
-                }
-            }
-        }
-        for (doc, record) in &pages {
-            docs.push(DocIn {
-                doc,
-                record,
-                facets: Vec::new(),
-                upvotes: 0,
-            });
-        }
-        let input = Input {
-            docs,
-            papers: self.papers.len(),
-            years,
-            tags: (self.tags.iter())
-                .map(|&(name, count)| (name, urls::tag_slug(name), count))
-                .collect(),
-            orgs: (self.orgs.iter())
-                .map(|&(name, count)| (name, slug::slugify(name), count))
-                .collect(),
-        };
+        let input = search_site::input(&papers, &pages, &self.tags, &self.orgs);
         Ok(index::build(&input)
             .into_iter()
             .map(|(path, bytes)| (format!("{}{path}", urls::search()), Bytes::from(bytes)))

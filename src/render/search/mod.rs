@@ -6,6 +6,8 @@
 
 mod encode;
 pub mod index;
+pub mod site;
 pub mod tokenise;
 
 pub use index::{Doc, Record};
+pub use site::index_site;
