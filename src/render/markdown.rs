@@ -149,7 +149,8 @@ mod tests {
 
     #[test]
     fn text_keeps_words_and_drops_markup() {
-        let text = to_text("# Notes\n\nSee *[ImageNet](https://x.org)* and `int8`.\n\n- one\n- two");
+        let text =
+            to_text("# Notes\n\nSee *[ImageNet](https://x.org)* and `int8`.\n\n- one\n- two");
         assert!(text.contains("Notes\n"), "{text}");
         assert!(text.contains("See ImageNet and int8."), "{text}");
         assert!(!text.contains("https"), "{text}");

@@ -199,7 +199,10 @@ mod tests {
         for (path, bytes) in &out.files {
             if path.starts_with("search/") && path.ends_with(".json") {
                 let text = String::from_utf8_lossy(bytes);
-                assert!(!text.contains('<') && !text.contains('&'), "{path} has raw markup");
+                assert!(
+                    !text.contains('<') && !text.contains('&'),
+                    "{path} has raw markup"
+                );
             }
         }
 

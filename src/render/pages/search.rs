@@ -162,8 +162,14 @@ mod tests {
             named.extend(shards.iter().map(|s| format!("search/r/{s}.json")));
             named.push(dir);
         }
-        named.push(format!("search/u/{}.json", manifest["upvotes"].as_str().unwrap()));
-        named.push(format!("search/o/{}.json", manifest["orgs"].as_str().unwrap()));
+        named.push(format!(
+            "search/u/{}.json",
+            manifest["upvotes"].as_str().unwrap()
+        ));
+        named.push(format!(
+            "search/o/{}.json",
+            manifest["orgs"].as_str().unwrap()
+        ));
         named.push("search/index.json".into());
         named.sort();
         let mut written: Vec<&String> = out
@@ -183,8 +189,15 @@ mod tests {
         let dir = manifest["records"]["directories"][0].as_str().unwrap();
         let shards: Vec<String> =
             serde_json::from_str(text(&out, &format!("search/d/{dir}.json"))).unwrap();
-        let records: Vec<serde_json::Value> =
-            serde_json::from_str(text(&out, &format!("search/r/{}.json", shards[0]))).unwrap();
+        let records: Vec<serde_json::Value> = (shards.iter())
+            .flat_map(|s| {
+                serde_json::from_str::<Vec<serde_json::Value>>(text(
+                    &out,
+                    &format!("search/r/{s}.json"),
+                ))
+                .unwrap()
+            })
+            .collect();
         let urls: Vec<&str> = records.iter().map(|r| r[1].as_str().unwrap()).collect();
         assert_eq!(urls[0], "/papers/alpha/");
         assert_eq!(urls[4], "/about/");

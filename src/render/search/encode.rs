@@ -31,7 +31,10 @@ pub fn postings(list: &[(u32, u32)]) -> String {
     let mut next = 0u64;
     for &(id, level) in list {
         let gap = u64::from(id) - next;
-        number(&mut out, gap * u64::from(LEVELS) + u64::from(level.min(LEVELS - 1)));
+        number(
+            &mut out,
+            gap * u64::from(LEVELS) + u64::from(level.min(LEVELS - 1)),
+        );
         next = u64::from(id) + 1;
     }
     out

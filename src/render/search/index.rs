@@ -25,9 +25,9 @@ const B: f32 = 0.75;
 
 /// Records per record shard: a result page of 20 touches at most 20 small
 /// files, whatever the site's size.
-pub const RECORDS_PER_SHARD: usize = 16;
+pub const RECORDS_PER_SHARD: usize = 4;
 /// Record shard names per directory file.
-pub const SHARDS_PER_DIRECTORY: usize = 128;
+pub const SHARDS_PER_DIRECTORY: usize = 64;
 /// A term shard is cut before it grows past this many bytes (a single
 /// term's postings may be bigger, and then make a shard of their own).
 pub const TERM_SHARD_BYTES: usize = 12 * 1024;
@@ -128,7 +128,11 @@ pub fn build(input: &Input) -> Vec<File> {
         encode::number(&mut upvotes, u64::from(d.upvotes));
     }
     let upvotes = shard(&mut files, "u", json::record(&upvotes).into_vec());
-    let orgs: Vec<_> = input.orgs.iter().map(|(n, s, c)| json!([n, s, c])).collect();
+    let orgs: Vec<_> = input
+        .orgs
+        .iter()
+        .map(|(n, s, c)| json!([n, s, c]))
+        .collect();
     let orgs = shard(&mut files, "o", json::record(&orgs).into_vec());
 
     let manifest = json!({
@@ -192,7 +196,8 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
         let mut list: Vec<(u32, f32)> = if surfaces.len() == 1 {
             words[surfaces[0]].clone()
         } else {
-            let mut all: Vec<(u32, f32)> = surfaces.iter().flat_map(|w| &words[w]).copied().collect();
+            let mut all: Vec<(u32, f32)> =
+                surfaces.iter().flat_map(|w| &words[w]).copied().collect();
             all.sort_by_key(|p| p.0);
             all.dedup_by(|b, a| {
                 let same = a.0 == b.0;
@@ -244,12 +249,15 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
         let mut end = start;
         let mut size = 0;
         while end < entries.len() {
-            let cost = entries[end].0.len() + 8 + match &entries[end].1 {
-                Entry::Term(_, p) => p.len() + 6,
-                Entry::Word(t) => t.len(),
-            };
+            let cost = entries[end].0.len()
+                + 8
+                + match &entries[end].1 {
+                    Entry::Term(_, p) => p.len() + 6,
+                    Entry::Word(t) => t.len(),
+                };
             // Cut only between keys, and only after one entry at least.
-            if end > start && size + cost > TERM_SHARD_BYTES && entries[end].0 != entries[end - 1].0 {
+            if end > start && size + cost > TERM_SHARD_BYTES && entries[end].0 != entries[end - 1].0
+            {
                 break;
             }
             size += cost;
@@ -266,7 +274,11 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
         }
         let bytes = json::record(&json!({"t": t, "w": w})).into_vec();
         // The first shard starts at the lowest key, so every key has one.
-        let first = if start == 0 { String::new() } else { chunk[0].0.clone() };
+        let first = if start == 0 {
+            String::new()
+        } else {
+            chunk[0].0.clone()
+        };
         out.push((first, shard(files, "t", bytes)));
         start = end;
     }
@@ -328,17 +340,27 @@ mod tests {
         ];
         let records = vec![b"[]".to_vec(), b"[]".to_vec()];
         let files = build(&input(&docs, &records));
-        let manifest: serde_json::Value =
-            serde_json::from_slice(&files.last().unwrap().1).unwrap();
+        let manifest: serde_json::Value = serde_json::from_slice(&files.last().unwrap().1).unwrap();
         assert_eq!(manifest["docs"], 2);
         let name = manifest["terms"][0][1].as_str().unwrap();
         let t = shard_of(&files, "t", name);
-        let speech = t["t"].as_array().unwrap().iter().find(|e| e[0] == "speech").unwrap();
+        let speech = t["t"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e[0] == "speech")
+            .unwrap();
         let postings = decode(speech[2].as_str().unwrap());
         assert_eq!(postings.len(), 2);
         assert!(postings[0].1 > postings[1].1, "{postings:?}");
         // `models` is found by prefix through its term `model`.
-        assert!(t["w"].as_array().unwrap().iter().any(|e| e[0] == "models" && e[1] == "model"));
+        assert!(
+            t["w"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e[0] == "models" && e[1] == "model")
+        );
         assert!(t["t"].as_array().unwrap().iter().any(|e| e[0] == "#llm"));
     }
 
@@ -353,10 +375,15 @@ mod tests {
         assert_eq!(a, b);
         for (path, bytes) in &a {
             if path != MANIFEST {
-                assert!(path.ends_with(&format!("{}.json", encode::content_name(bytes))), "{path}");
+                assert!(
+                    path.ends_with(&format!("{}.json", encode::content_name(bytes))),
+                    "{path}"
+                );
             }
         }
-        let records2: Vec<Vec<u8>> = (0..100).map(|i| format!("[{}]", i + (i == 99) as i32).into_bytes()).collect();
+        let records2: Vec<Vec<u8>> = (0..100)
+            .map(|i| format!("[{}]", i + (i == 99) as i32).into_bytes())
+            .collect();
         let c = build(&input(&docs, &records2));
         let changed: Vec<_> = c.iter().filter(|f| !a.contains(f)).map(|f| &f.0).collect();
         // The last record shard, its directory and the manifest.

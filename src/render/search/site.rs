@@ -50,7 +50,15 @@ pub fn page(globals: &Globals, title: &str, slug: &str, body: &str) -> (Doc, Box
     let text = markdown::to_text(body);
     let doc = Doc::new(&[(title, TITLE), (&text, BODY)]);
     let url = globals.url(&urls::free_page(slug));
-    let record = Record(title, &url, None, None, 0, &[], &excerpt(&text, EXCERPT_CHARS));
+    let record = Record(
+        title,
+        &url,
+        None,
+        None,
+        0,
+        &[],
+        &excerpt(&text, EXCERPT_CHARS),
+    );
     (doc, record.to_json())
 }
 
@@ -60,7 +68,11 @@ fn facets(p: &Paper) -> Vec<String> {
     let mut facets: Vec<String> = (p.tags.iter())
         .map(|t| format!("#{}", urls::tag_slug(t)))
         .collect();
-    facets.extend(p.organization.as_deref().map(|o| format!("@{}", slug::slugify(o))));
+    facets.extend(
+        p.organization
+            .as_deref()
+            .map(|o| format!("@{}", slug::slugify(o))),
+    );
     facets.sort();
     facets.dedup();
     facets

@@ -26,7 +26,10 @@ pub const MAX_CHARS: usize = 40;
 
 /// Folds `text`: NFKD, combining accents dropped, lowercase.
 pub fn fold(text: &str) -> Cow<'_, str> {
-    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
         return Cow::Borrowed(text);
     }
     if text.is_ascii() {
@@ -158,7 +161,10 @@ mod tests {
     fn accents_fold_and_identifiers_stay_whole() {
         assert_eq!(fold("Rozière"), "roziere");
         assert_eq!(tokens("Rozière"), ["rozier"]);
-        assert_eq!(tokens("GPT-4 beats llama-2"), ["gpt", "4", "gpt-4", "beat", "llama", "2", "llama-2"]);
+        assert_eq!(
+            tokens("GPT-4 beats llama-2"),
+            ["gpt", "4", "gpt-4", "beat", "llama", "2", "llama-2"]
+        );
         assert_eq!(tokens("3D int8 models"), ["3d", "int8", "model"]);
         assert_eq!(tokens("state-of-the-art"), ["state", "of", "the", "art"]);
     }
