@@ -156,12 +156,10 @@ mod tests {
         for t in manifest["terms"].as_array().unwrap() {
             named.push(format!("search/t/{}.json", t[1].as_str().unwrap()));
         }
-        for d in manifest["records"]["directories"].as_array().unwrap() {
-            let dir = format!("search/d/{}.json", d.as_str().unwrap());
-            let shards: Vec<String> = serde_json::from_str(text(&out, &dir)).unwrap();
-            named.extend(shards.iter().map(|s| format!("search/r/{s}.json")));
-            named.push(dir);
-        }
+        assert_eq!(manifest["records"]["per"], 4);
+        let block = manifest["records"]["blocks"][0].as_str().unwrap();
+        named.push(format!("search/r/{block}/0.json"));
+        named.push(format!("search/r/{block}/1.json"));
         named.push(format!(
             "search/u/{}.json",
             manifest["upvotes"].as_str().unwrap()
@@ -186,16 +184,11 @@ mod tests {
         let out = build(&sample(), "https://example.org/");
         let manifest: serde_json::Value =
             serde_json::from_str(text(&out, "search/index.json")).unwrap();
-        let dir = manifest["records"]["directories"][0].as_str().unwrap();
-        let shards: Vec<String> =
-            serde_json::from_str(text(&out, &format!("search/d/{dir}.json"))).unwrap();
-        let records: Vec<serde_json::Value> = (shards.iter())
-            .flat_map(|s| {
-                serde_json::from_str::<Vec<serde_json::Value>>(text(
-                    &out,
-                    &format!("search/r/{s}.json"),
-                ))
-                .unwrap()
+        let block = manifest["records"]["blocks"][0].as_str().unwrap();
+        let records: Vec<serde_json::Value> = (0..2)
+            .flat_map(|i| {
+                let shard = text(&out, &format!("search/r/{block}/{i}.json"));
+                serde_json::from_str::<Vec<serde_json::Value>>(shard).unwrap()
             })
             .collect();
         let urls: Vec<&str> = records.iter().map(|r| r[1].as_str().unwrap()).collect();

@@ -1,5 +1,5 @@
 //! Builds the search index's files from every document's words: the term
-//! shards, the record shards and their directories, the upvotes and
+//! shards, the record shards (in content-named blocks), the upvotes and
 //! organizations files, and the manifest that names them all. The format
 //! is described in docs/search.md; `static/search/query.mjs` reads it.
 
@@ -23,11 +23,13 @@ pub const BODY: f32 = 1.0;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
-/// Records per record shard: a result page of 20 touches at most 20 small
-/// files, whatever the site's size.
+/// Records per record shard: the 20 results a page shows touch at most 20
+/// small files, whatever the site's size.
 pub const RECORDS_PER_SHARD: usize = 4;
-/// Record shard names per directory file.
-pub const SHARDS_PER_DIRECTORY: usize = 64;
+/// Record shards per block: a block's shards sit in a folder named by the
+/// hash of the block's bytes (`r/<block hash>/<n>.json`), so the manifest
+/// names 64 shards with one hash and a result needs no lookup in between.
+pub const SHARDS_PER_BLOCK: usize = 64;
 /// A term shard is cut before it grows past this many bytes (a single
 /// term's postings may be bigger, and then make a shard of their own).
 pub const TERM_SHARD_BYTES: usize = 12 * 1024;
@@ -121,7 +123,7 @@ pub const MANIFEST: &str = "index.json";
 pub fn build(input: &Input) -> Vec<File> {
     let mut files = Vec::new();
     let terms = term_shards(input, &mut files);
-    let directories = record_shards(input, &mut files);
+    let blocks = record_shards(input, &mut files);
 
     let mut upvotes = String::with_capacity(input.docs.len() * 2);
     for d in &input.docs {
@@ -140,7 +142,7 @@ pub fn build(input: &Input) -> Vec<File> {
         "docs": input.docs.len(),
         "papers": input.papers,
         "terms": terms,
-        "records": { "per": RECORDS_PER_SHARD, "per_directory": SHARDS_PER_DIRECTORY, "directories": directories },
+        "records": { "per": RECORDS_PER_SHARD, "per_block": SHARDS_PER_BLOCK, "blocks": blocks },
         "upvotes": upvotes,
         "orgs": orgs,
         "years": input.years.iter().map(|(y, a, b)| json!([y, a, b])).collect::<Vec<_>>(),
@@ -285,21 +287,26 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
     out
 }
 
-/// The record shards and the directories naming them; returns the
-/// directories' names in order.
+/// The record shards, a folder per block; returns the blocks' names in
+/// order.
 fn record_shards(input: &Input, files: &mut Vec<File>) -> Vec<String> {
-    let names: Vec<String> = input
-        .docs
-        .chunks(RECORDS_PER_SHARD)
-        .map(|chunk| {
-            let records = chunk.iter().map(|d| d.record);
-            shard(files, "r", json::join(records, b"[", b",", b"]"))
-        })
+    let shards: Vec<Vec<u8>> = (input.docs.chunks(RECORDS_PER_SHARD))
+        .map(|chunk| json::join(chunk.iter().map(|d| d.record), b"[", b",", b"]"))
         .collect();
-    names
-        .chunks(SHARDS_PER_DIRECTORY)
-        .map(|names| shard(files, "d", json::record(&names).into_vec()))
-        .collect()
+    let mut blocks = Vec::new();
+    for block in shards.chunks(SHARDS_PER_BLOCK) {
+        let mut all = Vec::new();
+        for shard in block {
+            all.extend_from_slice(&(shard.len() as u64).to_le_bytes());
+            all.extend_from_slice(shard);
+        }
+        let name = encode::content_name(&all);
+        for (i, shard) in block.iter().enumerate() {
+            files.push((format!("r/{name}/{i}.json"), shard.clone()));
+        }
+        blocks.push(name);
+    }
+    blocks
 }
 
 #[cfg(test)]
@@ -374,7 +381,7 @@ mod tests {
         let b = build(&input(&docs, &records));
         assert_eq!(a, b);
         for (path, bytes) in &a {
-            if path != MANIFEST {
+            if path != MANIFEST && !path.starts_with("r/") {
                 assert!(
                     path.ends_with(&format!("{}.json", encode::content_name(bytes))),
                     "{path}"
@@ -386,7 +393,20 @@ mod tests {
             .collect();
         let c = build(&input(&docs, &records2));
         let changed: Vec<_> = c.iter().filter(|f| !a.contains(f)).map(|f| &f.0).collect();
-        // The last record shard, its directory and the manifest.
-        assert_eq!(changed.len(), 3, "{changed:?}");
+        // The block of the changed record (25 shards of 4: one block), under
+        // a new name, and the manifest.
+        assert_eq!(changed.len(), 26, "{changed:?}");
+        assert!(
+            changed
+                .iter()
+                .all(|p| p.starts_with("r/") || *p == MANIFEST)
+        );
+        let old_names: Vec<_> = a.iter().map(|f| &f.0).collect();
+        assert!(
+            changed
+                .iter()
+                .all(|p| *p == MANIFEST || !old_names.contains(p)),
+            "a changed file keeps no old name"
+        );
     }
 }

@@ -329,16 +329,13 @@ export class SearchIndex {
    */
   async records(ids) {
     const m = await this.manifest();
-    const { per, per_directory: perDir, directories } = m.records;
+    const { per, per_block: perBlock, blocks } = m.records;
     return Promise.all(
       ids.map(async (id) => {
         const shard = Math.floor(id / per);
-        const dirName = directories[Math.floor(shard / perDir)];
-        if (dirName === undefined) throw new IndexError(`no record for result ${id}`);
-        const dir = await this.get(this.shardUrl("d", dirName));
-        const name = Array.isArray(dir) ? dir[shard % perDir] : undefined;
-        if (typeof name !== "string") throw new IndexError("a record directory is malformed");
-        const records = await this.get(this.shardUrl("r", name));
+        const block = blocks[Math.floor(shard / perBlock)];
+        if (block === undefined) throw new IndexError(`no record for result ${id}`);
+        const records = await this.get(`${this.base}r/${block}/${shard % perBlock}.json`);
         const r = Array.isArray(records) ? records[id % per] : undefined;
         if (!Array.isArray(r)) throw new IndexError("a record shard is malformed");
         const [title, url, date, org, upvotes, tags, excerpt] = r;
