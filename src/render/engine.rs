@@ -135,7 +135,10 @@ impl<'s> Jobs<'s> {
 }
 
 /// A job's files: (site path, bytes).
-type Files = Vec<(String, Bytes)>;
+pub type Files = Vec<(String, Bytes)>;
+
+/// A job's outcome: its URL, key, files, and whether they were reused.
+type Done<'j> = (&'j str, u64, Files, bool);
 
 /// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
 trait Work: Sync {
@@ -288,7 +291,7 @@ pub fn render_all(
     };
 
     // Keyed by the job's URL: a job's files are reused or rendered together.
-    let results: Vec<Result<(&str, u64, Files, bool), JobError>> = jobs
+    let results: Vec<Result<Done, JobError>> = jobs
         .par_iter()
         .map(|job| {
             let mut h = DefaultHasher::new();

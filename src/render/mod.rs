@@ -55,7 +55,7 @@ pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>
 pub struct RenderCache {
     papers: HashMap<u64, Arc<context::PaperData>>,
     /// Job URL → its key and files (one, or several for a file set).
-    files: HashMap<String, (u64, Vec<(String, Arc<[u8]>)>)>,
+    files: HashMap<String, (u64, engine::Files)>,
     tera: Option<(u64, Arc<tera::Tera>)>,
 }
 

@@ -333,7 +333,7 @@ mod tests {
         }
     }
 
-    fn shard_of<'f>(files: &'f [File], kind: &str, name: &str) -> serde_json::Value {
+    fn shard_of(files: &[File], kind: &str, name: &str) -> serde_json::Value {
         let path = format!("{kind}/{name}.json");
         let (_, bytes) = files.iter().find(|(p, _)| *p == path).expect(&path);
         serde_json::from_slice(bytes).unwrap()

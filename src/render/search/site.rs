@@ -124,9 +124,12 @@ pub fn input<'a>(
     }
 }
 
+/// Names with their paper counts.
+pub type Counts<'s> = Vec<(&'s str, usize)>;
+
 /// Tags (in URL order) and organizations (most papers first) with their
 /// paper counts.
-pub fn facet_lists(site: &Site) -> (Vec<(&str, usize)>, Vec<(&str, usize)>) {
+pub fn facet_lists(site: &Site) -> (Counts<'_>, Counts<'_>) {
     let mut tags: Vec<(&str, usize)> = (site.index.by_tag.iter())
         .map(|(name, papers)| (name.as_str(), papers.len()))
         .collect();
