@@ -49,6 +49,14 @@ pub fn to_text(source: &str) -> String {
     for event in Parser::new_ext(source, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            // Inline markup ends inside a line; anything else ends a block.
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
             Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push('\n'),
             _ => {}
         }
