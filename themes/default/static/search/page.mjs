@@ -5,6 +5,8 @@
 import { IndexError, SearchIndex, highlight } from "./query.mjs";
 
 const PAGE = 20;
+/** Results shown first, before the rest of the first page. */
+const FIRST = 4;
 const DEBOUNCE_MS = 150;
 const PARAMS = ["q", "tag", "year", "org", "sort"];
 
@@ -86,22 +88,32 @@ function start() {
     }
   }
 
-  /** Shows the next page of the current result. */
+  /**
+   * Shows the next page of the current result. The first page comes in two
+   * steps: the first few results (what fits a screen) as soon as their
+   * records arrive, then the rest.
+   */
   async function show(mine) {
     const { result } = current;
     const ids = result.ids.slice(current.shown, current.shown + PAGE);
-    const records = await index.records(ids);
-    if (mine !== seq) return;
-    const fragment = document.createDocumentFragment();
-    for (const r of records) fragment.append(item(r, result.words));
-    list.append(fragment);
-    current.shown += ids.length;
-    more.hidden = current.shown >= result.total;
-    const n = result.total;
-    let text = `${n.toLocaleString("en")} ${n === 1 ? "paper matches" : "papers match"}`;
-    if (current.shown < n) text += `, showing ${current.shown.toLocaleString("en")}`;
-    if (result.dropped) text += ` (only the first ${result.words.length} words were searched)`;
-    say(`${text}.`);
+    const batches = current.shown === 0 ? [ids.slice(0, FIRST), ids.slice(FIRST)] : [ids];
+    const end = current.shown + ids.length;
+    for (const batch of batches.filter((b) => b.length)) {
+      const records = await index.records(batch);
+      if (mine !== seq) return;
+      const fragment = document.createDocumentFragment();
+      for (const r of records) fragment.append(item(r, result.words));
+      list.append(fragment);
+      current.shown += batch.length;
+      if (current.shown === end) {
+        more.hidden = end >= result.total;
+        const n = result.total;
+        let text = `${n.toLocaleString("en")} ${n === 1 ? "paper matches" : "papers match"}`;
+        if (end < n) text += `, showing ${end.toLocaleString("en")}`;
+        if (result.dropped) text += ` (only the first ${result.words.length} words were searched)`;
+        say(`${text}.`);
+      }
+    }
   }
 
   function broken(e) {
