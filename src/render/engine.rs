@@ -49,6 +49,16 @@ pub trait Render: Hash + Sync {
     }
 }
 
+/// A job that writes several files at once, for outputs whose names come
+/// from their content (the search index's content-hashed shards): it is
+/// keyed and rendered like a [`Render`] job, and returns every file as
+/// (site path, bytes). Its paths should lie under its URL's folder. It
+/// runs in every render (a sink cannot know its files before it runs);
+/// `build` still writes only those whose bytes changed.
+pub trait RenderFiles: Hash + Sync {
+    fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
+}
+
 /// How a kind makes its jobs (one line in [`pages::KINDS`]).
 pub enum Kind {
     /// From the site.
@@ -118,6 +128,15 @@ impl<'s> Jobs<'s> {
         self.push(url.into(), false, job);
     }
 
+    /// Several files from one job, rooted at `url` (see [`RenderFiles`]).
+    pub fn files(&mut self, url: impl Into<String>, job: impl RenderFiles + 's) {
+        self.list.push(Job {
+            url: url.into(),
+            page: false,
+            work: Box::new(Many(job)),
+        });
+    }
+
     /// A problem that stops the render before any page is made.
     pub fn error(&mut self, diagnostic: Diagnostic) {
         self.errors.push(diagnostic);
@@ -132,10 +151,16 @@ impl<'s> Jobs<'s> {
     }
 }
 
+/// A job's files: (site path, bytes).
+pub type Files = Vec<(String, Bytes)>;
+
 /// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
 trait Work: Sync {
     fn key(&self, state: &mut Stable);
-    fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic>;
+    /// Whether the job makes the one file at its URL (a [`Render`]): only
+    /// then can a sink tell it still has the job's output.
+    fn one_file(&self) -> bool;
     fn origin(&self) -> Option<String>;
 }
 
@@ -147,12 +172,40 @@ impl<T: Render> Work for T {
         self.hash(state);
     }
 
-    fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
-        self.render(env, url)
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+        Ok(vec![(urls::file_for(url), self.render(env, url)?)])
+    }
+
+    fn one_file(&self) -> bool {
+        true
     }
 
     fn origin(&self) -> Option<String> {
         self.source()
+    }
+}
+
+/// A [`RenderFiles`] job in the list (a wrapper: one blanket impl per trait
+/// would overlap).
+struct Many<T>(T);
+
+impl<T: RenderFiles> Work for Many<T> {
+    fn key(&self, state: &mut Stable) {
+        std::any::type_name::<T>().hash(state);
+        self.0.hash(state);
+    }
+
+    fn one_file(&self) -> bool {
+        false
+    }
+
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+        self.0.render(env, url)
+    }
+
+    /// Made from the site as a whole (the search index).
+    fn origin(&self) -> Option<String> {
+        None
     }
 }
 
@@ -301,20 +354,23 @@ pub fn render_all(
             }
             let key = job_key(site_key, job);
             let path = urls::file_for(&job.url);
-            if sink.keep(&path, key) {
+            if job.work.one_file() && sink.keep(&path, key) {
                 return Ok(Outcome::Kept);
             }
-            let bytes = job
+            let files = job
                 .work
                 .run(&env, &job.url)
                 .map_err(|d| (d, job.url.clone()))?;
-            if let Err(e) = sink.put(&path, key, bytes) {
-                stopped.store(true, Ordering::Relaxed);
-                let mut first = write_error.lock().unwrap_or_else(|p| p.into_inner());
-                first.get_or_insert(e);
-                return Ok(Outcome::Stopped);
+            let n = files.len();
+            for (path, bytes) in files {
+                if let Err(e) = sink.put(&path, key, bytes) {
+                    stopped.store(true, Ordering::Relaxed);
+                    let mut first = write_error.lock().unwrap_or_else(|p| p.into_inner());
+                    first.get_or_insert(e);
+                    return Ok(Outcome::Stopped);
+                }
             }
-            Ok(Outcome::Rendered)
+            Ok(Outcome::Rendered(n))
         })
         .collect();
     if let Some(e) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
@@ -325,7 +381,7 @@ pub fn render_all(
     for r in results {
         match r {
             Ok(Outcome::Kept) => stats.reused += 1,
-            Ok(Outcome::Rendered) => stats.rendered += 1,
+            Ok(Outcome::Rendered(n)) => stats.rendered += n,
             Ok(Outcome::Stopped) => {}
             Err(e) => errors.push(e),
         }
@@ -346,7 +402,8 @@ pub fn render_all(
 enum Outcome {
     /// The sink still had its file from the last render with this key.
     Kept,
-    Rendered,
+    /// Rendered, making this many files.
+    Rendered(usize),
     /// Not run: a write failed first.
     Stopped,
 }

@@ -19,6 +19,7 @@ mod json;
 pub mod links;
 pub mod markdown;
 mod pages;
+pub mod search;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
