@@ -384,13 +384,7 @@ impl DirWriter {
         let Some(previous) = self.previous.get(path) else {
             return false;
         };
-        if previous.key != key || !self.tree.owns(path) {
-            return false;
-        }
-        let Ok(meta) = fs::symlink_metadata(self.out.join(path)) else {
-            return false;
-        };
-        if !meta.is_file() || !previous.stamp_matches(&Stamp::of(&meta)) {
+        if previous.key != key || !self.still_there(path, previous) {
             return false;
         }
         lock(&self.made).push(Made {
@@ -399,6 +393,36 @@ impl DirWriter {
             staged: false,
         });
         true
+    }
+
+    /// [`Sink::keep_all`]: every file the last build made with this key,
+    /// when each is still the one it recorded.
+    fn keep_files(&self, key: u64) -> usize {
+        let files: Vec<(&String, &FileRecord)> =
+            self.previous.iter().filter(|(_, r)| r.key == key).collect();
+        if files.is_empty() || !files.iter().all(|(p, r)| self.still_there(p, r)) {
+            return 0;
+        }
+        let mut made = lock(&self.made);
+        for (path, record) in &files {
+            made.push(Made {
+                path: path.to_string(),
+                record: **record,
+                staged: false,
+            });
+        }
+        files.len()
+    }
+
+    /// Whether the folder's file at `path` is Gazette's and the one `record` describes.
+    fn still_there(&self, path: &str, record: &FileRecord) -> bool {
+        if !self.tree.owns(path) {
+            return false;
+        }
+        let Ok(meta) = fs::symlink_metadata(self.out.join(path)) else {
+            return false;
+        };
+        meta.is_file() && record.stamp_matches(&Stamp::of(&meta))
     }
 
     pub(super) fn put_file(&self, path: &str, key: u64, bytes: &[u8]) -> Result<(), WriteError> {
@@ -463,6 +487,10 @@ impl Drop for DirWriter {
 impl Sink for DirWriter {
     fn keep(&self, path: &str, key: u64) -> bool {
         self.keep_file(path, key)
+    }
+
+    fn keep_all(&self, key: u64) -> usize {
+        self.keep_files(key)
     }
 
     fn put(&self, path: &str, key: u64, bytes: Arc<[u8]>) -> Result<(), Diagnostic> {

@@ -54,6 +54,10 @@ pub trait Sink: Sync {
     /// it this `key` (the hash of everything the file shows) and the sink
     /// still has it; the job is then not rendered.
     fn keep(&self, path: &str, key: u64) -> bool;
+    /// Keeps every file the last render made with this `key` (a job that
+    /// makes several files) if the sink still has them all; returns how
+    /// many, 0 when the job must render.
+    fn keep_all(&self, key: u64) -> usize;
     /// Takes a file rendered now. An error stops the render.
     fn put(&self, path: &str, key: u64, bytes: Arc<[u8]>) -> Result<(), Diagnostic>;
 }
@@ -106,6 +110,21 @@ impl Sink for MemorySink<'_> {
             }
             _ => false,
         }
+    }
+
+    fn keep_all(&self, key: u64) -> usize {
+        let files: Vec<(&String, &Arc<[u8]>)> = (self.keys.iter())
+            .filter(|(_, k)| **k == key)
+            .filter_map(|(path, _)| self.previous.files.get(path).map(|b| (path, b)))
+            .collect();
+        let had = self.keys.values().filter(|k| **k == key).count();
+        if files.is_empty() || files.len() != had {
+            return 0;
+        }
+        for (path, bytes) in &files {
+            self.push(path, key, Arc::clone(bytes));
+        }
+        files.len()
     }
 
     fn put(&self, path: &str, key: u64, bytes: Arc<[u8]>) -> Result<(), Diagnostic> {

@@ -52,9 +52,8 @@ pub trait Render: Hash + Sync {
 /// A job that writes several files at once, for outputs whose names come
 /// from their content (the search index's content-hashed shards): it is
 /// keyed and rendered like a [`Render`] job, and returns every file as
-/// (site path, bytes). Its paths should lie under its URL's folder. It
-/// runs in every render (a sink cannot know its files before it runs);
-/// `build` still writes only those whose bytes changed.
+/// (site path, bytes). Its paths should lie under its URL's folder. It is
+/// kept as a whole: the sink keeps every file it made under the same key.
 pub trait RenderFiles: Hash + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
 }
@@ -355,7 +354,13 @@ pub fn render_all(
             let key = job_key(site_key, job);
             let path = urls::file_for(&job.url);
             if job.work.one_file() && sink.keep(&path, key) {
-                return Ok(Outcome::Kept);
+                return Ok(Outcome::Kept(1));
+            }
+            if !job.work.one_file() {
+                let kept = sink.keep_all(key);
+                if kept > 0 {
+                    return Ok(Outcome::Kept(kept));
+                }
             }
             let files = job
                 .work
@@ -380,7 +385,7 @@ pub fn render_all(
     let mut stats = RenderStats::default();
     for r in results {
         match r {
-            Ok(Outcome::Kept) => stats.reused += 1,
+            Ok(Outcome::Kept(n)) => stats.reused += n,
             Ok(Outcome::Rendered(n)) => stats.rendered += n,
             Ok(Outcome::Stopped) => {}
             Err(e) => errors.push(e),
@@ -401,7 +406,7 @@ pub fn render_all(
 /// What became of one job.
 enum Outcome {
     /// The sink still had its file from the last render with this key.
-    Kept,
+    Kept(usize),
     /// Rendered, making this many files.
     Rendered(usize),
     /// Not run: a write failed first.
