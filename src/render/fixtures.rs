@@ -8,7 +8,8 @@ use super::{RenderCache, Theme, load_theme, render};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::output::Output;
-use crate::site::{FreePage, Paper, Site, load};
+use crate::page::facts::Listed;
+use crate::site::{FreePage, Paper, Site, load, related};
 
 pub fn paper(
     slug: &str,
@@ -33,11 +34,22 @@ pub fn paper(
             "https://example.org/data".into(),
         ],
         digests: vec!["000_a.txt".into()],
+        listed: date
+            .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+            .map(|listing| Listed {
+                digest: "000_a.txt".into(),
+                date: Some(listing),
+                position: None,
+                upvotes: Some(upvotes),
+            })
+            .into_iter()
+            .collect(),
         arxiv: None,
         abstract_: format!("Abstract of {title}. It has several sentences about the method."),
         body: String::new(),
         extra: toml::Table::new(),
         fingerprint: 0,
+        warnings: Vec::new(),
     }
 }
 
@@ -73,8 +85,10 @@ pub fn site_of(mut papers: Vec<Paper>, mut pages: Vec<FreePage>) -> Site {
         paginate: 2,
         ..Config::default()
     };
+    let mut index = load::build_indexes(&papers, &config);
+    index.related = related::related(&papers, config.related.count);
     Site {
-        index: load::build_indexes(&papers),
+        index,
         config,
         papers,
         pages,
