@@ -238,7 +238,13 @@ fn table_above(text: &str, line: usize) -> Option<&str> {
         .map(str::trim)
         .filter(|l| l.starts_with('[') && !l.starts_with("[["))
         .last()
-        .map(|l| l.trim_start_matches('[').split(']').next().unwrap_or("").trim())
+        .map(|l| {
+            l.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+        })
         .filter(|t| !t.is_empty())
 }
 
@@ -307,8 +313,8 @@ mod tests {
 
     #[test]
     fn a_negative_related_count_is_an_error_naming_the_key() {
-        let err = Config::parse("title = \"x\"\n[related]\ncount = -1\n", "config.toml")
-            .unwrap_err();
+        let err =
+            Config::parse("title = \"x\"\n[related]\ncount = -1\n", "config.toml").unwrap_err();
         assert_eq!(err.line, 3, "{err}");
         assert!(
             err.to_string()

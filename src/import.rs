@@ -400,8 +400,7 @@ pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
             (_, None) => false,
             (None, Some(_)) => true,
             (Some(old), Some(new)) => {
-                (r.date_explicit && !m.date_explicit)
-                    || (!r.date_explicit && !m.date_explicit && new < old)
+                !m.date_explicit && (r.date_explicit || new < old)
             }
         };
         if better_date {
@@ -907,7 +906,10 @@ mod tests {
         assert_eq!(merged[0].facts.date, d(3, 11), "the earliest listing");
         assert_eq!(
             merged[0].facts.listed,
-            [listed("000.txt", d(4, 28), 7), listed("001.txt", d(3, 11), 2)],
+            [
+                listed("000.txt", d(4, 28), 7),
+                listed("001.txt", d(3, 11), 2)
+            ],
             "every listing, in the order the dumps were read"
         );
         // A date the paper states itself still wins over any listing's.

@@ -253,13 +253,22 @@ mod tests {
         let updated = update_page(&old, "p.md", &with).unwrap();
         assert!(updated.kept.is_empty(), "{:?}", updated.kept);
         assert!(!updated.text.contains("edited"), "{}", updated.text);
-        assert_eq!(read(&updated.text, "p.md").unwrap().front.facts.listed, listed());
+        assert_eq!(
+            read(&updated.text, "p.md").unwrap().front.facts.listed,
+            listed()
+        );
     }
 
     #[test]
     fn a_listing_with_an_unknown_key_is_an_error_at_its_line() {
-        let text = new_page("k", &Facts { listed: listed(), ..facts() })
-            .replace("position = 40", "place = 40");
+        let text = new_page(
+            "k",
+            &Facts {
+                listed: listed(),
+                ..facts()
+            },
+        )
+        .replace("position = 40", "place = 40");
         let err = read(&text, "p.md").unwrap_err();
         assert!(err.message.contains("place"), "{err}");
         assert!(err.line > 1, "{err}");

@@ -198,7 +198,11 @@ mod tests {
     #[test]
     fn a_listing_shows_its_papers_in_the_dump_s_order_with_its_upvotes() {
         let papers = vec![
-            paper("a", 9, &[("1.txt", date(3, 11), 2, 4), ("2.txt", date(4, 28), 1, 9)]),
+            paper(
+                "a",
+                9,
+                &[("1.txt", date(3, 11), 2, 4), ("2.txt", date(4, 28), 1, 9)],
+            ),
             paper("b", 3, &[("1.txt", date(3, 11), 1, 3)]),
             paper("c", 1, &[("0.txt", None, 1, 1)]),
         ];
@@ -207,10 +211,17 @@ mod tests {
             listings.iter().map(|l| (l.slug.as_str(), l.date)).collect();
         assert_eq!(
             summary,
-            [("2025-04-28", date(4, 28)), ("2025-03-11", date(3, 11)), ("0", None)],
+            [
+                ("2025-04-28", date(4, 28)),
+                ("2025-03-11", date(3, 11)),
+                ("0", None)
+            ],
             "newest first, undated last"
         );
-        assert_eq!(slugs(&papers, &listings[1].entries), [("b", Some(3)), ("a", Some(4))]);
+        assert_eq!(
+            slugs(&papers, &listings[1].entries),
+            [("b", Some(3)), ("a", Some(4))]
+        );
         assert_eq!(slugs(&papers, &listings[0].entries), [("a", Some(9))]);
         assert_eq!(listed_in, [vec![0, 1], vec![1], vec![2]]);
     }
@@ -218,7 +229,11 @@ mod tests {
     #[test]
     fn two_dumps_of_one_day_make_one_listing_each_paper_once() {
         let papers = vec![
-            paper("a", 9, &[("1.txt", date(4, 28), 2, 4), ("2.txt", date(4, 28), 1, 9)]),
+            paper(
+                "a",
+                9,
+                &[("1.txt", date(4, 28), 2, 4), ("2.txt", date(4, 28), 1, 9)],
+            ),
             paper("b", 3, &[("1.txt", date(4, 28), 1, 3)]),
             paper("c", 1, &[("2.txt", date(4, 28), 2, 1)]),
         ];
@@ -254,7 +269,10 @@ mod tests {
         let papers = vec![old, paper("b", 3, &[("1.txt", date(3, 11), 1, 3)])];
         let (listings, _) = build(&papers, &[0, 1]);
         assert_eq!(listings.len(), 1);
-        assert_eq!(slugs(&papers, &listings[0].entries), [("b", Some(3)), ("old", None)]);
+        assert_eq!(
+            slugs(&papers, &listings[0].entries),
+            [("b", Some(3)), ("old", None)]
+        );
     }
 
     #[test]
@@ -267,9 +285,8 @@ mod tests {
         ];
         let rank = [0, 1, 2, 3];
         let (listings, _) = build(&papers, &rank);
-        let names = |ix: Vec<usize>| -> Vec<&str> {
-            ix.iter().map(|&i| papers[i].slug.as_str()).collect()
-        };
+        let names =
+            |ix: Vec<usize>| -> Vec<&str> { ix.iter().map(|&i| papers[i].slug.as_str()).collect() };
         assert_eq!(names(trending(&papers, &listings, 2, &rank)), ["b", "a"]);
         assert_eq!(
             names(trending(&papers, &listings, 7, &rank)),

@@ -105,19 +105,21 @@ pub fn reload(
     }
     // The related lists stand while every touched paper is still there with
     // the same slug, title, abstract and tags (and the settings are the same).
-    let same_text = touched.iter().zip(&before).all(|(rel, old)| {
-        match (old, cache.papers.get(rel)) {
-            (Some(old), Some(new)) => old.same_text(new),
-            (None, None) => true,
-            _ => false,
-        }
-    });
+    let same_text =
+        touched
+            .iter()
+            .zip(&before)
+            .all(|(rel, old)| match (old, cache.papers.get(rel)) {
+                (Some(old), Some(new)) => old.same_text(new),
+                (None, None) => true,
+                _ => false,
+            });
     // Patch the previous site rather than copy every page out of the cache:
     // at 10,000 papers the copy alone costs more than the edit.
     let (papers, pages, kept) = match previous {
         Some(site) => {
-            let kept = (same_text && site.config.related == config.related)
-                .then_some(site.index.related);
+            let kept =
+                (same_text && site.config.related == config.related).then_some(site.index.related);
             (
                 patch(site.papers, &cache.papers, &touched),
                 patch(site.pages, &cache.pages, &touched),
@@ -130,8 +132,7 @@ pub fn reload(
             None,
         ),
     };
-    assemble(config, papers, pages, Vec::new(), kept, cache)
-        .inspect_err(|_| cache.complete = false)
+    assemble(config, papers, pages, Vec::new(), kept, cache).inspect_err(|_| cache.complete = false)
 }
 
 /// Pages with a `source` path, so [`patch`] can work on papers and free pages.
@@ -498,7 +499,11 @@ pub fn build_indexes(papers: &[Paper], config: &Config) -> Indexes {
             let name = org_names
                 .entry(urls::org_slug(org))
                 .or_insert_with(|| org.clone());
-            index.by_organization.entry(name.clone()).or_default().push(i);
+            index
+                .by_organization
+                .entry(name.clone())
+                .or_default()
+                .push(i);
         }
     }
     (index.listings, index.listed_in) = listings::build(papers, &rank);

@@ -32,22 +32,174 @@ const MIN_SCORE: f32 = 0.08;
 /// Words that say nothing about a topic: English function words and the
 /// phrases every abstract uses.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "across", "after", "against", "all", "also", "although", "am", "among",
-    "an", "and", "another", "any", "approach", "are", "as", "at", "based", "be", "because", "been",
-    "before", "being", "between", "both", "but", "by", "can", "could", "demonstrate", "did", "do",
-    "does", "during", "each", "either", "et", "etc", "even", "ever", "every", "existing",
-    "experiment", "extensive", "few", "for", "from", "further", "furthermore", "had", "has",
-    "have", "having", "here", "how", "however", "if", "in", "including", "into", "introduce", "is",
-    "it", "its", "itself", "just", "known", "many", "may", "method", "might", "more", "moreover",
-    "most", "much", "must", "new", "no", "nor", "not", "novel", "of", "off", "often", "on", "one",
-    "only", "or", "other", "our", "ours", "out", "over", "paper", "particular", "per", "present",
-    "previous", "propose", "proposed", "provide", "rather", "recent", "result", "same", "several",
-    "should", "show", "shown", "significant", "significantly", "since", "so", "some", "state",
-    "still", "study", "such", "than", "that", "the", "their", "them", "then", "there", "therefore",
-    "these", "they", "this", "those", "though", "through", "thus", "to", "toward", "towards",
-    "under", "up", "upon", "use", "used", "using", "various", "very", "via", "was", "we", "well",
-    "were", "what", "when", "where", "whether", "which", "while", "who", "whose", "why", "will",
-    "with", "within", "without", "work", "would", "yet", "you",
+    "a",
+    "about",
+    "above",
+    "across",
+    "after",
+    "against",
+    "all",
+    "also",
+    "although",
+    "am",
+    "among",
+    "an",
+    "and",
+    "another",
+    "any",
+    "approach",
+    "are",
+    "as",
+    "at",
+    "based",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "demonstrate",
+    "did",
+    "do",
+    "does",
+    "during",
+    "each",
+    "either",
+    "et",
+    "etc",
+    "even",
+    "ever",
+    "every",
+    "existing",
+    "experiment",
+    "extensive",
+    "few",
+    "for",
+    "from",
+    "further",
+    "furthermore",
+    "had",
+    "has",
+    "have",
+    "having",
+    "here",
+    "how",
+    "however",
+    "if",
+    "in",
+    "including",
+    "into",
+    "introduce",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "known",
+    "many",
+    "may",
+    "method",
+    "might",
+    "more",
+    "moreover",
+    "most",
+    "much",
+    "must",
+    "new",
+    "no",
+    "nor",
+    "not",
+    "novel",
+    "of",
+    "off",
+    "often",
+    "on",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "paper",
+    "particular",
+    "per",
+    "present",
+    "previous",
+    "propose",
+    "proposed",
+    "provide",
+    "rather",
+    "recent",
+    "result",
+    "same",
+    "several",
+    "should",
+    "show",
+    "shown",
+    "significant",
+    "significantly",
+    "since",
+    "so",
+    "some",
+    "state",
+    "still",
+    "study",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "therefore",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "thus",
+    "to",
+    "toward",
+    "towards",
+    "under",
+    "up",
+    "upon",
+    "use",
+    "used",
+    "using",
+    "various",
+    "very",
+    "via",
+    "was",
+    "we",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "work",
+    "would",
+    "yet",
+    "you",
 ];
 
 /// For each paper (by position in `papers`, which is slug order), the
@@ -152,7 +304,10 @@ fn singular(word: &str) -> String {
     }
     match word.strip_suffix('s') {
         Some(stem)
-            if word.len() > 3 && !stem.ends_with('s') && !stem.ends_with('u') && !stem.ends_with('i') =>
+            if word.len() > 3
+                && !stem.ends_with('s')
+                && !stem.ends_with('u')
+                && !stem.ends_with('i') =>
         {
             stem.to_string()
         }
@@ -192,7 +347,13 @@ impl Index {
     }
 
     /// The `count` papers most like paper `doc`, best first.
-    fn most_like(&self, vectors: &[Vector], doc: usize, count: usize, s: &mut Scratch) -> Vec<usize> {
+    fn most_like(
+        &self,
+        vectors: &[Vector],
+        doc: usize,
+        count: usize,
+        s: &mut Scratch,
+    ) -> Vec<usize> {
         let query = &vectors[doc];
         let mut heaviest: Vec<&(u32, f32)> = query
             .iter()
@@ -212,8 +373,11 @@ impl Index {
                 s.score[other] += wq * wd;
             }
         }
-        let mut candidates: Vec<(f32, u32)> =
-            s.touched.iter().map(|&d| (s.score[d as usize], d)).collect();
+        let mut candidates: Vec<(f32, u32)> = s
+            .touched
+            .iter()
+            .map(|&d| (s.score[d as usize], d))
+            .collect();
         for &d in &s.touched {
             s.score[d as usize] = 0.0;
         }
@@ -348,7 +512,9 @@ mod tests {
         assert_eq!(names(&papers, &related, "asr-a")[0], "asr-b");
         assert_eq!(names(&papers, &related, "diffusion"), ["diffusion-2"]);
         assert!(
-            !names(&papers, &related, "asr-b").iter().any(|s| s.starts_with("diffusion")),
+            !names(&papers, &related, "asr-b")
+                .iter()
+                .any(|s| s.starts_with("diffusion")),
             "{:?}",
             names(&papers, &related, "asr-b")
         );
@@ -380,17 +546,31 @@ mod tests {
 
     #[test]
     fn stop_words_and_plurals_do_not_make_papers_alike() {
-        let words: Vec<String> = words("We propose the Models and policies of a corpus, 2025 loss").collect();
+        let words: Vec<String> =
+            words("We propose the Models and policies of a corpus, 2025 loss").collect();
         assert_eq!(words, ["model", "policy", "corpus", "loss"]);
         let papers = vec![
-            paper("a", "We propose a novel approach", "In this paper we show results.", &[]),
-            paper("b", "We propose a new method", "In this paper we show results.", &[]),
+            paper(
+                "a",
+                "We propose a novel approach",
+                "In this paper we show results.",
+                &[],
+            ),
+            paper(
+                "b",
+                "We propose a new method",
+                "In this paper we show results.",
+                &[],
+            ),
         ];
         assert_eq!(related(&papers, 5), [Vec::<usize>::new(), vec![]]);
     }
 
     #[test]
     fn the_stop_word_list_is_sorted_for_binary_search() {
-        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]), "sort STOP_WORDS");
+        assert!(
+            STOP_WORDS.windows(2).all(|w| w[0] < w[1]),
+            "sort STOP_WORDS"
+        );
     }
 }

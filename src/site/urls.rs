@@ -305,13 +305,21 @@ mod tests {
     #[test]
     fn every_organization_gets_a_slug_and_different_names_different_ones() {
         assert_eq!(org_slug("Kyutai"), "kyutai");
-        assert_eq!(org_slug("kyutai"), org_slug("KYUTAI"), "alike names share one");
+        assert_eq!(
+            org_slug("kyutai"),
+            org_slug("KYUTAI"),
+            "alike names share one"
+        );
         assert_eq!(org_slug("清华大学"), "qing-hua-da-xue");
         let dots = org_slug("···");
         let dashes = org_slug("— —");
         assert!(dots.starts_with("org--") && dashes.starts_with("org--"));
         assert_ne!(dots, dashes);
-        assert_eq!(org_slug(" ··· "), dots, "surrounding space is no difference");
+        assert_eq!(
+            org_slug(" ··· "),
+            dots,
+            "surrounding space is no difference"
+        );
         // A name spelling out a fallback slug still slugifies to a single dash.
         assert_ne!(org_slug(&dots), dots);
         assert_eq!(org("Kyutai"), "orgs/kyutai/");
@@ -321,7 +329,10 @@ mod tests {
     #[test]
     fn a_listing_is_at_its_date_or_its_dump_s_name() {
         let d = NaiveDate::from_ymd_opt(2025, 11, 3).unwrap();
-        assert_eq!(listing(&listing_slug(Some(d), "004_x.txt")), "listings/2025-11-03/");
+        assert_eq!(
+            listing(&listing_slug(Some(d), "004_x.txt")),
+            "listings/2025-11-03/"
+        );
         assert_eq!(
             listing_slug(None, "002_d703c93bb784ae8a.txt"),
             "002_d703c93bb784ae8a"
