@@ -399,9 +399,7 @@ pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
         let better_date = match (m.facts.date, r.facts.date) {
             (_, None) => false,
             (None, Some(_)) => true,
-            (Some(old), Some(new)) => {
-                !m.date_explicit && (r.date_explicit || new < old)
-            }
+            (Some(old), Some(new)) => !m.date_explicit && (r.date_explicit || new < old),
         };
         if better_date {
             m.facts.date = r.facts.date;
