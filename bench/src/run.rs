@@ -54,6 +54,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
 
     let mut results = Vec::new();
     let mut latency = None;
+    let mut related = Vec::new();
     for &papers in &options.sizes {
         let tmp = tempfile::Builder::new()
             .prefix("gazette-bench-")
@@ -65,6 +66,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
         let mut result = gazette::measure_builds(&exe, &site, papers, options.runs)?;
         eprintln!("bench: {papers} papers: stage breakdown (in process)");
         (result.stages_cold, result.stages_rebuild) = gazette::stage_breakdown(&site)?;
+        eprintln!("bench: {papers} papers: related papers (in process)");
+        related.push((papers, crate::related::measure(&site, options.runs)?));
         if let Some(hugo) = &hugo {
             eprintln!("bench: {papers} papers: Hugo");
             result.hugo = Some(hugo::measure(hugo, &site, tmp.path(), options.runs)?);
@@ -80,5 +83,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
         "{}",
         crate::report::table(&results, latency.as_ref(), options.runs)
     );
+    println!();
+    for (papers, time) in related {
+        print!("{}", crate::related::line(papers, time, options.runs));
+    }
     Ok(())
 }

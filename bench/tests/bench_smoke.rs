@@ -147,4 +147,8 @@ fn bench_run_on_100_papers_prints_the_table() {
         "no HTML pages built: {row}"
     );
     assert!(stdout.contains("Edit to reload, 100 papers:"), "{stdout}");
+    assert!(
+        stdout.contains("Related papers, 100 papers: "),
+        "the related-papers figure: {stdout}"
+    );
 }
