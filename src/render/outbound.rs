@@ -2,11 +2,18 @@
 //! exact pages when the paper's arXiv id is known (its page's `arxiv`, or
 //! the one id its abstract names), a title search on each site otherwise.
 
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use crate::digest::arxiv;
 use crate::site::Paper;
+
+/// What a search query keeps as it is: the unreserved characters of a URL.
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Where a paper's page links out to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,7 +41,7 @@ pub fn of(paper: &Paper) -> Outbound {
             arxiv: Some(id),
         },
         None => {
-            let title = utf8_percent_encode(paper.title.trim(), NON_ALPHANUMERIC);
+            let title = utf8_percent_encode(paper.title.trim(), QUERY);
             Outbound {
                 arxiv: None,
                 arxiv_url: format!("https://arxiv.org/search/?query={title}&searchtype=title"),

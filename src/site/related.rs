@@ -13,10 +13,12 @@
 //!   each paper's sum runs in one fixed order whatever the threads do.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
 use super::{Paper, urls};
+use crate::fingerprint;
 
 /// How much more a title word counts than an abstract word.
 const TITLE_WEIGHT: f32 = 3.0;
@@ -222,28 +224,35 @@ pub fn related(papers: &[Paper], count: usize) -> Vec<Vec<usize>> {
 /// A paper's terms as `(term id, weight)`, sorted by term id, length 1.
 type Vector = Vec<(u32, f32)>;
 
-/// Every paper's vector. Term ids are given in order of first appearance
-/// over the papers in order, so they are the same on every run.
+/// Every paper's vector. A term is known by a 64-bit hash of its text (no
+/// string is kept); term ids are given in order of first appearance over
+/// the papers in order, so they are the same on every run.
 fn vectors(papers: &[Paper]) -> Vec<Vector> {
-    let counted: Vec<Vec<(String, f32)>> = papers.par_iter().map(term_counts).collect();
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let counted: Vec<Vec<(u64, f32)>> = papers
+        .par_iter()
+        .map_init(String::new, |buf, p| term_counts(p, buf))
+        .collect();
+    let mut ids: HashMap<u64, u32, BuildHasherDefault<Mixed>> = HashMap::default();
     let mut df: Vec<u32> = Vec::new();
-    let mut raw: Vec<Vec<(u32, f32)>> = Vec::with_capacity(papers.len());
-    for terms in &counted {
-        let mut doc = Vec::with_capacity(terms.len());
-        for (term, tf) in terms {
-            let id = *ids.entry(term.as_str()).or_insert_with(|| {
-                df.push(0);
-                (df.len() - 1) as u32
-            });
-            df[id as usize] += 1;
-            doc.push((id, *tf));
-        }
-        raw.push(doc);
-    }
+    let raw: Vec<Vec<(u32, f32)>> = counted
+        .iter()
+        .map(|terms| {
+            (terms.iter())
+                .map(|&(hash, tf)| {
+                    let id = *ids.entry(hash).or_insert_with(|| {
+                        df.push(0);
+                        (df.len() - 1) as u32
+                    });
+                    df[id as usize] += 1;
+                    (id, tf)
+                })
+                .collect()
+        })
+        .collect();
+    drop(counted);
     let n = papers.len() as f32;
     raw.into_par_iter()
-        .map(|mut doc| {
+        .map(|mut doc: Vec<(u32, f32)>| {
             for (id, w) in doc.iter_mut() {
                 let df = df[*id as usize] as f32;
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
@@ -259,36 +268,68 @@ fn vectors(papers: &[Paper]) -> Vec<Vector> {
         .collect()
 }
 
-/// A paper's terms with their weighted counts, sorted by term.
-fn term_counts(paper: &Paper) -> Vec<(String, f32)> {
-    let mut counts: HashMap<String, f32> = HashMap::new();
-    let mut add = |text: &str, weight: f32| {
-        for word in words(text) {
-            *counts.entry(word).or_default() += weight;
+/// A paper's terms as `(hash of the term, weighted count)`, sorted by hash.
+/// `buf` is a reused scratch string.
+fn term_counts(paper: &Paper, buf: &mut String) -> Vec<(u64, f32)> {
+    let mut terms: Vec<(u64, f32)> = Vec::with_capacity(256);
+    for (text, weight) in [(&paper.title, TITLE_WEIGHT), (&paper.abstract_, 1.0)] {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if term(word, buf) {
+                terms.push((fingerprint::hash(buf.as_bytes()), weight));
+            }
         }
-    };
-    add(&paper.title, TITLE_WEIGHT);
-    add(&paper.abstract_, 1.0);
+    }
     for tag in &paper.tags {
         let slug = urls::tag_slug(tag);
         if !slug.is_empty() {
-            *counts.entry(format!("#{slug}")).or_default() += TAG_WEIGHT;
+            buf.clear();
+            buf.push('#');
+            buf.push_str(&slug);
+            terms.push((fingerprint::hash(buf.as_bytes()), TAG_WEIGHT));
         }
     }
-    let mut terms: Vec<(String, f32)> = counts.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    terms
+    terms.sort_unstable_by_key(|&(hash, _)| hash);
+    let mut merged: Vec<(u64, f32)> = Vec::with_capacity(terms.len());
+    for (hash, weight) in terms {
+        match merged.last_mut() {
+            Some(last) if last.0 == hash => last.1 += weight,
+            _ => merged.push((hash, weight)),
+        }
+    }
+    merged
 }
 
-/// The words of `text` that carry meaning: lowercase, a plural ending
-/// dropped, no stop words, no bare numbers, nothing shorter than 2.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_lowercase)
-        .filter(|w| !is_stop_word(w))
-        .map(|w| singular(&w))
-        .filter(|w| !is_stop_word(w))
+/// Whether `word` carries meaning, and if so its term in `buf`: lowercase,
+/// a plural ending dropped; no stop words, no bare numbers, nothing
+/// shorter than 2 characters.
+fn term(word: &str, buf: &mut String) -> bool {
+    if word.chars().nth(1).is_none() || word.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    buf.clear();
+    if word.is_ascii() {
+        buf.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    if is_stop_word(buf) {
+        return false;
+    }
+    singular(buf);
+    !is_stop_word(buf)
+}
+
+/// The words of `text` as terms (what [`term_counts`] hashes), for tests.
+#[cfg(test)]
+fn words(text: &str) -> Vec<String> {
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if term(word, &mut buf) {
+            out.push(buf.clone());
+        }
+    }
+    out
 }
 
 fn is_stop_word(word: &str) -> bool {
@@ -296,22 +337,37 @@ fn is_stop_word(word: &str) -> bool {
 }
 
 /// `models` → `model`, `policies` → `policy`; `loss`, `corpus`, `analysis` stay.
-fn singular(word: &str) -> String {
-    if word.len() > 4
-        && let Some(stem) = word.strip_suffix("ies")
+fn singular(word: &mut String) {
+    if word.len() > 4 && word.ends_with("ies") {
+        word.truncate(word.len() - 3);
+        word.push('y');
+    } else if word.len() > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
     {
-        return format!("{stem}y");
+        word.pop();
     }
-    match word.strip_suffix('s') {
-        Some(stem)
-            if word.len() > 3
-                && !stem.ends_with('s')
-                && !stem.ends_with('u')
-                && !stem.ends_with('i') =>
-        {
-            stem.to_string()
+}
+
+/// A hasher for keys that are hashes already: one multiply spreads them.
+#[derive(Default)]
+struct Mixed(u64);
+
+impl Hasher for Mixed {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         }
-        _ => word.to_string(),
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -322,23 +378,32 @@ struct Index {
 
 impl Index {
     fn new(vectors: &[Vector]) -> Index {
-        let terms = vectors
-            .iter()
-            .flat_map(|v| v.iter().map(|&(id, _)| id as usize + 1))
-            .max()
-            .unwrap_or(0);
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
+        let mut df: Vec<u32> = Vec::new();
+        for vector in vectors {
+            for &(id, _) in vector {
+                let id = id as usize;
+                if id >= df.len() {
+                    df.resize(id + 1, 0);
+                }
+                df[id] += 1;
+            }
+        }
+        // A term of one paper relates it to nothing: no list.
+        let mut postings: Vec<Vec<(u32, f32)>> = (df.iter())
+            .map(|&n| Vec::with_capacity(if n < 2 { 0 } else { n as usize }))
+            .collect();
         for (doc, vector) in vectors.iter().enumerate() {
             for &(id, w) in vector {
-                postings[id as usize].push((doc as u32, w));
+                if df[id as usize] >= 2 {
+                    postings[id as usize].push((doc as u32, w));
+                }
             }
         }
         postings.par_iter_mut().for_each(|list| {
-            if list.len() < 2 {
-                // A term of one paper relates it to nothing.
-                list.clear();
-            } else if list.len() > POSTINGS {
-                list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            if list.len() > POSTINGS {
+                let heavier =
+                    |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                list.select_nth_unstable_by(POSTINGS - 1, heavier);
                 list.truncate(POSTINGS);
                 list.shrink_to_fit();
             }
@@ -546,8 +611,7 @@ mod tests {
 
     #[test]
     fn stop_words_and_plurals_do_not_make_papers_alike() {
-        let words: Vec<String> =
-            words("We propose the Models and policies of a corpus, 2025 loss").collect();
+        let words = words("We propose the Models and policies of a corpus, 2025 loss");
         assert_eq!(words, ["model", "policy", "corpus", "loss"]);
         let papers = vec![
             paper(
