@@ -47,6 +47,7 @@ pub fn paper(
         abstract_: format!("Abstract of {title}. It has several sentences about the method."),
         body: String::new(),
         extra: toml::Table::new(),
+        key: None,
         fingerprint: 0,
         warnings: Vec::new(),
     }

@@ -33,9 +33,28 @@ pub fn tags() -> &'static str {
 }
 
 /// The URL segment of a tag (`Speech LLM` → `speech-llm`); empty when the
-/// tag has no letters or digits, and so no page.
+/// tag has no letters or digits, and so no page. A `+` or `#` on a word is
+/// spelt out, as it tells tags apart: `C++` → `c-plus-plus`, `C#` →
+/// `c-sharp`, `C` → `c` (the merge key of titles keeps them for the same
+/// reason). Tags with one slug are one tag (`LLM`, `llm`).
 pub fn tag_slug(tag: &str) -> String {
-    slug::slugify(tag)
+    if !tag.contains(['+', '#']) {
+        return slug::slugify(tag);
+    }
+    let mut spelt = String::with_capacity(tag.len() + 16);
+    let mut on_word = false;
+    for c in tag.chars() {
+        match c {
+            '+' if on_word => spelt.push_str(" plus "),
+            '#' if on_word => spelt.push_str(" sharp "),
+            c => {
+                on_word = c.is_alphanumeric();
+                spelt.push(c);
+                continue;
+            }
+        }
+    }
+    slug::slugify(spelt)
 }
 
 pub fn tag(tag: &str) -> String {
@@ -165,14 +184,14 @@ pub fn search() -> &'static str {
     "search/"
 }
 
-/// What the search page's script looks in.
-pub fn search_index() -> &'static str {
-    "search.json"
+/// The search index's manifest; the shards it names sit beside it.
+pub fn search_manifest() -> &'static str {
+    "search/index.json"
 }
 
-/// The theme's search script.
+/// The theme's search page script (an ES module).
 pub fn search_script() -> &'static str {
-    "search.js"
+    "search/page.mjs"
 }
 
 /// The theme's stylesheet.
@@ -348,6 +367,15 @@ mod tests {
         assert_eq!(iso_week(d(2025, 12, 29)), (2026, 1));
         assert_eq!(iso_week(d(2021, 1, 3)), (2020, 53));
         assert_eq!(week(2026, 1), "dates/2026/w01/");
+    }
+
+    #[test]
+    fn plus_and_sharp_signs_on_a_word_are_spelt_out_in_tag_slugs() {
+        assert_eq!(tag_slug("C++"), "c-plus-plus");
+        assert_eq!(tag_slug("c#"), "c-sharp");
+        assert_eq!(tag_slug("C"), "c");
+        assert_eq!(tag_slug("Speech LLM"), "speech-llm");
+        assert_eq!(tag_slug("#1 + 2"), "1-2", "lone signs are punctuation");
     }
 
     #[test]

@@ -72,6 +72,10 @@ impl Render for PaperPage<'_> {
         own.insert("listed".into(), Value::Array(listed));
         env.page("paper.html", url, own)
     }
+
+    fn source(&self) -> Option<String> {
+        Some(self.paper.paper.source.display().to_string())
+    }
 }
 
 #[cfg(test)]

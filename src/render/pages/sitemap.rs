@@ -56,7 +56,7 @@ impl Render for Sitemap {
             out.push_str("</url>\n");
         }
         out.push_str("</urlset>\n");
-        Ok(Bytes::from(out.into_bytes()))
+        Ok(Bytes::from(escape::xml_chars(&out).as_bytes()))
     }
 }
 
