@@ -312,7 +312,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(read(&text, "p.md").unwrap().front.facts.listed, listed());
-        assert_eq!(update_page(&text, "p.md", &with).unwrap().text, text);
+        assert_eq!(update_page(&text, "p.md", "k", &with).unwrap().text, text);
     }
 
     #[test]
@@ -323,7 +323,7 @@ mod tests {
             listed: listed(),
             ..facts()
         };
-        let updated = update_page(&old, "p.md", &with).unwrap();
+        let updated = update_page(&old, "p.md", "k", &with).unwrap();
         assert!(updated.kept.is_empty(), "{:?}", updated.kept);
         assert!(!updated.text.contains("edited"), "{}", updated.text);
         assert_eq!(

@@ -163,6 +163,7 @@ mod tests {
             slug: slug.into(),
             source: PathBuf::from(format!("content/papers/{slug}.md")),
             body_line: 1,
+            key: None,
             title: slug.into(),
             arxiv: None,
             date: None,
