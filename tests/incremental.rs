@@ -98,6 +98,34 @@ fn incremental_rebuilds_match_full_builds() {
     assert!(report.reused > 0, "most pages are reused after one edit");
     assert_same(&b.output(), &full_build(root), "after editing a page");
 
+    // Notes alone: related papers are not computed again (no `related`
+    // stage), and the output is still a full build's.
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, text + "\nOnly a note.\n").unwrap();
+    let report = b.build(Some(std::slice::from_ref(&page))).unwrap();
+    assert!(
+        !report.stages.iter().any(|(name, _)| *name == "related"),
+        "a notes edit reuses the related papers: {:?}",
+        report.stages
+    );
+    assert_same(&b.output(), &full_build(root), "after editing notes");
+
+    // An abstract: related papers are computed again, and match a full build.
+    let text = fs::read_to_string(&page).unwrap();
+    let edited = replace_line(
+        &text,
+        "abstract = ",
+        "abstract = \"Speculative decoding with draft models accelerates large language model inference.\"",
+    );
+    fs::write(&page, edited).unwrap();
+    let report = b.build(Some(std::slice::from_ref(&page))).unwrap();
+    assert!(
+        report.stages.iter().any(|(name, _)| *name == "related"),
+        "an abstract edit finds related papers again: {:?}",
+        report.stages
+    );
+    assert_same(&b.output(), &full_build(root), "after editing an abstract");
+
     // Delete it: its page and every listing entry disappear.
     fs::remove_file(&page).unwrap();
     b.build(Some(std::slice::from_ref(&page))).unwrap();
