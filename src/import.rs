@@ -22,7 +22,7 @@ use crate::digest::{self, DumpDate, LinkKind, Who, year};
 use crate::layout::{DIGESTS_DIR, IMPORT_STAMP, PAPERS_DIR};
 use crate::page::key::current_key;
 pub use crate::page::key::title_key;
-use crate::page::{self, Facts};
+use crate::page::{self, Facts, facts::Listed};
 use crate::tagging::Tagger;
 
 /// The file name endings of dumps: plain or linked copies, Markdown exports.
@@ -297,7 +297,7 @@ fn records_of(
         Some(d) => to_date(d, 0),
         None => year::file_name_date(&dump.name),
     };
-    let mut records = Vec::with_capacity(parsed.entries.len());
+    let mut records: Vec<DigestRecord> = Vec::with_capacity(parsed.entries.len());
     for entry in &parsed.entries {
         let own = entry.date.and_then(|d| to_date(d, entry.line));
         let cleaned = digest::clean_abstract(&entry.abstract_raw);
@@ -320,6 +320,8 @@ fn records_of(
             Some(Who::Organization { name, .. }) => (None, Some(name.clone())),
             None => (None, None),
         };
+        // The paper's place among the dump's papers, as its listing page shows it.
+        let position = u32::try_from(records.len() + 1).ok();
         records.push(DigestRecord {
             key,
             facts: Facts {
@@ -334,6 +336,12 @@ fn records_of(
                 links: cleaned.links.into_iter().map(|l| l.url).collect(),
                 digests: vec![dump.name.clone()],
                 abstract_: cleaned.text,
+                listed: vec![Listed {
+                    digest: dump.name.clone(),
+                    date: listing,
+                    position,
+                    upvotes: entry.upvotes,
+                }],
             },
             date_explicit: own.is_some(),
             origin: (dump.origin.clone(), entry.line),
@@ -347,10 +355,12 @@ fn records_of(
 /// same arXiv id, or, when one of them has none, the same title key (two
 /// records with the same title and different arXiv ids are two papers). The
 /// merged record keeps the richest facts: an explicit date over an inferred
-/// one, the highest upvote count, the longest abstract, every link and dump.
-/// Entries with the same title whose abstracts share few words are merged
-/// all the same (the title is the paper's identity in a dump) but reported
-/// at both places, since they may be two papers.
+/// one (and of inferred ones, the earliest listing's), the highest upvote
+/// count, the longest abstract, every link and dump, and how each dump
+/// listed it (the first time, when a dump lists it twice). Entries with the
+/// same title whose abstracts share few words are merged all the same (the
+/// title is the paper's identity in a dump) but reported at both places,
+/// since they may be two papers.
 pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>) {
     let mut merged: Vec<DigestRecord> = Vec::new();
     let mut diagnostics = Vec::new();
@@ -404,8 +414,13 @@ pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>)
             ));
         }
         seen.push(r.facts.abstract_.clone());
-        let better_date = m.facts.date.is_none() || (r.date_explicit && !m.date_explicit);
-        if r.facts.date.is_some() && better_date {
+        // A paper's own date wins; without one it is the earliest listing's.
+        let better_date = match (m.facts.date, r.facts.date) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(old), Some(new)) => !m.date_explicit && (r.date_explicit || new < old),
+        };
+        if better_date {
             m.facts.date = r.facts.date;
             m.date_explicit = r.date_explicit;
         }
@@ -430,6 +445,11 @@ pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>)
         for d in r.digests {
             if !m.digests.contains(&d) {
                 m.digests.push(d);
+            }
+        }
+        for l in r.listed {
+            if !m.listed.iter().any(|seen| seen.digest == l.digest) {
+                m.listed.push(l);
             }
         }
     }
@@ -1031,6 +1051,39 @@ mod tests {
             (None, Some("Kyutai")),
             "who wrote it: the first dump that says, never a mix"
         );
+    }
+
+    #[test]
+    fn a_paper_without_a_date_of_its_own_takes_its_earliest_listing_date() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day);
+        let listed = |digest: &str, date, position| Listed {
+            digest: digest.into(),
+            date,
+            position: Some(position),
+            upvotes: None,
+        };
+        // Listed on Apr 28 in the dump first by file name, and on Mar 11 later.
+        let mut apr = record("Paper X", "000.txt");
+        apr.facts.date = d(4, 28);
+        apr.facts.listed = vec![listed("000.txt", d(4, 28), 7)];
+        let mut mar = record("Paper X", "001.txt");
+        mar.facts.date = d(3, 11);
+        mar.facts.listed = vec![listed("001.txt", d(3, 11), 2)];
+        let (merged, _) = merge(vec![apr.clone(), mar.clone()]);
+        assert_eq!(merged[0].facts.date, d(3, 11), "the earliest listing");
+        assert_eq!(
+            merged[0].facts.listed,
+            [
+                listed("000.txt", d(4, 28), 7),
+                listed("001.txt", d(3, 11), 2)
+            ],
+            "every listing, in the order the dumps were read"
+        );
+        // A date the paper states itself still wins over any listing's.
+        let mut own = record("Paper X", "002.txt");
+        own.facts.date = d(5, 2);
+        own.date_explicit = true;
+        assert_eq!(merge(vec![apr, mar, own]).0.remove(0).facts.date, d(5, 2));
     }
 
     #[test]

@@ -228,6 +228,11 @@ impl Builder {
             }
         };
         report.stages.push(("load", stage.elapsed()));
+        // Part of `load`, shown apart: it runs only when some paper's text changed.
+        if let Some(related) = self.load_cache.related_time() {
+            report.stages.push(("related", related));
+        }
+        report.diagnostics.extend(site.warnings().cloned());
 
         if changes.theme || self.theme.is_none() {
             let stage = Instant::now();

@@ -72,6 +72,8 @@ type Edit = fn(&Path) -> PathBuf;
 const EDITS: &[(&str, Edit)] = &[
     ("after adding a dump", add_dump),
     ("after editing a page", edit_page),
+    ("after editing notes", edit_notes),
+    ("after editing an abstract", edit_abstract),
     ("after deleting a page", delete_page),
     ("after moving a paper", move_paper),
     ("after editing a free page", edit_free_page),
@@ -100,6 +102,27 @@ fn edit_page(root: &Path) -> PathBuf {
     let page = first_page(root);
     let text = fs::read_to_string(&page).unwrap();
     let edited = text.replacen("title = \"", "title = \"Edited: ", 1) + "\nA note with `code`.\n";
+    fs::write(&page, edited).unwrap();
+    page
+}
+
+/// Notes alone: related papers are not computed again.
+fn edit_notes(root: &Path) -> PathBuf {
+    let page = first_page(root);
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, text + "\nOnly a note.\n").unwrap();
+    page
+}
+
+/// An abstract: related papers are computed again.
+fn edit_abstract(root: &Path) -> PathBuf {
+    let page = first_page(root);
+    let text = fs::read_to_string(&page).unwrap();
+    let edited = replace_line(
+        &text,
+        "abstract = ",
+        "abstract = \"Speculative decoding with draft models accelerates large language model inference.\"",
+    );
     fs::write(&page, edited).unwrap();
     page
 }
@@ -199,6 +222,21 @@ fn incremental_rebuilds_match_full_builds() {
         let report = b.build(Some(std::slice::from_ref(&changed))).unwrap();
         if *step == "after editing a page" {
             assert!(report.reused > 0, "most pages are reused after one edit");
+        }
+        let related = report.stages.iter().any(|(name, _)| *name == "related");
+        if *step == "after editing notes" {
+            assert!(
+                !related,
+                "a notes edit reuses the related papers: {:?}",
+                report.stages
+            );
+        }
+        if *step == "after editing an abstract" {
+            assert!(
+                related,
+                "an abstract edit finds related papers again: {:?}",
+                report.stages
+            );
         }
         check_step(step, &as_map(&b.output()));
         assert_same(&b.output(), &full_build(root), step);
