@@ -91,12 +91,18 @@ fn stamp(root: &Path, config: &Config) -> String {
     crate::fingerprint::hex(h.finish())
 }
 
+/// Whether nothing import reads changed since the last import that went
+/// without errors (so [`import_if_changed`] would skip it).
+pub fn up_to_date(root: &Path, config: &Config) -> bool {
+    let now = stamp(root, config);
+    fs::read_to_string(root.join(IMPORT_STAMP)).is_ok_and(|s| s.trim() == now)
+}
+
 /// What builds call: [`import_site`], unless nothing it reads changed since
 /// the last import that went without errors. `gazette import` always runs
 /// in full (it also brings back a page deleted by hand).
 pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, Diagnostic> {
-    let before = stamp(root, config);
-    if fs::read_to_string(root.join(IMPORT_STAMP)).is_ok_and(|s| s.trim() == before) {
+    if up_to_date(root, config) {
         return Ok(ImportReport {
             skipped: true,
             ..ImportReport::default()
@@ -758,6 +764,7 @@ fn write_pages(
             )
         })?;
     }
+    remove_stale_temporaries(&dir, &mut report.diagnostics);
     let mut existing = scan_pages(&dir, &mut report.diagnostics);
 
     // Slugs are handed out in order of first appearance, so they are
@@ -886,6 +893,28 @@ fn write_pages(
         }
     }
     Ok(())
+}
+
+/// Removes the temporary files of page writes a killed import left
+/// (`.gazette-XXXXXX`; the caller holds the site's lock, so no other
+/// import is writing one now).
+fn remove_stale_temporaries(dir: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !atomic::is_temp_name(&name.to_string_lossy()) {
+            continue;
+        }
+        if let Err(e) = fs::remove_file(entry.path()) {
+            diagnostics.push(Diagnostic::warning(
+                format!("{PAPERS_DIR}/{}", name.to_string_lossy()),
+                0,
+                format!("cannot remove a temporary file a stopped import left: {e}"),
+            ));
+        }
+    }
 }
 
 /// Writes a page atomically: a page is never half-written, whatever happens.

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use std::sync::Arc;
+
 use super::{RenderCache, Theme, load_theme, render};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -141,14 +143,15 @@ pub fn theme_with(overrides: &[(&str, &str)]) -> Theme {
 
 /// A full render with the default theme.
 pub fn build(site: &Site, base_url: &str) -> Output {
-    render(
+    let output = render(
         site,
         &default_theme(),
         base_url,
         &mut RenderCache::default(),
     )
     .expect("renders")
-    .0
+    .0;
+    Arc::unwrap_or_clone(output)
 }
 
 /// A full render with `theme`, at `https://example.org/`.
@@ -158,9 +161,10 @@ pub fn build_with(site: &Site, theme: &Theme) -> Output {
 
 /// A render at `https://example.org/` that keeps `cache`.
 pub fn render_with(site: &Site, theme: &Theme, cache: &mut RenderCache) -> Output {
-    render(site, theme, "https://example.org/", cache)
+    let output = render(site, theme, "https://example.org/", cache)
         .expect("renders")
-        .0
+        .0;
+    Arc::unwrap_or_clone(output)
 }
 
 /// The errors of a render that must fail.
