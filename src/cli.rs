@@ -4,6 +4,7 @@
 //! `file:line: level: message` (or `file: level: message`), and exit with 1
 //! when something is wrong, 2 on a usage error (clap's own).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -12,8 +13,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::layout::{CONFIG_FILE, OUTPUT_DIR, SOURCE_DIRS};
-use crate::output::{self, WriteError};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, DIGESTS_DIR, OUTPUT_DIR, SOURCE_DIRS};
+use crate::lock::SiteLock;
 use crate::pipeline::{self, BuildOptions, Builder};
 
 #[derive(Debug, Parser)]
@@ -52,7 +53,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Base URL for this build, overriding config.toml (deploy previews).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// Output folder (default: public/ in the site root).
     #[arg(long, short = 'o')]
@@ -85,14 +86,20 @@ pub struct ServeArgs {
     pub port: u16,
 }
 
+/// `--base-url` is checked as `base_url` in config.toml is, before anything runs.
+fn parse_base_url(url: &str) -> Result<String, String> {
+    crate::config::check_base_url(url).map(|()| url.to_string())
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let site = || open_site(&cli.root);
     let result = match cli.command {
-        Command::Import => import(&cli.root),
-        Command::Build(args) => build(&cli.root, args),
-        Command::Check => check(&cli.root),
+        Command::Import => site().and_then(|()| import(&cli.root)),
+        Command::Build(args) => site().and_then(|()| build(&cli.root, args)),
+        Command::Check => site().and_then(|()| check(&cli.root)),
         Command::Init(args) => init(&cli.root, args),
-        Command::Serve(args) => serve(&cli.root, args),
+        Command::Serve(args) => site().and_then(|()| serve(&cli.root, args)),
     };
     match result {
         Ok(code) => code,
@@ -103,8 +110,27 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The commands that read a site need one at `--root`: an existing folder
+/// that [`is_site`](crate::layout::is_site). Never made up on the spot.
+fn open_site(root: &Path) -> Result<(), Diagnostic> {
+    let fail = |message: &str| Err(Diagnostic::error(root.display().to_string(), 0, message));
+    match std::fs::metadata(root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => fail(
+            "this folder does not exist (--root names the site's folder; `gazette init` makes a new site)",
+        ),
+        Err(e) => fail(&format!("cannot read this folder: {e}")),
+        Ok(meta) if !meta.is_dir() => fail("this is a file, not a site's folder"),
+        Ok(_) if !crate::layout::is_site(root) => fail(&format!(
+            "not a Gazette site: no {CONFIG_FILE}, {DIGESTS_DIR}/ or {CONTENT_DIR}/ here \
+             (make one with `gazette init`, or point --root at one)"
+        )),
+        Ok(_) => Ok(()),
+    }
+}
+
 fn import(root: &Path) -> Result<ExitCode, Diagnostic> {
     let config = Config::load(root)?;
+    let _lock = SiteLock::acquire(root, "import")?;
     let started = Instant::now();
     let report = crate::import::import_site(root, &config)?;
     let failed = print_diagnostics(&report.diagnostics);
@@ -119,59 +145,64 @@ fn import(root: &Path) -> Result<ExitCode, Diagnostic> {
 fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
     let out_dir = args.output.unwrap_or_else(|| root.join(OUTPUT_DIR));
     check_output_dir(root, &out_dir)?;
-    let mut builder = Builder::new(BuildOptions {
+    let options = BuildOptions {
         root: root.to_path_buf(),
         base_url: args.base_url,
         import: true,
-    });
-    let report = match builder.build(None) {
-        Ok(report) => report,
+    };
+    let done = match pipeline::build_dir(&options, &out_dir, args.force) {
+        Ok(done) => done,
         Err(failure) => {
             print_diagnostics(failure.diagnostics());
-            eprintln!("build failed; {} was left as it was", out_dir.display());
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    let failed = print_diagnostics(&report.diagnostics);
-    if let Some(summary) = &report.import_summary {
-        eprintln!("import: {summary}");
-    }
-    let output = builder.output();
-    let write_started = Instant::now();
-    let written = match output::write_to_dir(&output, &out_dir, args.force) {
-        Ok(written) => written,
-        Err(e) => {
-            eprintln!("{e}");
-            if let WriteError::Refused { .. } = e {
-                eprintln!("build stopped; nothing was written");
+            if let pipeline::BuildFailure::Unfinished(_) = failure {
+                eprintln!(
+                    "build: failed; {} holds part of this build: build again",
+                    shown(&out_dir)
+                );
             } else {
-                eprintln!("build failed while writing {}", out_dir.display());
+                eprintln!("build: failed; {} was left as it was", shown(&out_dir));
             }
             return Ok(ExitCode::FAILURE);
         }
     };
-    let write_time = write_started.elapsed();
+    let report = &done.build;
+    let failed = print_diagnostics(&report.diagnostics);
+    if let Some(summary) = &report.import_summary {
+        eprintln!("import: {summary}");
+    }
+    if done.up_to_date {
+        eprintln!(
+            "build: nothing changed since the last build; {} files in {} left as they were (in {})",
+            done.files,
+            shown(&out_dir),
+            millis(report.elapsed)
+        );
+        return Ok(exit(failed));
+    }
+    if let Some(why) = &done.write.in_place {
+        eprintln!(
+            "build: {} could not be swapped in at once ({why}); its files were replaced one \
+             by one (see docs/output.md)",
+            shown(&out_dir)
+        );
+    }
     let stages: Vec<String> = report
         .stages
         .iter()
-        .map(|(name, t)| (*name, *t))
-        .chain([("write", write_time)])
-        .map(|(name, t)| format!("{name} {}", millis(t)))
+        .map(|(name, t)| format!("{name} {}", millis(*t)))
         .collect();
     eprintln!(
-        "build: {} files in {} ({} written, {} unchanged, {} removed) in {} ({})",
-        output.files.len(),
-        out_dir.display(),
-        written.written,
-        written.unchanged,
-        written.removed,
-        millis(report.elapsed + write_time),
+        "build: {} files in {} ({} written, {} unchanged, {} removed; {} rendered, {} reused) in {} ({})",
+        done.files,
+        shown(&out_dir),
+        done.write.written,
+        done.write.unchanged,
+        done.write.removed,
+        report.rendered,
+        report.reused,
+        millis(report.elapsed),
         stages.join(", ")
     );
-    // The process ends here: freeing every rendered page and cache entry one
-    // by one would cost a noticeable share of a large build for nothing.
-    std::mem::forget(output);
-    std::mem::forget(builder);
     Ok(exit(failed))
 }
 
@@ -233,17 +264,16 @@ fn check(root: &Path) -> Result<ExitCode, Diagnostic> {
             let mut failed = print_diagnostics(&report.diagnostics);
             let output = builder.output();
             let config = Config::load(root)?;
-            let broken = crate::render::links::broken_links(
+            let broken = crate::render::links::find_broken(
                 &output,
                 &crate::config::base_path(&config.base_url),
             );
-            for link in &broken {
-                // `page: link`, the page an output path.
-                let (page, target) = link.split_once(": ").unwrap_or((link, ""));
-                let message = format!("broken internal link to {target}");
-                eprintln!("{}", Diagnostic::error(page, 0, message));
-            }
-            failed |= !broken.is_empty();
+            let sources = builder.site().map(page_sources).unwrap_or_default();
+            let diagnostics: Vec<Diagnostic> = broken
+                .iter()
+                .map(|b| broken_link(root, &sources, b))
+                .collect();
+            failed |= print_diagnostics(&diagnostics);
             eprintln!(
                 "check: {} files rendered, {} broken links, nothing written",
                 output.files.len(),
@@ -259,11 +289,50 @@ fn check(root: &Path) -> Result<ExitCode, Diagnostic> {
     }
 }
 
+/// Output file → the page file it was made from (papers and free pages).
+fn page_sources(site: &crate::site::Site) -> BTreeMap<String, PathBuf> {
+    use crate::site::urls;
+    let papers = (site.papers.iter()).map(|p| (urls::file_for(&urls::paper(&p.slug)), &p.source));
+    let pages = (site.pages.iter()).map(|p| (urls::file_for(&urls::free_page(&p.slug)), &p.source));
+    papers
+        .chain(pages)
+        .map(|(file, source)| (file, source.clone()))
+        .collect()
+}
+
+/// A broken link where a person can fix it: the line of the page file
+/// that holds it (a link in someone's notes), else its line in the
+/// rendered page (a link a template made).
+fn broken_link(
+    root: &Path,
+    sources: &BTreeMap<String, PathBuf>,
+    broken: &crate::render::links::BrokenLink,
+) -> Diagnostic {
+    let url = broken
+        .page
+        .strip_suffix("index.html")
+        .unwrap_or(&broken.page);
+    let message = format!("broken internal link to {} (page /{url})", broken.link);
+    let in_source = sources.get(&broken.page).and_then(|source| {
+        let text = std::fs::read_to_string(root.join(source)).ok()?;
+        let line = text.lines().position(|l| l.contains(&broken.link))? + 1;
+        Some((source.display().to_string(), line))
+    });
+    match in_source {
+        Some((file, line)) => Diagnostic::error(file, line, message),
+        None => Diagnostic::error(
+            &broken.page,
+            broken.line,
+            format!("{message}; a template wrote it, at this line of the rendered page"),
+        ),
+    }
+}
+
 fn init(root: &Path, args: InitArgs) -> Result<ExitCode, Diagnostic> {
     let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
     let report = crate::scaffold::init(&dir, args.deploy)?;
     if report.new_site {
-        eprintln!("init: created a site in {}", dir.display());
+        eprintln!("init: created a site in {}", shown(&dir));
     }
     if !report.written.is_empty() {
         eprintln!("init: wrote {}", report.written.join(", "));
@@ -275,7 +344,7 @@ fn init(root: &Path, args: InitArgs) -> Result<ExitCode, Diagnostic> {
     if report.new_site {
         eprintln!(
             "init: drop digest dumps into digests/ and run `gazette --root {} serve`",
-            dir.display()
+            shown(&dir)
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -287,6 +356,11 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) -> bool {
         eprintln!("{d}");
     }
     diagnostics.iter().any(|d| d.level == Level::Error)
+}
+
+/// A path for a console line (never a raw control character).
+fn shown(path: &Path) -> String {
+    crate::diagnostic::printable(&path.display().to_string()).into_owned()
 }
 
 fn exit(failed: bool) -> ExitCode {

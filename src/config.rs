@@ -31,6 +31,8 @@ pub struct Config {
     pub import: ImportConfig,
     pub tags: TagsConfig,
     pub feeds: FeedsConfig,
+    pub related: RelatedConfig,
+    pub trending: TrendingConfig,
     /// Free-form values handed to templates as `config.extra`.
     pub extra: toml::Table,
 }
@@ -47,6 +49,8 @@ impl Default for Config {
             import: ImportConfig::default(),
             tags: TagsConfig::default(),
             feeds: FeedsConfig::default(),
+            related: RelatedConfig::default(),
+            trending: TrendingConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -97,6 +101,37 @@ impl Default for FeedsConfig {
     }
 }
 
+/// `[related]`: the related papers on each paper's page.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedConfig {
+    /// Related papers per paper page; 0 turns them off.
+    pub count: usize,
+}
+
+/// Most related papers a page may ask for: each costs its page a card.
+pub const MAX_RELATED: usize = 50;
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig { count: 5 }
+    }
+}
+
+/// `[trending]`: what `/trending/` ranks.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrendingConfig {
+    /// The papers of this many latest listing dates, ranked by upvotes.
+    pub listings: usize,
+}
+
+impl Default for TrendingConfig {
+    fn default() -> Self {
+        TrendingConfig { listings: 7 }
+    }
+}
+
 impl Config {
     /// Parses configuration text; `origin` names the file in messages.
     /// Every error, a typo or a value out of range, carries its line.
@@ -111,6 +146,12 @@ impl Config {
                 .map(|(k, _)| k.trim().trim_matches('"'))
                 .filter(|k| !k.is_empty() && !k.starts_with('[') && !message.contains(*k));
             if let Some(key) = key {
+                // `[related]` then `count = -1`: name it `related.count`.
+                let table = line.and_then(|l| table_above(text, l));
+                let key = match table {
+                    Some(table) => format!("{table}.{key}"),
+                    None => key.to_string(),
+                };
                 message = format!("`{key}`: {message}");
             }
             Diagnostic::error(origin, line.unwrap_or(0), message)
@@ -146,14 +187,23 @@ impl Config {
         if self.tags.max == 0 {
             return Err(("tags.max", "`tags.max` must be at least 1".to_string()));
         }
-        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+        if self.related.count > MAX_RELATED {
             return Err((
-                "base_url",
+                "related.count",
                 format!(
-                    "`base_url` must start with http:// or https://, found {:?}",
-                    self.base_url
+                    "`related.count` must be at most {MAX_RELATED} (0 turns related papers off), found {}",
+                    self.related.count
                 ),
             ));
+        }
+        if self.trending.listings == 0 {
+            return Err((
+                "trending.listings",
+                "`trending.listings` must be at least 1".to_string(),
+            ));
+        }
+        if let Err(why) = check_base_url(&self.base_url) {
+            return Err(("base_url", format!("`base_url` {why}")));
         }
         if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.')
         {
@@ -173,6 +223,52 @@ impl Config {
     pub fn base_url_slash(&self) -> String {
         format!("{}/", self.base_url.trim_end_matches('/'))
     }
+}
+
+/// The `[table]` header a 1-based `line` of `text` sits under, if any.
+fn table_above(text: &str, line: usize) -> Option<&str> {
+    text.lines()
+        .take(line.saturating_sub(1))
+        .map(str::trim)
+        .filter(|l| l.starts_with('[') && !l.starts_with("[["))
+        .last()
+        .map(|l| {
+            l.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+        })
+        .filter(|t| !t.is_empty())
+}
+
+/// Why `url` cannot be a site's base URL (`base_url`, `--base-url`), if it
+/// cannot: it must be an absolute http(s) URL with a host, no query or
+/// fragment, and nothing that cannot stand in a URL or a quoted attribute
+/// (every absolute link of the site starts with it).
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let Some(rest) = (url.strip_prefix("https://")).or_else(|| url.strip_prefix("http://")) else {
+        return Err(format!(
+            "must start with http:// or https://, found {url:?}"
+        ));
+    };
+    if let Some(c) = url
+        .chars()
+        .find(|&c| c.is_whitespace() || c.is_control() || "\"'<>\\`{}|^".contains(c))
+    {
+        return Err(format!("may not hold {c:?}, found {url:?}"));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(format!(
+            "may not have a query (?) or a fragment (#), found {url:?}"
+        ));
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    let name = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    if name.is_empty() || name.starts_with(':') {
+        return Err(format!("has no host name, found {url:?}"));
+    }
+    Ok(())
 }
 
 /// The path part of a base URL, with slashes at both ends: `/` for
@@ -239,6 +335,28 @@ mod tests {
     }
 
     #[test]
+    fn a_negative_related_count_is_an_error_naming_the_key() {
+        let err =
+            Config::parse("title = \"x\"\n[related]\ncount = -1\n", "config.toml").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("config.toml:3: error: `related.count`:"),
+            "{err}"
+        );
+        let err = Config::parse("[related]\ncount = 51\n", "config.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("config.toml:2: error: `related.count` must be at most 50"),
+            "{err}"
+        );
+        let off = Config::parse("[related]\ncount = 0\n", "config.toml").unwrap();
+        assert_eq!(off.related.count, 0, "0 turns them off");
+        let err = Config::parse("[trending]\nlistings = 0\n", "config.toml").unwrap_err();
+        assert!(err.message.contains("trending.listings"), "{err}");
+    }
+
+    #[test]
     fn per_dump_years_and_rules_parse() {
         let c = Config::parse(
             "[import]\ndefault_year = 2024\nyears = { \"a.txt\" = 2025 }\n[tags]\nmax = 3\n[tags.rules]\nspeech = [\"speech\", \"audio\"]\n",
@@ -248,6 +366,34 @@ mod tests {
         assert_eq!(c.import.years["a.txt"], 2025);
         assert_eq!(c.import.default_year, Some(2024));
         assert_eq!(c.tags.rules["speech"], vec!["speech", "audio"]);
+    }
+
+    #[test]
+    fn a_base_url_is_an_absolute_http_url_with_a_host() {
+        for good in [
+            "https://example.org",
+            "https://example.org/papers-site/",
+            "http://127.0.0.1:1111/",
+            "http://[::1]:9/",
+            "https://bücher.example/",
+        ] {
+            assert_eq!(check_base_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)//",
+            "not a url",
+            "",
+            "http://",
+            "https:///x/",
+            "https://:80/",
+            "https://exa mple.org/",
+            "https://example.org/\"><script>",
+            "https://example.org/?page=1",
+            "https://example.org/#top",
+            "https://example.org/\u{1b}[2J",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub const OUTPUT_DIR: &str = "public";
 pub const CACHE_DIR: &str = ".gazette";
 /// What the last clean import saw, in [`CACHE_DIR`].
 pub const IMPORT_STAMP: &str = ".gazette/import-stamp";
+/// What the last `gazette build` read and wrote, in [`CACHE_DIR`].
+pub const BUILD_RECORD: &str = ".gazette/build-record";
+/// Held by whichever Gazette is writing the site (one at a time), in [`CACHE_DIR`].
+pub const LOCK_FILE: &str = ".gazette/lock";
 /// The preview server's live-reload WebSocket (never a page of the site:
 /// `__` is not a slug).
 pub const LIVE_RELOAD: &str = "/__gazette/livereload";
@@ -40,6 +44,16 @@ pub const SOURCE_DIRS: [&str; 5] = [
     TEMPLATES_DIR,
     STATIC_DIR,
 ];
+
+/// Whether `root` is a site: it holds a [`CONFIG_FILE`] (the rest may be
+/// missing: all defaults), a [`DIGESTS_DIR`] or a [`CONTENT_DIR`]. Any
+/// other folder (a typo in `--root`, the wrong folder) is none, and the
+/// commands that read a site refuse it rather than build an empty one.
+pub fn is_site(root: &Path) -> bool {
+    root.join(CONFIG_FILE).is_file()
+        || root.join(DIGESTS_DIR).is_dir()
+        || root.join(CONTENT_DIR).is_dir()
+}
 
 /// `themes/<name>`: a theme's folder, relative to the site root.
 pub fn theme_dir(name: &str) -> String {
@@ -79,7 +93,9 @@ mod tests {
     #[test]
     fn paper_pages_and_the_stamp_sit_in_their_parent_folders() {
         assert_eq!(Path::new(PAPERS_DIR).parent(), Some(Path::new(CONTENT_DIR)));
-        assert_eq!(Path::new(IMPORT_STAMP).parent(), Some(Path::new(CACHE_DIR)));
+        for file in [IMPORT_STAMP, BUILD_RECORD, LOCK_FILE] {
+            assert_eq!(Path::new(file).parent(), Some(Path::new(CACHE_DIR)));
+        }
     }
 
     #[test]

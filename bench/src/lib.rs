@@ -8,13 +8,15 @@
 //! `tool` (with `sites/`, the templates each gets); `schedule` interleaves
 //! their runs; `measure` times a child process; `tree` measures output
 //! folders; `live` times edit to reload through the preview servers;
-//! `machine` notes the load and the medium; `report` prints the tables.
-//! See docs/performance.md.
+//! `machine` notes the load and the medium; `report` prints the tables;
+//! `related` times the related papers in process and `tool::search` the
+//! search index (`run --search`). See docs/performance.md.
 
 pub mod corpus;
 pub mod live;
 pub mod machine;
 pub mod measure;
+pub mod related;
 pub mod report;
 pub mod rng;
 pub mod run;

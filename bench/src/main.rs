@@ -28,6 +28,18 @@ enum Command {
     /// The floor writer: write the files a plan lists (path and size) into OUT.
     #[command(hide = true)]
     Floor(FloorArgs),
+    /// Time only the related papers on synthetic corpora (imported, not built).
+    Related(RelatedArgs),
+}
+
+#[derive(Debug, Args)]
+struct RelatedArgs {
+    /// Corpus sizes, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+    sizes: Vec<usize>,
+    /// Runs per size (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +80,11 @@ struct RunArgs {
     /// default: the system's temporary folder.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
+    /// Also measure search: index time and size, bytes per first query
+    /// (needs node), and Pagefind side by side at the size nearest 10,000
+    /// (`pip install pagefind-bin`; its queries need Chromium).
+    #[arg(long)]
+    search: bool,
     /// The gazette binary to time (default: build this workspace's with
     /// `cargo build --release -p gazette` and time that).
     #[arg(long, value_name = "PATH")]
@@ -105,6 +122,7 @@ fn main() -> ExitCode {
             templates: args.templates,
             latency: !args.no_latency,
             dir: args.dir,
+            search: args.search,
             gazette: args.gazette,
             keep: args.keep,
             command_line: command_line(),
@@ -112,6 +130,7 @@ fn main() -> ExitCode {
         Command::Floor(args) => {
             floor::read_plan(&args.plan).and_then(|files| floor::write_tree(&files, &args.out))
         }
+        Command::Related(args) => gazette_bench::related::run(&args.sizes, args.runs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

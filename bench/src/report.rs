@@ -43,7 +43,7 @@ pub fn median(samples: &[Duration]) -> Duration {
     }
 }
 
-fn seconds(d: Duration) -> String {
+pub fn seconds(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s < 0.9995 {
         format!("{:.0} ms", s * 1000.0)

@@ -18,9 +18,10 @@ use anyhow::{Context, bail};
 
 use crate::live::{self, Server};
 use crate::machine;
+use crate::related;
 use crate::report::{self, Latency, SizeReport};
 use crate::schedule;
-use crate::tool::{Step, Templates, Tool, floor, gazette, hugo, zola};
+use crate::tool::{Step, Templates, Tool, floor, gazette, hugo, search, zola};
 
 /// The seed of every benchmark corpus, so figures are comparable across runs.
 pub const SEED: u64 = 1;
@@ -36,6 +37,9 @@ pub struct RunOptions {
     /// Where corpora are generated (the medium measured); the system's
     /// temporary folder when `None`.
     pub dir: Option<PathBuf>,
+    /// Also measure search: Gazette's index at every size, Pagefind's at
+    /// the size nearest 10,000 when it is installed.
+    pub search: bool,
     /// The `gazette` binary to time; `None` builds this workspace's release one.
     pub gazette: Option<PathBuf>,
     /// Keep each corpus's folder instead of deleting it.
@@ -96,11 +100,45 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
     for skipped in &anchors.skipped {
         eprintln!("bench: skipping {skipped}");
     }
+    let pagefind = if options.search {
+        let found = search::find_pagefind();
+        if found.is_none() {
+            eprintln!("bench: --search: no Pagefind (pip install pagefind-bin); Gazette only");
+        }
+        found
+    } else {
+        None
+    };
+    // Pagefind is measured at the size nearest 10,000 only (it is slow).
+    let pagefind_size = *options
+        .sizes
+        .iter()
+        .min_by_key(|s| s.abs_diff(10_000))
+        .expect("sizes checked non-empty");
+    let mut searches = Vec::new();
+    let mut related = Vec::new();
     for &papers in &options.sizes {
-        let report = measure_size(options, &exe, &bench, &anchors, papers)?;
+        let pagefind = pagefind.as_deref().filter(|_| papers == pagefind_size);
+        let (report, extras) = measure_size(options, &exe, &bench, &anchors, pagefind, papers)?;
         print!("{}", report::table(&report));
+        related.push((papers, extras.related));
+        searches.extend(extras.search);
+    }
+    if options.search {
+        print!("{}", search::table(&searches, options.runs));
+    }
+    println!();
+    for (papers, time) in related {
+        print!("{}", related::line(papers, time, options.runs));
     }
     Ok(())
+}
+
+/// The in-process figures measured on a corpus after its builds: the
+/// related papers always, the search index when asked.
+struct Extras {
+    related: related::Timing,
+    search: Option<search::SearchResult>,
 }
 
 /// One corpus's sites, ready to build.
@@ -114,8 +152,9 @@ fn measure_size(
     exe: &Path,
     bench: &Path,
     anchors: &Anchors,
+    pagefind: Option<&[String]>,
     papers: usize,
-) -> anyhow::Result<SizeReport> {
+) -> anyhow::Result<(SizeReport, Extras)> {
     let mut tmp = tempfile::Builder::new();
     tmp.prefix("gazette-bench-");
     let tmp = match &options.dir {
@@ -152,6 +191,37 @@ fn measure_size(
     }
     let outcomes = schedule::run(&lanes, options.runs, &root.join("logs"))?;
 
+    // Gazette's lanes end on a build, so its sites are imported and built
+    // here, as the related papers and the search index need; the default
+    // theme's site when it was measured.
+    let default_site = sites
+        .gazette
+        .iter()
+        .find(|(t, _)| *t == Templates::Default)
+        .or(sites.gazette.first())
+        .map(|(_, site)| site.clone())
+        .expect("templates checked non-empty");
+    eprintln!("bench: {papers} papers: related papers (in process)");
+    let related = related::measure(&default_site, options.runs)?;
+    let search = if options.search {
+        eprintln!("bench: {papers} papers: search index");
+        let gazette = search::measure_gazette(&default_site, options.runs)?;
+        let pagefind = match pagefind {
+            Some(cmd) => {
+                eprintln!("bench: {papers} papers: Pagefind");
+                Some(search::measure_pagefind(cmd, &default_site, options.runs)?)
+            }
+            None => None,
+        };
+        Some(search::SearchResult {
+            papers,
+            gazette,
+            pagefind,
+        })
+    } else {
+        None
+    };
+
     let latency = if options.latency {
         measure_latency(options, exe, anchors, root, &sites)?
     } else {
@@ -168,7 +238,7 @@ fn measure_size(
         machine::description(),
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
     );
-    Ok(SizeReport {
+    let report = SizeReport {
         papers,
         medium,
         runs: options.runs,
@@ -176,7 +246,8 @@ fn measure_size(
         latency,
         skipped: anchors.skipped.clone(),
         footer,
-    })
+    };
+    Ok((report, Extras { related, search }))
 }
 
 /// A temporary folder deleted at the end unless kept (`--keep`), even

@@ -194,6 +194,10 @@ fn bench_run_on_100_papers_prints_every_figure_for_gazette_and_the_floor() {
         "the stage times gazette printed: {stdout}"
     );
     assert!(!stdout.contains("Not measured"), "{stdout}");
+    assert!(
+        stdout.contains("Related papers, 100 papers: "),
+        "the related-papers figure: {stdout}"
+    );
 }
 
 /// A 100-paper corpus, imported and built by Gazette, and its model.
@@ -324,4 +328,23 @@ fn zola_builds_the_same_pages_from_both_template_sets() {
         // Zola's top listing is the papers section, sorted by weight.
         assert!(dir.join("public/papers/page/4/index.html").is_file());
     }
+}
+
+#[test]
+fn bench_related_times_the_related_papers_of_each_size() {
+    let out = bench(&["related", "--sizes", "50,120", "--runs", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per size: {stdout}");
+    assert!(
+        lines[0].starts_with("Related papers, 50 papers: "),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("Related papers, 120 papers: "),
+        "{stdout}"
+    );
+    let refused = bench(&["related", "--sizes", "0"]);
+    assert!(!refused.status.success(), "a size of 0 is refused");
 }

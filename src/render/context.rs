@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
 
-use super::{Theme, markdown, pages, theme};
+use super::{Theme, markdown, outbound, pages, theme};
 use crate::diagnostic::Diagnostic;
 use crate::site::{Paper, Site, urls};
 
@@ -55,6 +55,9 @@ impl Globals {
                 "tags": at(urls::tags()),
                 "archive": at(urls::archive()),
                 "search": at(urls::search()),
+                "trending": at(urls::trending()),
+                "listings": at(urls::listings()),
+                "orgs": at(urls::orgs()),
                 "about": about,
                 "pages": pages,
                 "feed": at(urls::feed()),
@@ -131,9 +134,11 @@ pub struct PaperData {
     pub summary: Value,
     /// For the paper's own page: everything.
     pub full: Value,
-    /// Its line of `papers.json` and its record in `search.json`.
+    /// Its line of `papers.json`.
     pub facts_json: Box<[u8]>,
-    pub search_json: Box<[u8]>,
+    /// What search finds it by, and what a search result shows of it.
+    pub search_doc: crate::render::search::Doc,
+    pub search_record: Box<[u8]>,
 }
 
 const EXCERPT_CHARS: usize = 280;
@@ -161,6 +166,11 @@ fn summary_fields(globals: &Globals, paper: &Paper) -> Map<String, Value> {
     );
     m.insert("authors".into(), json!(paper.authors));
     m.insert("organization".into(), json!(paper.organization));
+    // Every organization has a page (`site::urls::org_slug`), a blank one aside.
+    let org_url = (paper.organization.as_deref())
+        .filter(|o| !o.trim().is_empty())
+        .map(|o| globals.url(&urls::org(o)));
+    m.insert("organization_url".into(), json!(org_url));
     m.insert("upvotes".into(), json!(paper.upvotes));
     m.insert(
         "tags".into(),
@@ -202,7 +212,10 @@ pub fn paper_data(
     };
     let mut full = summary.clone();
     full.insert("abstract".into(), json!(paper.abstract_));
-    full.insert("arxiv".into(), json!(paper.arxiv));
+    let out = outbound::of(paper);
+    full.insert("arxiv".into(), json!(out.arxiv));
+    full.insert("arxiv_url".into(), json!(out.arxiv_url));
+    full.insert("huggingface_url".into(), json!(out.huggingface_url));
     let links: Vec<&String> = paper.links.iter().filter(|l| is_web_url(l)).collect();
     full.insert("links".into(), json!(links));
     full.insert("digests".into(), json!(paper.digests));
@@ -226,13 +239,21 @@ pub fn paper_data(
             globals.url(&urls::month(d.year(), d.month()))
         })),
     );
+    full.insert(
+        "week_url".into(),
+        json!(paper.date.map(|d| {
+            let (year, week) = urls::iso_week(d);
+            globals.url(&urls::week(year, week))
+        })),
+    );
     let mut summary = summary;
     summary.insert("card".into(), json!(card));
     Ok(PaperData {
         summary: Value::Object(summary),
         full: Value::Object(full),
         facts_json: pages::papers_json::record(globals, paper),
-        search_json: pages::search::record(globals, paper),
+        search_doc: pages::search::doc(paper),
+        search_record: pages::search::record(globals, paper),
     })
 }
 

@@ -8,11 +8,18 @@
 //! value, its URL and the [`Env`]. The key hashes the job (`derive(Hash)`),
 //! the URL and the site key, which covers everything in the `Env`. Papers
 //! travel as [`PaperRef`]s, which hash as the paper's key: its page file's
-//! fingerprint, which changes whenever the file does.
+//! fingerprint, which changes whenever the file does. Keys are made with a
+//! hasher that is the same in every process ([`Stable`]), so a build can
+//! compare them with the keys the previous `gazette build` stored.
+//!
+//! Each file goes to a [`Sink`] the moment it is made (a folder being
+//! built, or the in-memory output `serve` answers from); the sink also
+//! decides which files it can keep from the last render.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -22,7 +29,8 @@ use super::context::{self, Globals, PaperData};
 use super::{RenderCache, RenderStats, Theme, pages, theme};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::output::Output;
+use crate::fingerprint::{Stable, stable};
+use crate::output::Sink;
 use crate::site::{Paper, Site, urls};
 
 /// An output file's bytes, shared with the cache.
@@ -32,6 +40,22 @@ pub type Bytes = Arc<[u8]>;
 /// [`Env`]: the engine hashes them into the file's key.
 pub trait Render: Hash + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
+
+    /// The file a person would edit to change this output (a page's
+    /// Markdown, a static file), to name when two jobs claim one path.
+    /// `None`: Gazette makes it from the site as a whole.
+    fn source(&self) -> Option<String> {
+        None
+    }
+}
+
+/// A job that writes several files at once, for outputs whose names come
+/// from their content (the search index's content-hashed shards): it is
+/// keyed and rendered like a [`Render`] job, and returns every file as
+/// (site path, bytes). Its paths should lie under its URL's folder. It is
+/// kept as a whole: the sink keeps every file it made under the same key.
+pub trait RenderFiles: Hash + Sync {
+    fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
 }
 
 /// How a kind makes its jobs (one line in [`pages::KINDS`]).
@@ -103,6 +127,15 @@ impl<'s> Jobs<'s> {
         self.push(url.into(), false, job);
     }
 
+    /// Several files from one job, rooted at `url` (see [`RenderFiles`]).
+    pub fn files(&mut self, url: impl Into<String>, job: impl RenderFiles + 's) {
+        self.list.push(Job {
+            url: url.into(),
+            page: false,
+            work: Box::new(Many(job)),
+        });
+    }
+
     /// A problem that stops the render before any page is made.
     pub fn error(&mut self, diagnostic: Diagnostic) {
         self.errors.push(diagnostic);
@@ -117,19 +150,61 @@ impl<'s> Jobs<'s> {
     }
 }
 
+/// A job's files: (site path, bytes).
+pub type Files = Vec<(String, Bytes)>;
+
 /// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
 trait Work: Sync {
-    fn key(&self, state: &mut DefaultHasher);
-    fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
+    fn key(&self, state: &mut Stable);
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic>;
+    /// Whether the job makes the one file at its URL (a [`Render`]): only
+    /// then can a sink tell it still has the job's output.
+    fn one_file(&self) -> bool;
+    fn origin(&self) -> Option<String>;
 }
 
 impl<T: Render> Work for T {
-    fn key(&self, state: &mut DefaultHasher) {
+    fn key(&self, state: &mut Stable) {
+        // The type too: two kinds of job at one path (a static file in
+        // place of a generated one) never share a key.
+        std::any::type_name::<T>().hash(state);
         self.hash(state);
     }
 
-    fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
-        self.render(env, url)
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+        Ok(vec![(urls::file_for(url), self.render(env, url)?)])
+    }
+
+    fn one_file(&self) -> bool {
+        true
+    }
+
+    fn origin(&self) -> Option<String> {
+        self.source()
+    }
+}
+
+/// A [`RenderFiles`] job in the list (a wrapper: one blanket impl per trait
+/// would overlap).
+struct Many<T>(T);
+
+impl<T: RenderFiles> Work for Many<T> {
+    fn key(&self, state: &mut Stable) {
+        std::any::type_name::<T>().hash(state);
+        self.0.hash(state);
+    }
+
+    fn one_file(&self) -> bool {
+        false
+    }
+
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+        self.0.render(env, url)
+    }
+
+    /// Made from the site as a whole (the search index).
+    fn origin(&self) -> Option<String> {
+        None
     }
 }
 
@@ -185,22 +260,35 @@ impl Env<'_> {
 /// A failure while rendering one page; grouped by diagnostic afterwards.
 type JobError = (Diagnostic, String);
 
+/// Why a render stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Errors in the sources or templates, grouped, each naming its file.
+    Sources(Vec<Diagnostic>),
+    /// The sink could not take a file (disk full, permission): the render
+    /// stopped at once.
+    Output(Diagnostic),
+}
+
+/// Renders every job whose file `sink` cannot keep, handing each file to
+/// `sink` as soon as it is made: nothing holds the site's bytes but the
+/// sink (a folder keeps none in memory).
 pub fn render_all(
     site: &Site,
     theme: &Theme,
     base_url: &str,
     cache: &mut RenderCache,
-) -> Result<(Output, RenderStats), Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<RenderStats, RenderError> {
     let globals = Globals::new(site, base_url);
     let site_key = site_key(theme, &globals);
     let tera = match &cache.tera {
         Some((key, tera)) if *key == site_key => Arc::clone(tera),
         _ => {
-            let tera = Arc::new(theme::build_tera(
-                theme,
-                &globals.base_path,
-                &globals.base_url,
-            )?);
+            let tera = Arc::new(
+                theme::build_tera(theme, &globals.base_path, &globals.base_url)
+                    .map_err(RenderError::Sources)?,
+            );
             cache.tera = Some((site_key, Arc::clone(&tera)));
             tera
         }
@@ -212,7 +300,7 @@ pub fn render_all(
         .enumerate()
         .map(|(pos, paper)| PaperRef {
             pos,
-            key: hash_of(&(site_key, &paper.slug, &paper.source, paper.fingerprint)),
+            key: stable(&(site_key, &paper.slug, &paper.source, paper.fingerprint)),
             paper,
         })
         .collect();
@@ -221,7 +309,7 @@ pub fn render_all(
         theme,
         papers,
     };
-    let jobs = plan(&inputs)?;
+    let jobs = plan(&inputs).map_err(RenderError::Sources)?;
 
     // Each paper's template data, reused when neither it nor the site changed.
     let made: Vec<Result<Arc<PaperData>, JobError>> = inputs
@@ -243,7 +331,7 @@ pub fn render_all(
         }
     }
     if !errors.is_empty() {
-        return Err(group_errors(errors));
+        return Err(RenderError::Sources(group_errors(errors)));
     }
     let env = Env {
         globals,
@@ -253,55 +341,86 @@ pub fn render_all(
         data,
     };
 
-    let results: Vec<Result<(String, u64, Bytes, bool), JobError>> = jobs
+    // The first write error stops every job not yet started: a full disk
+    // must not cost the rest of the render first.
+    let stopped = AtomicBool::new(false);
+    let write_error: Mutex<Option<Diagnostic>> = Mutex::new(None);
+    let results: Vec<Result<Outcome, JobError>> = jobs
         .par_iter()
         .map(|job| {
-            let mut h = DefaultHasher::new();
-            (site_key, &job.url).hash(&mut h);
-            job.work.key(&mut h);
-            let key = h.finish();
-            let path = urls::file_for(&job.url);
-            if let Some((old, bytes)) = cache.files.get(&path)
-                && *old == key
-            {
-                return Ok((path, key, Arc::clone(bytes), true));
+            if stopped.load(Ordering::Relaxed) {
+                return Ok(Outcome::Stopped);
             }
-            let bytes = job
+            let key = job_key(site_key, job);
+            let path = urls::file_for(&job.url);
+            if job.work.one_file() && sink.keep(&path, key) {
+                return Ok(Outcome::Kept(1));
+            }
+            if !job.work.one_file() {
+                let kept = sink.keep_all(key);
+                if kept > 0 {
+                    return Ok(Outcome::Kept(kept));
+                }
+            }
+            let files = job
                 .work
                 .run(&env, &job.url)
                 .map_err(|d| (d, job.url.clone()))?;
-            Ok((path, key, bytes, false))
+            let n = files.len();
+            for (path, bytes) in files {
+                if let Err(e) = sink.put(&path, key, bytes) {
+                    stopped.store(true, Ordering::Relaxed);
+                    let mut first = write_error.lock().unwrap_or_else(|p| p.into_inner());
+                    first.get_or_insert(e);
+                    return Ok(Outcome::Stopped);
+                }
+            }
+            Ok(Outcome::Rendered(n))
         })
         .collect();
+    if let Some(e) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(RenderError::Output(e));
+    }
 
-    let mut output = Output::default();
-    let mut files = HashMap::with_capacity(results.len());
     let mut stats = RenderStats::default();
     for r in results {
         match r {
-            Ok((path, key, bytes, reused)) => {
-                if reused {
-                    stats.reused += 1;
-                } else {
-                    stats.rendered += 1;
-                }
-                files.insert(path.clone(), (key, Arc::clone(&bytes)));
-                output.files.insert(path, bytes);
-            }
+            Ok(Outcome::Kept(n)) => stats.reused += n,
+            Ok(Outcome::Rendered(n)) => stats.rendered += n,
+            Ok(Outcome::Stopped) => {}
             Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
-        return Err(group_errors(errors));
+        return Err(RenderError::Sources(group_errors(errors)));
     }
-    cache.files = files;
     cache.papers = inputs
         .papers
         .iter()
         .zip(&env.data)
         .map(|(r, d)| (r.key, Arc::clone(d)))
         .collect();
-    Ok((output, stats))
+    Ok(stats)
+}
+
+/// What became of one job.
+enum Outcome {
+    /// The sink still had its file from the last render with this key.
+    Kept(usize),
+    /// Rendered, making this many files.
+    Rendered(usize),
+    /// Not run: a write failed first.
+    Stopped,
+}
+
+/// A job's key: the site key, its URL, its kind (the job's type) and the
+/// job value itself, through a hasher that is the same in every process,
+/// so a key can be compared with one a previous `gazette build` stored.
+fn job_key(site_key: u64, job: &Job) -> u64 {
+    let mut h = Stable::default();
+    (site_key, &job.url).hash(&mut h);
+    job.work.key(&mut h);
+    h.finish()
 }
 
 /// Every kind's jobs, in table order (where two write one path, the later
@@ -328,12 +447,79 @@ fn plan<'s>(inputs: &'s Inputs<'s>) -> Result<Vec<Job<'s>>, Vec<Diagnostic>> {
             make(inputs, &pages, jobs);
         }
     }
-    let errors: Vec<Diagnostic> = made.iter_mut().flat_map(|j| j.errors.drain(..)).collect();
+    let mut errors: Vec<Diagnostic> = made.iter_mut().flat_map(|j| j.errors.drain(..)).collect();
+    let list: Vec<Job> = made.into_iter().flat_map(|j| j.list).collect();
     if errors.is_empty() {
-        Ok(made.into_iter().flat_map(|j| j.list).collect())
-    } else {
-        Err(errors)
+        errors = collisions(&list);
     }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Where a static file replaces another the later wins, and only it
+    // runs: jobs run in parallel, so the loser must not reach the sink.
+    let mut last: HashMap<String, usize> = HashMap::with_capacity(list.len());
+    for (i, job) in list.iter().enumerate() {
+        last.insert(urls::file_for(&job.url), i);
+    }
+    Ok(list
+        .into_iter()
+        .enumerate()
+        .filter(|(i, job)| last.get(&urls::file_for(&job.url)) == Some(i))
+        .map(|(_, job)| job)
+        .collect())
+}
+
+/// Two jobs writing one output file. A later file may replace an earlier
+/// file (a static `robots.txt` replaces the generated one, as documented);
+/// anything involving a page is an error naming both sources: a static file
+/// or a second page at a page's address would hide a page, whichever kinds
+/// made them (paper, free page, tag, organization, static file).
+fn collisions(jobs: &[Job]) -> Vec<Diagnostic> {
+    let mut first: HashMap<String, &Job> = HashMap::with_capacity(jobs.len());
+    let mut errors = Vec::new();
+    for job in jobs {
+        let path = urls::file_for(&job.url);
+        let Some(earlier) = first.get(&path).copied() else {
+            first.insert(path, job);
+            continue;
+        };
+        if !earlier.page && !job.page {
+            first.insert(path, job);
+            continue;
+        }
+        let name = |j: &Job| match j.work.origin() {
+            Some(file) => file,
+            None => format!("Gazette's page /{}", j.url),
+        };
+        let why = "one would hide the other; rename or remove one";
+        // The address people browse to, when one of them is a page.
+        let url = if job.page { &job.url } else { &earlier.url };
+        errors.push(match (job.work.origin(), earlier.work.origin()) {
+            (Some(file), _) | (None, Some(file)) => {
+                let other = if job.work.origin().is_some() {
+                    earlier
+                } else {
+                    job
+                };
+                Diagnostic::error(
+                    file,
+                    0,
+                    format!(
+                        "/{url} is made twice, by this file and by {}: {why}",
+                        name(other)
+                    ),
+                )
+            }
+            (None, None) => Diagnostic::error(
+                "gazette",
+                0,
+                format!("/{url} is made twice, by two of Gazette's pages: {why}"),
+            ),
+        });
+    }
+    errors.sort();
+    errors.dedup();
+    errors
 }
 
 /// One diagnostic per distinct problem, naming the first page it broke and
@@ -357,17 +543,11 @@ fn group_errors(errors: Vec<JobError>) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
 /// What every page may depend on: the templates and the values every page
 /// gets (config, base URL, the free pages in the navigation), hashed from
 /// the very values the [`Env`] is made of.
 fn site_key(theme: &Theme, globals: &Globals) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = Stable::default();
     theme.templates.hash(&mut h);
     (&globals.base_path, &globals.base_url).hash(&mut h);
     serde_json::to_string(&globals.values)

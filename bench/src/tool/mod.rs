@@ -6,6 +6,7 @@
 pub mod floor;
 pub mod gazette;
 pub mod hugo;
+pub mod search;
 pub mod zola;
 
 use std::ffi::OsString;

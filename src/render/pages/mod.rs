@@ -7,7 +7,9 @@ mod feeds;
 mod free;
 mod latest;
 mod listing;
+mod listings;
 mod not_found;
+mod orgs;
 mod paper;
 pub mod papers_json;
 mod robots;
@@ -17,6 +19,7 @@ mod statics;
 mod syntax_css;
 mod tags;
 mod top;
+mod trending;
 
 use super::engine::Kind;
 
@@ -24,11 +27,16 @@ use super::engine::Kind;
 pub const KINDS: &[Kind] = &[
     Kind::Site(latest::jobs),
     Kind::Site(top::jobs),
+    Kind::Site(trending::jobs),
     Kind::Site(tags::listings),
+    Kind::Site(orgs::listings),
     Kind::Site(dates::listings),
+    Kind::Site(listings::days),
     Kind::Site(paper::jobs),
     Kind::Site(tags::index),
+    Kind::Site(orgs::index),
     Kind::Site(dates::archive),
+    Kind::Site(listings::index),
     Kind::Site(search::page),
     Kind::Site(not_found::jobs),
     Kind::Site(free::jobs),
@@ -66,9 +74,14 @@ mod tests {
             "dates/2025/04/28/index.html",
             "dates/2025/03/02/index.html",
             "dates/undated/index.html",
+            "dates/2025/w18/index.html",
+            "listings/index.html",
+            "listings/2025-04-28/index.html",
+            "trending/index.html",
+            "orgs/index.html",
             "search/index.html",
-            "search.json",
-            "search.js",
+            "search/index.json",
+            "search/page.mjs",
             "style.css",
             "syntax.css",
             "feed.xml",
@@ -128,7 +141,7 @@ mod tests {
                     &html[i..(i + 40).min(html.len())]
                 );
             }
-            assert!(!html.contains("src=\"/search.js"), "{path}");
+            assert!(!html.contains("src=\"/search/"), "{path}");
         }
         assert!(text(&out, "feed.xml").contains("<link>https://example.org/papers-site/papers/"));
         assert!(
@@ -139,6 +152,52 @@ mod tests {
         assert!(text(&out, "papers/alpha/index.html").contains(
             "<link rel=\"canonical\" href=\"https://example.org/papers-site/papers/alpha/\">"
         ));
+    }
+
+    #[test]
+    fn characters_xml_forbids_never_reach_an_xml_file() {
+        let nasty = "A\u{1}B\u{b}C\u{1b}[2JD\u{0}E\u{fffe}F\u{ffff}G\u{7}";
+        let mut evil = paper(
+            "evil",
+            &format!("Title {nasty}"),
+            Some((2025, 4, 28)),
+            5,
+            &["llm", nasty],
+        );
+        evil.abstract_ = format!("Abstract {nasty}");
+        let sample = sample();
+        let mut papers = sample.papers;
+        papers.push(evil);
+        let mut site = site_of(papers, sample.pages);
+        site.config.title = format!("Site {nasty}");
+        site.config.description = format!("About {nasty}");
+        let out = build(&site, "https://example.org/");
+        let mut xml_files = 0;
+        for (path, bytes) in &out.files {
+            if !path.ends_with(".xml") {
+                continue;
+            }
+            xml_files += 1;
+            let text = std::str::from_utf8(bytes).unwrap();
+            if let Some(c) = text
+                .chars()
+                .find(|&c| !crate::render::escape::xml_allows(c))
+            {
+                panic!("{path} holds U+{:04X}, which XML 1.0 forbids", c as u32);
+            }
+        }
+        assert!(xml_files >= 3, "feed, a tag feed and the sitemap");
+        let feed = rss::Channel::read_from(out.files["feed.xml"].as_ref()).unwrap();
+        assert_eq!(
+            feed.title(),
+            "Site ABC[2JDEFG",
+            "the rest of the text stays"
+        );
+        assert!(
+            feed.items()
+                .iter()
+                .any(|i| i.title() == Some("Title ABC[2JDEFG"))
+        );
     }
 
     const HOSTILE: &str = "<script>alert(\"x\")</script> & 'q' {{ config.title }} {% if true %}";
@@ -191,8 +250,20 @@ mod tests {
             .unwrap();
         assert_eq!(evil_json["title"], HOSTILE);
         assert_eq!(evil_json["organization"], HOSTILE);
-        let search: serde_json::Value = serde_json::from_str(text(&out, "search.json")).unwrap();
-        assert!(search.as_array().unwrap().iter().any(|r| r["t"] == HOSTILE));
+        let records: Vec<serde_json::Value> = (out.files.iter())
+            .filter(|(path, _)| path.starts_with("search/r/"))
+            .flat_map(|(_, bytes)| serde_json::from_slice::<Vec<serde_json::Value>>(bytes).unwrap())
+            .collect();
+        assert!(records.iter().any(|r| r[0] == HOSTILE && r[3] == HOSTILE));
+        for (path, bytes) in &out.files {
+            if path.starts_with("search/") && path.ends_with(".json") {
+                let text = String::from_utf8_lossy(bytes);
+                assert!(
+                    !text.contains('<') && !text.contains('&'),
+                    "{path} has raw markup"
+                );
+            }
+        }
 
         let feed = rss::Channel::read_from(out.files["feed.xml"].as_ref()).unwrap();
         let item = feed
