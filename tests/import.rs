@@ -466,3 +466,107 @@ fn a_page_renamed_while_its_front_matter_is_broken_gets_no_second_copy() {
         broken
     );
 }
+
+/// Every page of a site whose only dump is `name` holding `bytes`.
+fn pages_of_one_dump(name: &str, bytes: &[u8]) -> (BTreeMap<String, String>, ImportReport) {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir(site.path().join("digests")).unwrap();
+    fs::write(site.path().join("digests").join(name), bytes).unwrap();
+    fs::write(
+        site.path().join("config.toml"),
+        format!("[import.years]\n\"{name}\" = 2025\n"),
+    )
+    .unwrap();
+    let report = import(site.path());
+    (pages(site.path()), report)
+}
+
+fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if bom {
+        out.extend(if little { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+    }
+    for unit in text.encode_utf16() {
+        out.extend(if little {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn a_utf16_dump_imports_the_same_pages_as_its_utf8_original() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let name = "004_41f7e9e21dc0960a.txt";
+    let original = fs::read_to_string(repo.join("digests").join(name)).unwrap();
+    let (expected, report) = pages_of_one_dump(name, original.as_bytes());
+    assert_eq!(expected.len(), 67, "{report:?}");
+    // PowerShell 5 `>` and Notepad "Unicode" write UTF-16 LE with a mark,
+    // with Windows line ends; other tools leave the mark out or write BE.
+    let windows = original.replace('\n', "\r\n");
+    let mut utf8_bom = b"\xEF\xBB\xBF".to_vec();
+    utf8_bom.extend(windows.as_bytes());
+    for (what, bytes) in [
+        (
+            "UTF-16 LE (with a byte-order mark)",
+            utf16(&windows, true, true),
+        ),
+        (
+            "UTF-16 LE (without a byte-order mark)",
+            utf16(&original, true, false),
+        ),
+        (
+            "UTF-16 BE (with a byte-order mark)",
+            utf16(&original, false, true),
+        ),
+        (
+            "UTF-16 BE (without a byte-order mark)",
+            utf16(&windows, false, false),
+        ),
+        ("UTF-8", utf8_bom),
+    ] {
+        let (got, report) = pages_of_one_dump(name, &bytes);
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "{what}: the same page files"
+        );
+        assert!(got == expected, "{what}: the same pages, byte for byte");
+        let notes: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        if what != "UTF-8" {
+            assert!(
+                notes.contains(&format!(
+                    "digests/{name}: warning: read as {what}; Gazette reads it as it is, \
+                     and saving it as UTF-8 silences this note"
+                )),
+                "{what}: {notes:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_that_is_not_text_is_not_a_digest_and_makes_no_page() {
+    // A zip archive and an image saved under a dump's name, and text in
+    // UTF-32 (neither UTF-8 nor UTF-16: every character has three zeros).
+    let utf32: Vec<u8> = "Daily Papers\n\nA Title\n\nAn abstract that is long enough.\n"
+        .chars()
+        .flat_map(|c| (c as u32).to_le_bytes())
+        .collect();
+    for bytes in [
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00junk".to_vec(),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec(),
+        utf32,
+    ] {
+        let (pages, report) = pages_of_one_dump("x.txt", &bytes);
+        assert!(pages.is_empty(), "{pages:?}");
+        let notes: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert_eq!(notes.len(), 1, "one message for the file: {notes:?}");
+        assert!(
+            notes[0].starts_with("digests/x.txt: warning: not a digest"),
+            "{notes:?}"
+        );
+    }
+}
