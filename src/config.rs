@@ -52,6 +52,10 @@ impl Default for Config {
     }
 }
 
+/// The years `default_year` and `[import.years]` may name: a typo such as
+/// `70000` or `225` is refused rather than written into every page's date.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 /// `[import]`: how digests become pages.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -115,8 +119,8 @@ impl Config {
             }
             Diagnostic::error(origin, line.unwrap_or(0), message)
         })?;
-        config.validate().map_err(|(key, message)| {
-            let path: Vec<&str> = key.split('.').collect();
+        config.validate().map_err(|(path, message)| {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
             let line = toml_line::of_key(text, &path).unwrap_or(0);
             Diagnostic::error(origin, line, message)
         })?;
@@ -138,17 +142,45 @@ impl Config {
         }
     }
 
-    /// Values that parse but make no sense: the key (dotted) and why.
-    fn validate(&self) -> Result<(), (&'static str, String)> {
+    /// Values that parse but make no sense: the key's path and why.
+    fn validate(&self) -> Result<(), (Vec<String>, String)> {
+        let at = |path: &[&str]| path.iter().map(|p| p.to_string()).collect::<Vec<_>>();
         if self.paginate == 0 {
-            return Err(("paginate", "`paginate` must be at least 1".to_string()));
+            return Err((
+                at(&["paginate"]),
+                "`paginate` must be at least 1".to_string(),
+            ));
         }
         if self.tags.max == 0 {
-            return Err(("tags.max", "`tags.max` must be at least 1".to_string()));
+            return Err((
+                at(&["tags", "max"]),
+                "`tags.max` must be at least 1".to_string(),
+            ));
+        }
+        let year_ok = |y: i32| YEARS.contains(&y);
+        if let Some(y) = self.import.default_year.filter(|&y| !year_ok(y)) {
+            return Err((
+                at(&["import", "default_year"]),
+                format!(
+                    "`import.default_year` must be a year from {} to {}, found {y}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            ));
+        }
+        if let Some((file, y)) = self.import.years.iter().find(|(_, y)| !year_ok(**y)) {
+            return Err((
+                at(&["import", "years", file]),
+                format!(
+                    "`import.years.\"{file}\"` must be a year from {} to {}, found {y}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            ));
         }
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
             return Err((
-                "base_url",
+                at(&["base_url"]),
                 format!(
                     "`base_url` must start with http:// or https://, found {:?}",
                     self.base_url
@@ -158,7 +190,7 @@ impl Config {
         if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.')
         {
             return Err((
-                "theme",
+                at(&["theme"]),
                 format!(
                     "`theme` must be a folder name under themes/, found {:?}",
                     self.theme
@@ -239,6 +271,17 @@ mod tests {
     }
 
     #[test]
+    fn the_first_and_last_accepted_years_are_accepted() {
+        let c = Config::parse(
+            "[import]\ndefault_year = 1900\nyears = { \"a.txt\" = 2200 }\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.import.default_year, Some(1900));
+        assert_eq!(c.import.years["a.txt"], 2200);
+    }
+
+    #[test]
     fn per_dump_years_and_rules_parse() {
         let c = Config::parse(
             "[import]\ndefault_year = 2024\nyears = { \"a.txt\" = 2025 }\n[tags]\nmax = 3\n[tags.rules]\nspeech = [\"speech\", \"audio\"]\n",
@@ -258,6 +301,22 @@ mod tests {
             ("theme = \"../x\"\n", 1, "theme"),
             ("title = \"x\"\n[tags]\n# none\nmax = 0\n", 4, "tags.max"),
             ("tags = { max = 0 }\n", 1, "tags.max"),
+            (
+                "[import]\n\ndefault_year = 70000\n",
+                3,
+                "import.default_year",
+            ),
+            ("[import]\ndefault_year = 1899\n", 2, "import.default_year"),
+            (
+                "[import.years]\n\"a.txt\" = 2025\n\"b.txt\" = 225\n",
+                3,
+                "import.years.\"b.txt\"",
+            ),
+            (
+                "[import]\nyears = { \"a b.txt\" = 2201 }\n",
+                2,
+                "import.years.\"a b.txt\"",
+            ),
         ] {
             let err = Config::parse(text, "config.toml").unwrap_err();
             assert_eq!(err.line, line, "{text:?}: {err}");

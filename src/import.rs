@@ -19,7 +19,7 @@ use crate::atomic;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::digest::{self, DumpDate, LinkKind, Who, year};
-use crate::layout::{DIGESTS_DIR, IMPORT_STAMP, PAPERS_DIR};
+use crate::layout::{CACHE_DIR, DIGESTS_DIR, IMPORT_STAMP, PAPERS_DIR, YEAR_GUESSES};
 use crate::page::{self, Facts};
 use crate::tagging::Tagger;
 
@@ -42,6 +42,9 @@ pub struct ImportReport {
     /// Nothing was read: the dumps, settings and page files are as the
     /// last import left them (see [`import_if_changed`]).
     pub skipped: bool,
+    /// Dumps whose year is still a guess (warned about once, see
+    /// [`warn_once_per_guess`]).
+    pub guessed_years: usize,
 }
 
 /// What import's result depends on, cheaply: each dump's name, size and
@@ -135,15 +138,23 @@ pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnos
     let mut report = ImportReport::default();
     let dumps = read_dumps(root, &mut report.diagnostics);
     let today = chrono::Local::now().date_naive();
-    let parsed: Vec<(Vec<DigestRecord>, Vec<Diagnostic>)> = dumps
+    let parsed: Vec<DumpRecords> = dumps
         .par_iter()
         .map(|dump| records_of(dump, config, today))
         .collect();
     let mut all = Vec::new();
-    for (records, diagnostics) in parsed {
-        all.extend(records);
-        report.diagnostics.extend(diagnostics);
+    let mut guesses = Vec::new();
+    for (dump, parsed) in dumps.iter().zip(parsed) {
+        all.extend(parsed.records);
+        report.diagnostics.extend(parsed.diagnostics);
+        if let Some((year, warning)) = parsed.year_guess {
+            guesses.push((dump.name.clone(), year, warning));
+        }
     }
+    report.guessed_years = guesses.len();
+    report
+        .diagnostics
+        .extend(warn_once_per_guess(root, guesses));
     let mut records = merge(all);
     report.diagnostics.extend(undated_warnings(&records));
     let tagger = Tagger::from_config(&config.tags);
@@ -243,12 +254,52 @@ fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
     dumps
 }
 
+/// What one dump gave.
+struct DumpRecords {
+    records: Vec<DigestRecord>,
+    diagnostics: Vec<Diagnostic>,
+    /// The year assumed for its year-less dates when that is a guess, and
+    /// the warning that says how to set it.
+    year_guess: Option<(i32, Diagnostic)>,
+}
+
+/// The guessed-year warnings worth printing: each (dump, year) guess is
+/// said once, then remembered in [`YEAR_GUESSES`] and kept quiet until the
+/// person acts (sets the year, renames the file) or the guess changes. The
+/// memory holds exactly the current guesses, so a guess that comes back
+/// after being fixed is said again. Best effort: without the file, the
+/// warnings are printed again.
+fn warn_once_per_guess(root: &Path, guesses: Vec<(String, i32, Diagnostic)>) -> Vec<Diagnostic> {
+    let path = root.join(YEAR_GUESSES);
+    let said: HashSet<String> = fs::read_to_string(&path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut now = String::new();
+    let mut warnings = Vec::new();
+    for (name, year, warning) in guesses {
+        // A tab cannot be in a file name Gazette reads, nor a newline.
+        let line = format!("{name}\t{year}");
+        if !said.contains(&line) {
+            warnings.push(warning);
+        }
+        now.push_str(&line);
+        now.push('\n');
+    }
+    let unchanged = fs::read_to_string(&path).is_ok_and(|old| old == now);
+    if !unchanged {
+        if now.is_empty() {
+            let _ = fs::remove_file(&path);
+        } else if fs::create_dir_all(root.join(CACHE_DIR)).is_ok() {
+            let _ = atomic::write(&path, now.as_bytes());
+        }
+    }
+    warnings
+}
+
 /// Parses one dump, resolves its year and turns its entries into records.
-fn records_of(
-    dump: &Dump,
-    config: &Config,
-    today: NaiveDate,
-) -> (Vec<DigestRecord>, Vec<Diagnostic>) {
+fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> DumpRecords {
     let parsed = digest::parse(&dump.bytes, &dump.origin);
     let mut diagnostics = parsed.diagnostics;
     let resolved = year::resolve(&year::YearInputs {
@@ -263,9 +314,9 @@ fn records_of(
     // A guessed year matters only to dates printed without one (a trending
     // page prints every year; a file that is not a digest has no dates).
     let year_less = |d: &Option<DumpDate>| d.is_some_and(|d| d.year.is_none());
-    if year_less(&parsed.listing_date) || parsed.entries.iter().any(|e| year_less(&e.date)) {
-        diagnostics.extend(resolved.warning);
-    }
+    let year_guess = resolved.warning.filter(|_| {
+        year_less(&parsed.listing_date) || parsed.entries.iter().any(|e| year_less(&e.date))
+    });
     let mut bad_dates = Vec::new();
     let mut to_date = |d: DumpDate, line: usize| -> Option<NaiveDate> {
         let y = d.year.unwrap_or(resolved.year);
@@ -331,7 +382,11 @@ fn records_of(
         });
     }
     diagnostics.extend(bad_dates);
-    (records, diagnostics)
+    DumpRecords {
+        records,
+        diagnostics,
+        year_guess: year_guess.map(|w| (resolved.year, w)),
+    }
 }
 
 /// The merge key: lowercase letters and digits, words separated by one space.

@@ -27,6 +27,9 @@ pub const OUTPUT_DIR: &str = "public";
 pub const CACHE_DIR: &str = ".gazette";
 /// What the last clean import saw, in [`CACHE_DIR`].
 pub const IMPORT_STAMP: &str = ".gazette/import-stamp";
+/// The guessed years already warned about, in [`CACHE_DIR`]: each is said
+/// once, not at every build.
+pub const YEAR_GUESSES: &str = ".gazette/year-guesses";
 /// The preview server's live-reload WebSocket (never a page of the site:
 /// `__` is not a slug).
 pub const LIVE_RELOAD: &str = "/__gazette/livereload";
@@ -80,6 +83,7 @@ mod tests {
     fn paper_pages_and_the_stamp_sit_in_their_parent_folders() {
         assert_eq!(Path::new(PAPERS_DIR).parent(), Some(Path::new(CONTENT_DIR)));
         assert_eq!(Path::new(IMPORT_STAMP).parent(), Some(Path::new(CACHE_DIR)));
+        assert_eq!(Path::new(YEAR_GUESSES).parent(), Some(Path::new(CACHE_DIR)));
     }
 
     #[test]

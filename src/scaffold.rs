@@ -13,7 +13,9 @@ use crate::diagnostic::Diagnostic;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, DIGESTS_DIR, PAPERS_DIR, theme_dir};
 use crate::render::theme::DEFAULT_THEME;
 
-const CONFIG: &str = r#"# Gazette site settings. Every key is documented in Gazette's README.
+/// The new site's config.toml; `{YEAR}` is this year.
+const CONFIG: &str = r#"# Gazette site settings. Every key is documented in Gazette's guide,
+# docs/configuration.md.
 title = "My paper digest"
 description = "Papers we read, with our notes"
 base_url = "https://example.org/"
@@ -21,8 +23,11 @@ theme = "default"
 paginate = 30
 
 [import]
-# Year of the dumps whose file name carries no date (see "year rules").
-# default_year = 2025
+# Dumps print dates without a year ("Apr 28"). A dump whose year nothing
+# else tells (no date in its file name, no year printed in it, no line
+# under [import.years]) is taken to be from this year. Saving last year's
+# dumps? Set their year below, file by file, or change this.
+default_year = {YEAR}
 
 # [import.years]
 # "monday.txt" = 2025
@@ -89,7 +94,8 @@ pub fn init_site(dir: &Path) -> Result<(), Diagnostic> {
         let path = dir.join(rel);
         fs::create_dir_all(&path).map_err(|e| fail(&path, "cannot create", e))
     };
-    write(CONFIG_FILE, CONFIG)?;
+    let year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+    write(CONFIG_FILE, &CONFIG.replace("{YEAR}", &year.to_string()))?;
     write(&format!("{CONTENT_DIR}/about.md"), ABOUT)?;
     folder(DIGESTS_DIR)?;
     folder(PAPERS_DIR)?;
@@ -121,7 +127,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         init_site(&site).unwrap();
-        crate::config::Config::load(&site).unwrap();
+        let config = crate::config::Config::load(&site).unwrap();
+        let this_year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+        assert_eq!(
+            config.import.default_year,
+            Some(this_year),
+            "dumps with no year are taken to be from this year, as config.toml says"
+        );
+        let text = fs::read_to_string(site.join("config.toml")).unwrap();
+        assert!(
+            text.contains(&format!("this year. Saving last year's\n# dumps? Set their year below, file by file, or change this.\ndefault_year = {this_year}\n")),
+            "{text}"
+        );
         assert!(site.join("themes/default/theme.toml").is_file());
         assert!(site.join("digests").is_dir());
     }

@@ -570,3 +570,67 @@ fn a_file_that_is_not_text_is_not_a_digest_and_makes_no_page() {
         );
     }
 }
+
+#[test]
+fn a_guessed_year_is_warned_about_once_per_dump_until_the_person_sets_it() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    fs::create_dir(root.join("digests")).unwrap();
+    // Two seeds copied into a new site with no settings: nothing tells
+    // their year.
+    let names = ["000_bb9f3ca8e7c3113e.txt", "001_8f9d0c8f438dc6d9.txt"];
+    for name in names {
+        fs::copy(
+            repo.join("digests").join(name),
+            root.join("digests").join(name),
+        )
+        .unwrap();
+    }
+    let guessed = |report: &ImportReport| -> Vec<String> {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("was assumed"))
+            .map(|d| d.file.clone())
+            .collect()
+    };
+    let first = import(root);
+    assert_eq!(
+        guessed(&first),
+        [
+            "digests/000_bb9f3ca8e7c3113e.txt",
+            "digests/001_8f9d0c8f438dc6d9.txt"
+        ]
+    );
+    assert_eq!(first.guessed_years, 2);
+    let second = import(root);
+    assert!(
+        guessed(&second).is_empty(),
+        "said once: {:?}",
+        second.diagnostics
+    );
+    assert_eq!(second.guessed_years, 2, "still a guess");
+    assert!(
+        gazette::pipeline::import_summary(&second)
+            .ends_with(", the year of 2 dumps guessed (set it under [import.years])"),
+        "{}",
+        gazette::pipeline::import_summary(&second)
+    );
+
+    // The person sets one year: that dump is no longer a guess; the other
+    // stays quiet.
+    fs::write(
+        root.join("config.toml"),
+        "[import.years]\n\"000_bb9f3ca8e7c3113e.txt\" = 2025\n",
+    )
+    .unwrap();
+    let third = import(root);
+    assert!(guessed(&third).is_empty(), "{:?}", third.diagnostics);
+    assert_eq!(third.guessed_years, 1);
+
+    // Taking the setting out again makes it a guess again, said again.
+    fs::write(root.join("config.toml"), "").unwrap();
+    let fourth = import(root);
+    assert_eq!(guessed(&fourth), ["digests/000_bb9f3ca8e7c3113e.txt"]);
+}
