@@ -365,7 +365,9 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> DumpRecords {
         records.push(DigestRecord {
             key,
             facts: Facts {
-                title: entry.title.trim().to_string(),
+                // The key stays the raw title's: pages imported before a
+                // cleaning rule existed are still found by it.
+                title: digest::clean_title(entry.title.trim()),
                 arxiv: entry.arxiv.clone(),
                 date: own.or(listing),
                 authors,

@@ -25,7 +25,7 @@ mod plain;
 pub mod shape;
 pub mod year;
 
-pub use clean::{Cleaned, Link, LinkKind, clean_abstract};
+pub use clean::{Cleaned, Link, LinkKind, clean_abstract, clean_title};
 pub use parse::parse;
 
 use crate::diagnostic::Diagnostic;
