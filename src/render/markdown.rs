@@ -1,8 +1,10 @@
 //! The person's notes (and free pages): Markdown → HTML with pulldown-cmark.
 //!
-//! Tables, footnotes, strikethrough and task lists are on; every heading
-//! gets an `id` (its slugified text, made unique on the page) so sections
-//! can be linked; fenced code blocks are highlighted by [`highlight`].
+//! Tables, footnotes, strikethrough, task lists and math are on; every
+//! heading gets an `id` (its slugified text, made unique on the page) so
+//! sections can be linked; fenced code blocks are highlighted by
+//! [`highlight`]; `$…$` and `$$…$$` become MathML by [`math`], their TeX
+//! untouched by Markdown's escapes.
 
 use std::collections::BTreeSet;
 
@@ -11,6 +13,7 @@ use pulldown_cmark::{
 };
 
 use super::highlight;
+use super::math::{self, Display};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -18,6 +21,7 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_MATH
 }
 
 /// Renders Markdown to HTML. Empty input gives an empty string.
@@ -94,8 +98,9 @@ fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     events
 }
 
-/// Replaces each fenced code block by its highlighted HTML. Indented blocks
-/// have no language and stay as pulldown-cmark renders them.
+/// Replaces each fenced code block by its highlighted HTML (indented blocks
+/// have no language and stay as pulldown-cmark renders them), and each
+/// formula by its MathML.
 fn with_highlighted_code(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out = Vec::with_capacity(events.len());
     let mut fence: Option<(String, String)> = None;
@@ -112,6 +117,12 @@ fn with_highlighted_code(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 ))));
             }
             (Some(_), _) => {}
+            (None, Event::InlineMath(tex)) => out.push(Event::InlineHtml(CowStr::from(
+                math::to_mathml(&tex, Display::Inline),
+            ))),
+            (None, Event::DisplayMath(tex)) => out.push(Event::InlineHtml(CowStr::from(
+                math::to_mathml(&tex, Display::Block),
+            ))),
             (None, event) => out.push(event),
         }
     }
@@ -160,6 +171,44 @@ mod tests {
         let html = to_html_shifted("# A\n\n###### B\n", 1);
         assert!(html.contains("<h2 id=\"a\">A</h2>"), "{html}");
         assert!(html.contains("<h6 id=\"b\">B</h6>"), "{html}");
+    }
+
+    #[test]
+    fn math_in_notes_is_mathml_and_keeps_its_tex() {
+        // The note: Markdown escapes used to eat `\{`.
+        let html = to_html("We pick $x \\in \\{4,8\\}$ here.\n\n$$\\sum_i x_i$$\n");
+        assert!(html.starts_with("<p>We pick <math>"), "{html}");
+        assert!(
+            html.contains(
+                "<annotation encoding=\"application/x-tex\">x \\in \\{4,8\\}</annotation>"
+            ),
+            "the TeX, backslashes and all: {html}"
+        );
+        assert!(html.contains("<math display=\"block\">"), "{html}");
+        assert!(!html.contains('$'), "{html}");
+    }
+
+    #[test]
+    fn dollars_as_currency_and_broken_math_stay_readable() {
+        let html = to_html("It costs $5 and $10 a month.\n");
+        assert_eq!(html, "<p>It costs $5 and $10 a month.</p>\n");
+        let html = to_html("Broken: $x^{$ and $\\frac{a}$.\n");
+        // Unbalanced braces are not math to Markdown: text, as written.
+        assert!(html.starts_with("<p>Broken: $x^{$ and "), "{html}");
+        assert!(
+            html.contains("<span class=\"math-tex\">$\\frac{a}$</span>"),
+            "{html}"
+        );
+        let html = to_html("`$x$` in code\n");
+        assert!(html.contains("<code>$x$</code>"), "{html}");
+    }
+
+    #[test]
+    fn a_note_of_adversarial_math_renders_in_bounded_time() {
+        let nested = format!("${}x{}$\n", "{".repeat(5000), "}".repeat(5000));
+        assert!(to_html(&nested).contains("math-tex"));
+        let huge = format!("$${}$$\n", "a+b ".repeat(2_500_000));
+        assert!(to_html(&huge).contains("math-tex"));
     }
 
     #[test]

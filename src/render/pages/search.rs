@@ -10,7 +10,7 @@ use super::tags::Entry;
 use crate::diagnostic::Diagnostic;
 use crate::render::context::{Globals, excerpt};
 use crate::render::engine::{Bytes, Env, Inputs, Jobs, PaperRef, Render};
-use crate::render::json;
+use crate::render::{json, math};
 use crate::site::{Paper, urls};
 
 /// One search record: short keys keep the index small at 10,000 papers.
@@ -43,7 +43,7 @@ pub fn record(globals: &Globals, p: &Paper) -> Box<[u8]> {
         g: &p.tags,
         o: p.organization.as_deref().unwrap_or(""),
         v: p.upvotes,
-        a: excerpt(&p.abstract_, SEARCH_ABSTRACT_CHARS),
+        a: excerpt(&math::text_to_plain(&p.abstract_), SEARCH_ABSTRACT_CHARS),
     })
 }
 
@@ -115,5 +115,27 @@ mod tests {
         assert_eq!(index.len(), 4);
         assert_eq!(index[0]["u"], "/papers/alpha/");
         assert_eq!(index[0]["g"], serde_json::json!(["llm", "vision"]));
+    }
+
+    #[test]
+    fn math_reaches_search_and_feeds_as_readable_text_and_pages_as_mathml() {
+        let mut site = sample();
+        site.papers[0].abstract_ =
+            "It reaches $O(n \\log n)$ with 10^{19} tokens and D_{KL} < 1.".to_string();
+        let out = build(&site, "https://example.org/");
+        let index: Vec<serde_json::Value> =
+            serde_json::from_str(text(&out, "search.json")).unwrap();
+        let record = index.iter().find(|r| r["u"] == "/papers/alpha/").unwrap();
+        assert_eq!(record["a"], "It reaches O(n log n) with 10¹⁹ tokens and D_KL < 1.");
+        let feed = rss::Channel::read_from(out.files["feed.xml"].as_ref()).unwrap();
+        let item = feed.items().iter().find(|i| i.title() == Some("Alpha model")).unwrap();
+        assert_eq!(
+            item.description(),
+            Some("It reaches O(n log n) with 10¹⁹ tokens and D_KL &lt; 1.")
+        );
+        let page = text(&out, "papers/alpha/index.html");
+        assert!(page.contains("<p class=\"abstract-full\">It reaches <math>"), "{page}");
+        assert!(page.contains("tokens and <math>"), "{page}");
+        assert!(page.contains("&lt; 1.</p>"), "escaped around the math: {page}");
     }
 }
