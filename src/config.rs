@@ -73,9 +73,10 @@ pub struct ImportConfig {
 pub struct TagsConfig {
     /// At most this many tags per paper (the best-matching ones).
     pub max: usize,
-    /// Tag → keywords or phrases, matched case-insensitively on whole words
-    /// in the title and abstract. When empty, the built-in rules apply.
-    pub rules: BTreeMap<String, Vec<String>>,
+    /// Tag → its rule: keywords or phrases (`speech = ["speech", "ASR"]`),
+    /// or a table like the built-in rules' (`tagging::Rule`). When empty,
+    /// the built-in rules apply.
+    pub rules: BTreeMap<String, crate::tagging::RuleSpec>,
 }
 
 impl Default for TagsConfig {
@@ -290,7 +291,23 @@ mod tests {
         .unwrap();
         assert_eq!(c.import.years["a.txt"], 2025);
         assert_eq!(c.import.default_year, Some(2024));
-        assert_eq!(c.tags.rules["speech"], vec!["speech", "audio"]);
+        assert_eq!(
+            c.tags.rules["speech"],
+            crate::tagging::RuleSpec::Keywords(vec!["speech".into(), "audio".into()])
+        );
+    }
+
+    #[test]
+    fn a_typo_in_a_tag_rule_is_named_with_its_line() {
+        let err = Config::parse(
+            "[tags.rules]\nspeech = [\"speech\"]\naudio = { keywords = [\"audio\"], titel_only = [\"sound\"] }\n",
+            "config.toml",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(err.message.contains("unknown field `titel_only`"), "{err}");
+        let err = Config::parse("[tags.rules]\nspeech = \"speech\"\n", "config.toml").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
     }
 
     #[test]

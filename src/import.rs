@@ -157,7 +157,7 @@ pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnos
         .extend(warn_once_per_guess(root, guesses));
     let mut records = merge(all);
     report.diagnostics.extend(undated_warnings(&records));
-    let tagger = Tagger::from_config(&config.tags);
+    let tagger = Tagger::from_config(&config.tags)?;
     records.par_iter_mut().for_each(|r| {
         r.facts.tags = tagger.tags(&r.facts.title, &r.facts.abstract_);
     });

@@ -36,7 +36,7 @@ default_year = {YEAR}
 max = 4
 # Your own rules replace the built-in ones:
 # [tags.rules]
-# "speech" = ["speech", "audio", "asr"]
+# "speech" = ["speech", "audio", "ASR"]
 "#;
 
 const ABOUT: &str = r#"+++
