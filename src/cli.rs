@@ -44,6 +44,9 @@ pub enum Command {
     Check,
     /// Create a new site that builds at once.
     Init(InitArgs),
+    /// Remove a paper for good: delete its page and list it in content/removed.toml,
+    /// so that import never brings it back (undo with --undo).
+    Remove(RemoveArgs),
     /// Build, serve at http://127.0.0.1:1111, rebuild on change and reload the browser.
     Serve(ServeArgs),
 }
@@ -69,6 +72,18 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The paper: its slug, or its page file (content/papers/<slug>.md).
+    pub paper: String,
+    /// Also remove a page holding notes, or written by hand (the page is deleted).
+    #[arg(long)]
+    pub force: bool,
+    /// Bring a removed paper back: take it out of content/removed.toml and import it.
+    #[arg(long, conflicts_with = "force")]
+    pub undo: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
@@ -85,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build(&cli.root, args),
         Command::Check => check(&cli.root),
         Command::Init(args) => init(&cli.root, args),
+        Command::Remove(args) => remove(&cli.root, args),
         Command::Serve(args) => serve(&cli.root, args),
     };
     match result {
@@ -250,6 +266,35 @@ fn check(root: &Path) -> Result<ExitCode, Diagnostic> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+fn remove(root: &Path, args: RemoveArgs) -> Result<ExitCode, Diagnostic> {
+    use crate::layout::REMOVED_FILE;
+    let config = Config::load(root)?;
+    if args.undo {
+        let Some(tombstone) = crate::removal::undo(root, &args.paper)? else {
+            return Err(Diagnostic::error(
+                REMOVED_FILE,
+                0,
+                format!("no removed paper `{}` is listed here", args.paper),
+            ));
+        };
+        let report = crate::import::import_site(root, &config)?;
+        let failed = print_diagnostics(&report.diagnostics);
+        eprintln!(
+            "remove --undo: \"{}\" is no longer listed in {REMOVED_FILE}; import: {}",
+            tombstone.title,
+            pipeline::import_summary(&report)
+        );
+        return Ok(exit(failed));
+    }
+    let removed = crate::removal::remove(root, &args.paper, args.force)?;
+    eprintln!(
+        "remove: deleted {} (\"{}\") and listed it in {REMOVED_FILE}: import will not bring it \
+         back; commit both; undo with `gazette remove --undo {}`",
+        removed.page, removed.tombstone.title, removed.tombstone.slug
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn init(root: &Path, args: InitArgs) -> Result<ExitCode, Diagnostic> {

@@ -19,8 +19,11 @@ use crate::atomic;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::digest::{self, DumpDate, LinkKind, Who, year};
-use crate::layout::{CACHE_DIR, DIGESTS_DIR, IMPORT_STAMP, PAPERS_DIR, YEAR_GUESSES};
+use crate::layout::{
+    CACHE_DIR, DIGESTS_DIR, IMPORT_STAMP, IMPORTED_PAGES, PAPERS_DIR, REMOVED_FILE, YEAR_GUESSES,
+};
 use crate::page::{self, Facts};
+use crate::removal;
 use crate::tagging::Tagger;
 
 /// The file name endings of dumps: plain or linked copies, Markdown exports.
@@ -45,6 +48,9 @@ pub struct ImportReport {
     /// Dumps whose year is still a guess (warned about once, see
     /// [`warn_once_per_guess`]).
     pub guessed_years: usize,
+    /// Papers of the digests kept out because `content/removed.toml` lists
+    /// them (removed with `gazette remove`, or their page deleted by hand).
+    pub kept_removed: usize,
 }
 
 /// What import's result depends on, cheaply: each dump's name, size and
@@ -60,6 +66,8 @@ fn stamp(root: &Path, config: &Config) -> String {
             .as_bytes(),
     );
     h.field(toml::to_string(&config.tags).unwrap_or_default().as_bytes());
+    // The tombstones: an entry taken out by hand brings its paper back.
+    h.field(&fs::read(root.join(REMOVED_FILE)).unwrap_or_default());
     for sub in [DIGESTS_DIR, PAPERS_DIR] {
         let mut names: Vec<(String, u64, u128)> = fs::read_dir(root.join(sub))
             .into_iter()
@@ -94,7 +102,7 @@ fn stamp(root: &Path, config: &Config) -> String {
 
 /// What builds call: [`import_site`], unless nothing it reads changed since
 /// the last import that went without errors. `gazette import` always runs
-/// in full (it also brings back a page deleted by hand).
+/// in full.
 pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, Diagnostic> {
     let before = stamp(root, config);
     if fs::read_to_string(root.join(IMPORT_STAMP)).is_ok_and(|s| s.trim() == before) {
@@ -136,6 +144,9 @@ pub struct DigestRecord {
 /// nothing can be written at all (e.g. content/papers/ not writable).
 pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnostic> {
     let mut report = ImportReport::default();
+    // Before anything is read: without its tombstones, import could bring
+    // removed papers back.
+    let tombstones = removal::read(root)?;
     let dumps = read_dumps(root, &mut report.diagnostics);
     let today = chrono::Local::now().date_naive();
     let parsed: Vec<DumpRecords> = dumps
@@ -161,7 +172,7 @@ pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnos
     records.par_iter_mut().for_each(|r| {
         r.facts.tags = tagger.tags(&r.facts.title, &r.facts.abstract_);
     });
-    write_pages(root, &records, &mut report)?;
+    write_pages(root, &records, &tombstones, &mut report)?;
     report.diagnostics.sort();
     Ok(report)
 }
@@ -657,11 +668,80 @@ enum PageAction {
     Create(PathBuf),
     Update(PathBuf),
     Unchanged,
+    /// Removed: listed in `content/removed.toml`.
+    KeptOut,
+}
+
+/// Whether a paper known by `key` and `arxiv` is the record's paper, as
+/// merging decides: the same arXiv id, or the same key when one of them
+/// has no id.
+fn same_paper(key: &str, arxiv: Option<&str>, r: &DigestRecord) -> bool {
+    same_ids((key, arxiv), (&r.key, r.facts.arxiv.as_deref()))
+}
+
+fn same_ids(a: (&str, Option<&str>), b: (&str, Option<&str>)) -> bool {
+    match (a.1, b.1) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.0 == b.0,
+    }
+}
+
+/// A paper that had a page after the last import: (key, arXiv id, the
+/// page's file stem). One that had and has none now was deleted by hand.
+type HadPage = (String, Option<String>, String);
+
+fn read_imported_pages(root: &Path) -> Vec<HadPage> {
+    fs::read_to_string(root.join(IMPORTED_PAGES))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.split('\t');
+            let (key, arxiv, stem) = (parts.next()?, parts.next()?, parts.next()?);
+            let arxiv = (!arxiv.is_empty()).then(|| arxiv.to_string());
+            Some((key.to_string(), arxiv, stem.to_string()))
+        })
+        .collect()
+}
+
+/// The stem of the page the record's paper had, if it had one.
+fn had_page_of<'a>(had: &'a [HadPage], r: &DigestRecord) -> Option<&'a str> {
+    had.iter()
+        .find(|(key, arxiv, _)| same_paper(key, arxiv.as_deref(), r))
+        .map(|(_, _, stem)| stem.as_str())
+}
+
+/// Forgets that the paper known by `key` and `arxiv` had a page, for
+/// `gazette remove`: its page is gone on purpose, so an undo before the
+/// next import must not take it for deleted by hand.
+pub fn forget_page(root: &Path, key: &str, arxiv: Option<&str>) {
+    if !root.join(IMPORTED_PAGES).exists() {
+        return;
+    }
+    let mut had = read_imported_pages(root);
+    had.retain(|(k, a, _)| !same_ids((k, a.as_deref()), (key, arxiv)));
+    write_imported_pages(root, &had);
+}
+
+/// Best effort, like the stamp: without it a page deleted by hand before
+/// the next import comes back (as in a fresh clone).
+fn write_imported_pages(root: &Path, pages: &[HadPage]) {
+    let mut text = String::new();
+    for (key, arxiv, stem) in pages {
+        let arxiv = arxiv.as_deref().unwrap_or("");
+        text.push_str(&format!("{key}\t{arxiv}\t{stem}\n"));
+    }
+    if fs::read_to_string(root.join(IMPORTED_PAGES)).is_ok_and(|old| old == text) {
+        return;
+    }
+    if fs::create_dir_all(root.join(CACHE_DIR)).is_ok() {
+        let _ = atomic::write(&root.join(IMPORTED_PAGES), text.as_bytes());
+    }
 }
 
 fn write_pages(
     root: &Path,
     records: &[DigestRecord],
+    tombstones: &[removal::Tombstone],
     report: &mut ImportReport,
 ) -> Result<(), Diagnostic> {
     let dir = root.join(PAPERS_DIR);
@@ -675,6 +755,16 @@ fn write_pages(
         })?;
     }
     let mut existing = scan_pages(&dir, &mut report.diagnostics);
+    let had_page = read_imported_pages(root);
+    let removed = |r: &DigestRecord| {
+        tombstones
+            .iter()
+            .any(|t| same_paper(&t.key, t.arxiv.as_deref(), r))
+    };
+    // A page folder emptied by hand is a wish to import afresh, not to
+    // remove every paper.
+    let emptied = existing.stems.is_empty();
+    let mut deleted_by_hand = Vec::new();
 
     // Slugs are handed out in order of first appearance, so they are
     // deterministic; an existing page keeps its file whatever its title.
@@ -686,6 +776,18 @@ fn write_pages(
             taken.insert(path.clone());
         }
         let action = match page {
+            Some((path, _, _)) if removed(r) => {
+                report.diagnostics.push(Diagnostic::warning(
+                    page_origin(path),
+                    0,
+                    format!(
+                        "this paper is listed in {REMOVED_FILE}, so import leaves its page alone; \
+                         delete the page to remove it, or its entry there to have it imported"
+                    ),
+                ));
+                PageAction::Unchanged
+            }
+            None if removed(r) => PageAction::KeptOut,
             Some((_, hash, _)) if hash.as_deref() == Some(r.facts.hash().as_str()) => {
                 PageAction::Unchanged
             }
@@ -705,6 +807,28 @@ fn write_pages(
             None if existing.broken_stems.contains(&base_slug(&r.facts.title)) => {
                 PageAction::Unchanged
             }
+            // Only now: a page that is broken or taken over by hand is
+            // still there, not deleted.
+            None if !emptied && had_page_of(&had_page, r).is_some() => {
+                let stem = had_page_of(&had_page, r).unwrap_or_default();
+                deleted_by_hand.push(removal::Tombstone {
+                    slug: stem.to_string(),
+                    title: r.facts.title.clone(),
+                    key: r.key.clone(),
+                    arxiv: r.facts.arxiv.clone(),
+                    digests: r.facts.digests.clone(),
+                });
+                report.diagnostics.push(Diagnostic::warning(
+                    format!("{PAPERS_DIR}/{stem}.md"),
+                    0,
+                    format!(
+                        "was deleted, so the paper is now listed in {REMOVED_FILE} and import \
+                         keeps it out (as `gazette remove {stem}` would); to have it back, run \
+                         `gazette remove --undo {stem}`"
+                    ),
+                ));
+                PageAction::KeptOut
+            }
             None => {
                 let slug = unique_slug(&r.facts.title, &existing.stems);
                 existing.stems.insert(slug.clone());
@@ -713,17 +837,22 @@ fn write_pages(
         };
         actions.push(action);
     }
+    for tombstone in &deleted_by_hand {
+        removal::record(root, tombstone)?;
+    }
 
     enum Done {
         Added,
         Updated(usize),
         Unchanged(usize),
+        KeptOut,
     }
     let results: Vec<Result<(Done, Vec<Diagnostic>), Diagnostic>> = actions
         .par_iter()
         .zip(records.par_iter())
         .map(|(action, r)| match action {
             PageAction::Unchanged => Ok((Done::Unchanged(0), Vec::new())),
+            PageAction::KeptOut => Ok((Done::KeptOut, Vec::new())),
             PageAction::Create(path) => {
                 write_page(path, &page::new_page(&r.key, &r.facts))?;
                 Ok((Done::Added, Vec::new()))
@@ -757,6 +886,7 @@ fn write_pages(
             }
         })
         .collect();
+    let written: Vec<bool> = results.iter().map(Result::is_ok).collect();
     for result in results {
         match result {
             Ok((done, notes)) => {
@@ -770,12 +900,32 @@ fn write_pages(
                         report.unchanged += 1;
                         report.kept_edits += kept;
                     }
+                    Done::KeptOut => report.kept_removed += 1,
                 }
                 report.diagnostics.extend(notes);
             }
             Err(e) => report.diagnostics.push(e),
         }
     }
+    // Which papers have a page now; a page that could not be written is
+    // not one, or the next import would take it for deleted by hand.
+    let mut with_pages: Vec<HadPage> = Vec::new();
+    for ((action, r), written) in actions.iter().zip(records).zip(&written) {
+        let path = match action {
+            PageAction::Create(path) | PageAction::Update(path) => Some(path),
+            PageAction::Unchanged => existing.page_of(r, &HashSet::new()).map(|(p, _, _)| p),
+            PageAction::KeptOut => None,
+        };
+        let exists = *written || !matches!(action, PageAction::Create(_));
+        if let Some(stem) = path.filter(|_| exists).and_then(|p| p.file_stem()) {
+            with_pages.push((
+                r.key.clone(),
+                r.facts.arxiv.clone(),
+                stem.to_string_lossy().into_owned(),
+            ));
+        }
+    }
+    write_imported_pages(root, &with_pages);
     Ok(())
 }
 

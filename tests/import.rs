@@ -265,6 +265,21 @@ fn a_page_with_broken_front_matter_is_reported_and_left_untouched() {
         280,
         "no duplicate page for the broken one"
     );
+    assert_eq!(report.kept_removed, 0, "a page mid-edit is not a removal");
+    assert!(gazette::removal::read(site.path()).unwrap().is_empty());
+
+    // The same for a page taken over by hand (its [imported] table deleted).
+    let (name, _) = page_titled(&all, "A Single Transformer for Scalable");
+    let text = &all[name];
+    let cut = text.find("\n[imported]").unwrap();
+    let end = text[cut + 1..].find("\n+++").unwrap() + cut + 1;
+    let mine = format!("{}{}", &text[..cut], &text[end..]);
+    let path = site.path().join("content/papers").join(name);
+    fs::write(&path, &mine).unwrap();
+    let report = import(site.path());
+    assert_eq!(report.kept_removed, 0, "{report:?}");
+    assert!(gazette::removal::read(site.path()).unwrap().is_empty());
+    assert_eq!(fs::read_to_string(&path).unwrap(), mine, "untouched");
 }
 
 #[test]
@@ -375,13 +390,13 @@ fn builds_skip_the_import_until_a_dump_a_setting_or_the_page_set_changes() {
         "nothing changed"
     );
 
-    // A page deleted by hand comes back at the next build.
+    // A page deleted by hand is noticed by the next build (and stays out).
     let all = pages(root);
     let (name, _) = page_titled(&all, "Stateful Conformer");
     fs::remove_file(root.join("content/papers").join(name)).unwrap();
     let again = import_if_changed(root, &config).unwrap();
     assert!(!again.skipped);
-    assert_eq!(again.added, 1);
+    assert_eq!((again.added, again.kept_removed), (0, 1));
 
     // A new dump is imported.
     fs::write(
@@ -633,4 +648,112 @@ fn a_guessed_year_is_warned_about_once_per_dump_until_the_person_sets_it() {
     fs::write(root.join("config.toml"), "").unwrap();
     let fourth = import(root);
     assert_eq!(guessed(&fourth), ["digests/000_bb9f3ca8e7c3113e.txt"]);
+}
+
+#[test]
+fn a_page_deleted_by_hand_stays_out_is_reported_and_can_be_brought_back() {
+    let site = seed_site();
+    let root = site.path();
+    import(root);
+    let all = pages(root);
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let name = name.to_string();
+    let slug = name.trim_end_matches(".md").to_string();
+    fs::remove_file(root.join("content/papers").join(&name)).unwrap();
+
+    let report = import(root);
+    assert_eq!((report.added, report.kept_removed), (0, 1), "{report:?}");
+    assert!(
+        !root.join("content/papers").join(&name).exists(),
+        "not brought back"
+    );
+    let said: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        said.contains(&format!(
+            "content/papers/{name}: warning: was deleted, so the paper is now listed in \
+             content/removed.toml and import keeps it out (as `gazette remove {slug}` would); \
+             to have it back, run `gazette remove --undo {slug}`"
+        )),
+        "{said:?}"
+    );
+    let removed = gazette::removal::read(root).unwrap();
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0].title, page.front.facts.title);
+    assert!(
+        gazette::pipeline::import_summary(&report)
+            .contains(", 1 removed kept out (content/removed.toml)"),
+        "{}",
+        gazette::pipeline::import_summary(&report)
+    );
+
+    // Said once: the next import only counts it.
+    let next = import(root);
+    assert_eq!(next.kept_removed, 1);
+    assert!(
+        !next
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("was deleted"))
+    );
+
+    // A fresh clone (no .gazette/) keeps it out too: the tombstone is content.
+    fs::remove_dir_all(root.join(".gazette")).unwrap();
+    let fresh = import(root);
+    assert_eq!((fresh.added, fresh.kept_removed), (0, 1));
+
+    // Undo: the entry taken out of content/removed.toml brings it back.
+    assert!(gazette::removal::undo(root, &slug).unwrap().is_some());
+    let back = import(root);
+    assert_eq!((back.added, back.kept_removed), (1, 0), "{back:?}");
+    assert_eq!(pages(root), all, "the same page, byte for byte");
+}
+
+#[test]
+fn emptying_the_pages_folder_imports_afresh_rather_than_removing_everything() {
+    let site = seed_site();
+    let root = site.path();
+    import(root);
+    let before = pages(root);
+    for name in before.keys() {
+        fs::remove_file(root.join("content/papers").join(name)).unwrap();
+    }
+    let report = import(root);
+    assert_eq!((report.added, report.kept_removed), (280, 0));
+    assert_eq!(pages(root), before);
+    assert!(gazette::removal::read(root).unwrap().is_empty());
+}
+
+#[test]
+fn a_broken_removed_file_stops_the_import_before_anything_comes_back() {
+    let site = seed_site();
+    let root = site.path();
+    import(root);
+    fs::write(
+        root.join("content/removed.toml"),
+        "[[removed]]\nslug = \"x\"\ntitle = 3\n",
+    )
+    .unwrap();
+    let config = Config::load(root).unwrap();
+    let err = import_site(root, &config).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("content/removed.toml:3: error: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_paper_removed_with_the_command_and_undone_at_once_comes_back() {
+    let site = seed_site();
+    let root = site.path();
+    import(root);
+    let all = pages(root);
+    let (name, _) = page_titled(&all, "Stateful Conformer");
+    let slug = name.trim_end_matches(".md").to_string();
+    gazette::removal::remove(root, &slug, false).unwrap();
+    assert!(gazette::removal::undo(root, &slug).unwrap().is_some());
+    let back = import(root);
+    assert_eq!((back.added, back.kept_removed), (1, 0), "{back:?}");
+    assert!(gazette::removal::read(root).unwrap().is_empty());
+    assert_eq!(pages(root), all);
 }

@@ -126,16 +126,29 @@ mod tests {
         let index: Vec<serde_json::Value> =
             serde_json::from_str(text(&out, "search.json")).unwrap();
         let record = index.iter().find(|r| r["u"] == "/papers/alpha/").unwrap();
-        assert_eq!(record["a"], "It reaches O(n log n) with 10¹⁹ tokens and D_KL < 1.");
+        assert_eq!(
+            record["a"],
+            "It reaches O(n log n) with 10¹⁹ tokens and D_KL < 1."
+        );
         let feed = rss::Channel::read_from(out.files["feed.xml"].as_ref()).unwrap();
-        let item = feed.items().iter().find(|i| i.title() == Some("Alpha model")).unwrap();
+        let item = feed
+            .items()
+            .iter()
+            .find(|i| i.title() == Some("Alpha model"))
+            .unwrap();
         assert_eq!(
             item.description(),
             Some("It reaches O(n log n) with 10¹⁹ tokens and D_KL &lt; 1.")
         );
         let page = text(&out, "papers/alpha/index.html");
-        assert!(page.contains("<p class=\"abstract-full\">It reaches <math>"), "{page}");
+        assert!(
+            page.contains("<p class=\"abstract-full\">It reaches <math>"),
+            "{page}"
+        );
         assert!(page.contains("tokens and <math>"), "{page}");
-        assert!(page.contains("&lt; 1.</p>"), "escaped around the math: {page}");
+        assert!(
+            page.contains("&lt; 1.</p>"),
+            "escaped around the math: {page}"
+        );
     }
 }
