@@ -48,6 +48,68 @@ static CONVERTER: LazyLock<Option<LatexToMathML>> = LazyLock::new(|| {
     .ok()
 });
 
+/// `math-core` writes MathML Core, which takes `displaystyle` and
+/// `scriptlevel` on any element; the HTML validator (vnu, MathML 3) takes
+/// them on `mstyle` only, `displaystyle` on `mtable` too. Both attributes
+/// are inherited, so an `mstyle` holding just that element renders the same:
+/// this moves them there. The output is the crate's own well-formed markup.
+fn for_html(mathml: &str) -> String {
+    const MOVED: [&str; 2] = [" displaystyle=\"", " scriptlevel=\""];
+    let mut out = String::with_capacity(mathml.len() + 64);
+    // For each open element: whether it was wrapped.
+    let mut wrapped: Vec<bool> = Vec::new();
+    let mut rest = mathml;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..=start + len];
+        rest = &rest[start + len + 1..];
+        if tag.starts_with("</") {
+            out.push_str(tag);
+            if wrapped.pop() == Some(true) {
+                out.push_str("</mstyle>");
+            }
+            continue;
+        }
+        let name = tag[1..]
+            .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .next()
+            .unwrap_or("");
+        let mut kept = tag.to_string();
+        let mut moved = String::new();
+        if !matches!(name, "math" | "mstyle") {
+            for attr in MOVED {
+                if name == "mtable" && attr == MOVED[0] {
+                    continue;
+                }
+                if let Some(at) = kept.find(attr) {
+                    let end = kept[at + attr.len()..]
+                        .find('"')
+                        .map_or(kept.len(), |e| at + attr.len() + e + 1);
+                    moved.push_str(&kept[at..end]);
+                    kept.replace_range(at..end, "");
+                }
+            }
+        }
+        let self_closing = tag.ends_with("/>");
+        if !moved.is_empty() {
+            out.push_str(&format!("<mstyle{moved}>"));
+        }
+        out.push_str(&kept);
+        if self_closing {
+            if !moved.is_empty() {
+                out.push_str("</mstyle>");
+            }
+        } else if !tag.starts_with("<!") && !tag.starts_with("<?") {
+            wrapped.push(!moved.is_empty());
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The characters that can open a nesting level in TeX math.
 fn openers(tex: &str) -> usize {
     tex.bytes()
@@ -88,7 +150,7 @@ fn convert(tex: &str, display: Display) -> Option<String> {
         std::panic::catch_unwind(|| converter.convert_with_local_state(tex, display))
             .ok()?
             .ok()
-            .map(|r| r.mathml)
+            .map(|r| for_html(&r.mathml))
     };
     if openers <= INLINE_OPENERS {
         return run();
@@ -721,6 +783,50 @@ mod tests {
         );
         let block = to_mathml("\\sum_i x_i", Display::Block);
         assert!(block.starts_with("<math display=\"block\">"), "{block}");
+    }
+
+    #[test]
+    fn style_attributes_sit_where_the_html_validator_takes_them() {
+        // Each put `displaystyle`/`scriptlevel` on mfrac, mrow or mtable,
+        // which vnu reported as errors.
+        for tex in [
+            "\\cfrac{1}{1+\\cfrac{1}{x}}",
+            "\\dfrac{1}{2} + \\tfrac{1}{2}",
+            "\\displaystyle \\sum_i x_i",
+            "\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}",
+            "\\begin{aligned} a &= b \\\\ d &= e \\end{aligned}",
+        ] {
+            let m = to_mathml(tex, Display::Block);
+            assert!(m.starts_with("<math"), "{m}");
+            let mut rest = m.as_str();
+            while let Some(at) = rest.find('<') {
+                let end = at + rest[at..].find('>').unwrap();
+                let tag = &rest[at..=end];
+                let name = tag[1..].split([' ', '>', '/']).next().unwrap();
+                let allowed: &[&str] = match name {
+                    "math" | "mstyle" => &["displaystyle", "scriptlevel"],
+                    "mtable" => &["displaystyle"],
+                    _ => &[],
+                };
+                for attr in ["displaystyle", "scriptlevel"] {
+                    assert!(
+                        allowed.contains(&attr) || !tag.contains(&format!(" {attr}=")),
+                        "{tag} in {m}"
+                    );
+                }
+                rest = &rest[end + 1..];
+            }
+        }
+        assert_eq!(
+            for_html("<mrow displaystyle=\"true\" scriptlevel=\"0\"><mi>x</mi></mrow><mi>y</mi>"),
+            "<mstyle displaystyle=\"true\" scriptlevel=\"0\"><mrow><mi>x</mi></mrow></mstyle><mi>y</mi>"
+        );
+        assert_eq!(
+            for_html(
+                "<mtable displaystyle=\"false\" scriptlevel=\"0\"><mtr><mtd><mi>a</mi></mtd></mtr></mtable>"
+            ),
+            "<mstyle scriptlevel=\"0\"><mtable displaystyle=\"false\"><mtr><mtd><mi>a</mi></mtd></mtr></mtable></mstyle>"
+        );
     }
 
     #[test]
