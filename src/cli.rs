@@ -42,7 +42,8 @@ pub enum Command {
     /// Load and render everything without writing anything; report every problem
     /// (bad front matter, template errors, broken internal links). Exit code 1 if any.
     Check,
-    /// Create a new site that builds at once.
+    /// Create a new site that builds at once; with --deploy, the files that
+    /// publish it from CI (in an existing site: adds just those).
     Init(InitArgs),
     /// Remove a paper for good: delete its page and list it in content/removed.toml,
     /// so that import never brings it back (undo with --undo).
@@ -67,8 +68,14 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Where to create the site (default: the current folder; must be empty).
+    /// Where to create the site (default: the current folder; must be empty,
+    /// unless it is a site and --deploy is given).
     pub dir: Option<PathBuf>,
+    /// Also write what builds and publishes the site on this host from CI
+    /// (a workflow or the host's config file). In an existing site, adds just
+    /// those files and never overwrites one.
+    #[arg(long, value_name = "HOST")]
+    pub deploy: Option<crate::scaffold::Host>,
 }
 
 #[derive(Debug, Args)]
@@ -299,12 +306,23 @@ fn remove(root: &Path, args: RemoveArgs) -> Result<ExitCode, Diagnostic> {
 
 fn init(root: &Path, args: InitArgs) -> Result<ExitCode, Diagnostic> {
     let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
-    crate::scaffold::init_site(&dir)?;
-    eprintln!(
-        "init: created a site in {}; drop digest dumps into digests/ and run `gazette --root {} serve`",
-        dir.display(),
-        dir.display()
-    );
+    let report = crate::scaffold::init(&dir, args.deploy)?;
+    if report.new_site {
+        eprintln!("init: created a site in {}", dir.display());
+    }
+    if !report.written.is_empty() {
+        eprintln!("init: wrote {}", report.written.join(", "));
+    }
+    print_diagnostics(&report.diagnostics);
+    if let Some(host) = args.deploy {
+        eprintln!("init: next, {} ({})", host.next_step(), host.docs_url());
+    }
+    if report.new_site {
+        eprintln!(
+            "init: drop digest dumps into digests/ and run `gazette --root {} serve`",
+            dir.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -582,6 +582,7 @@ fn editing_only_a_stylesheet_swaps_css_without_a_reload() {
 }
 
 #[test]
+#[cfg(unix)] // sends SIGINT with kill(1); Windows has neither
 fn ctrl_c_stops_the_server_even_with_a_browser_connected() {
     let (_dir, root) = new_site();
     let mut server = Server::start(&root);

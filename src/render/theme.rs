@@ -142,7 +142,8 @@ fn embedded_tree(sub: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Every file under `dir` as (relative path with `/`, bytes), sorted.
-/// A missing folder is empty; hidden files (editor droppings) are skipped.
+/// A missing folder is empty; editor droppings and hidden files are skipped,
+/// except the host files in [`HOST_FILES`].
 fn read_tree(dir: &Path, prefix: &str, errors: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     if !dir.is_dir() {
@@ -164,7 +165,7 @@ fn read_tree(dir: &Path, prefix: &str, errors: &mut Vec<Diagnostic>) -> Vec<(Str
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        if parts.iter().any(|p| p.starts_with('.') || p.ends_with('~')) {
+        if parts.iter().any(|p| is_dropping(p)) {
             continue;
         }
         let name = parts.join("/");
@@ -178,6 +179,16 @@ fn read_tree(dir: &Path, prefix: &str, errors: &mut Vec<Diagnostic>) -> Vec<(Str
         }
     }
     files
+}
+
+/// Hidden names that hosts read (GitHub Pages' `.nojekyll`, `.well-known/`
+/// for domain checks, Apache's `.htaccess`): copied like any static file.
+const HOST_FILES: &[&str] = &[".nojekyll", ".well-known", ".htaccess"];
+
+/// Editor droppings and other hidden files, which a theme or site never
+/// means to publish.
+fn is_dropping(name: &str) -> bool {
+    (name.starts_with('.') && !HOST_FILES.contains(&name)) || name.ends_with('~')
 }
 
 /// A Tera instance over the theme's templates, HTML and XML autoescaped,
