@@ -9,16 +9,32 @@ use std::path::Path;
 pub const TEMP_PREFIX: &str = ".gazette-";
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over
-/// `path`. The error is the file system's; callers name the path.
+/// `path`. The file keeps the permissions it had (a page the person made
+/// group-writable stays so); a new file gets what `fs::write` would give
+/// it (0666 less the umask), not a temporary file's 0600. The error is the
+/// file system's; callers name the path.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let parent = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(parent)?;
+    let kept = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The mode asked for at creation: the umask applies, as for any new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(parent)?;
     temp.write_all(bytes)?;
+    if let Some(permissions) = kept {
+        temp.as_file().set_permissions(permissions)?;
+    }
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -39,6 +55,28 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["page.md"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_a_new_one_gets_the_usual_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        let path = dir.path().join("page.md");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+        write(&path, b"new").unwrap();
+        assert_eq!(mode("page.md"), 0o664);
+        std::fs::write(dir.path().join("plain"), "x").unwrap();
+        write(&dir.path().join("fresh.md"), b"x").unwrap();
+        assert_eq!(mode("fresh.md"), mode("plain"), "as fs::write makes it");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `file:line: level: message` (or `file: level: message`), and exit with 1
 //! when something is wrong, 2 on a usage error (clap's own).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -12,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::layout::{CONFIG_FILE, OUTPUT_DIR, SOURCE_DIRS};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, DIGESTS_DIR, OUTPUT_DIR, SOURCE_DIRS};
 use crate::output::{self, WriteError};
 use crate::pipeline::{self, BuildOptions, Builder};
 
@@ -55,7 +56,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Base URL for this build, overriding config.toml (deploy previews).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// Output folder (default: public/ in the site root).
     #[arg(long, short = 'o')]
@@ -100,15 +101,21 @@ pub struct ServeArgs {
     pub port: u16,
 }
 
+/// `--base-url` is checked as `base_url` in config.toml is, before anything runs.
+fn parse_base_url(url: &str) -> Result<String, String> {
+    crate::config::check_base_url(url).map(|()| url.to_string())
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let site = || open_site(&cli.root);
     let result = match cli.command {
-        Command::Import => import(&cli.root),
-        Command::Build(args) => build(&cli.root, args),
-        Command::Check => check(&cli.root),
+        Command::Import => site().and_then(|()| import(&cli.root)),
+        Command::Build(args) => site().and_then(|()| build(&cli.root, args)),
+        Command::Check => site().and_then(|()| check(&cli.root)),
         Command::Init(args) => init(&cli.root, args),
-        Command::Remove(args) => remove(&cli.root, args),
-        Command::Serve(args) => serve(&cli.root, args),
+        Command::Remove(args) => site().and_then(|()| remove(&cli.root, args)),
+        Command::Serve(args) => site().and_then(|()| serve(&cli.root, args)),
     };
     match result {
         Ok(code) => code,
@@ -116,6 +123,24 @@ pub fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The commands that read a site need one at `--root`: an existing folder
+/// that [`is_site`](crate::layout::is_site). Never made up on the spot.
+fn open_site(root: &Path) -> Result<(), Diagnostic> {
+    let fail = |message: &str| Err(Diagnostic::error(root.display().to_string(), 0, message));
+    match std::fs::metadata(root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => fail(
+            "this folder does not exist (--root names the site's folder; `gazette init` makes a new site)",
+        ),
+        Err(e) => fail(&format!("cannot read this folder: {e}")),
+        Ok(meta) if !meta.is_dir() => fail("this is a file, not a site's folder"),
+        Ok(_) if !crate::layout::is_site(root) => fail(&format!(
+            "not a Gazette site: no {CONFIG_FILE}, {DIGESTS_DIR}/ or {CONTENT_DIR}/ here \
+             (make one with `gazette init`, or point --root at one)"
+        )),
+        Ok(_) => Ok(()),
     }
 }
 
@@ -144,7 +169,7 @@ fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
         Ok(report) => report,
         Err(failure) => {
             print_diagnostics(failure.diagnostics());
-            eprintln!("build failed; {} was left as it was", out_dir.display());
+            eprintln!("build: failed; {} was left as it was", shown(&out_dir));
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -159,9 +184,9 @@ fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
         Err(e) => {
             eprintln!("{e}");
             if let WriteError::Refused { .. } = e {
-                eprintln!("build stopped; nothing was written");
+                eprintln!("build: stopped; nothing was written");
             } else {
-                eprintln!("build failed while writing {}", out_dir.display());
+                eprintln!("build: failed while writing {}", shown(&out_dir));
             }
             return Ok(ExitCode::FAILURE);
         }
@@ -177,7 +202,7 @@ fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
     eprintln!(
         "build: {} files in {} ({} written, {} unchanged, {} removed) in {} ({})",
         output.files.len(),
-        out_dir.display(),
+        shown(&out_dir),
         written.written,
         written.unchanged,
         written.removed,
@@ -249,17 +274,16 @@ fn check(root: &Path) -> Result<ExitCode, Diagnostic> {
             let mut failed = print_diagnostics(&report.diagnostics);
             let output = builder.output();
             let config = Config::load(root)?;
-            let broken = crate::render::links::broken_links(
+            let broken = crate::render::links::find_broken(
                 &output,
                 &crate::config::base_path(&config.base_url),
             );
-            for link in &broken {
-                // `page: link`, the page an output path.
-                let (page, target) = link.split_once(": ").unwrap_or((link, ""));
-                let message = format!("broken internal link to {target}");
-                eprintln!("{}", Diagnostic::error(page, 0, message));
-            }
-            failed |= !broken.is_empty();
+            let sources = builder.site().map(page_sources).unwrap_or_default();
+            let diagnostics: Vec<Diagnostic> = broken
+                .iter()
+                .map(|b| broken_link(root, &sources, b))
+                .collect();
+            failed |= print_diagnostics(&diagnostics);
             eprintln!(
                 "check: {} files rendered, {} broken links, nothing written",
                 output.files.len(),
@@ -304,11 +328,50 @@ fn remove(root: &Path, args: RemoveArgs) -> Result<ExitCode, Diagnostic> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Output file → the page file it was made from (papers and free pages).
+fn page_sources(site: &crate::site::Site) -> BTreeMap<String, PathBuf> {
+    use crate::site::urls;
+    let papers = (site.papers.iter()).map(|p| (urls::file_for(&urls::paper(&p.slug)), &p.source));
+    let pages = (site.pages.iter()).map(|p| (urls::file_for(&urls::free_page(&p.slug)), &p.source));
+    papers
+        .chain(pages)
+        .map(|(file, source)| (file, source.clone()))
+        .collect()
+}
+
+/// A broken link where a person can fix it: the line of the page file
+/// that holds it (a link in someone's notes), else its line in the
+/// rendered page (a link a template made).
+fn broken_link(
+    root: &Path,
+    sources: &BTreeMap<String, PathBuf>,
+    broken: &crate::render::links::BrokenLink,
+) -> Diagnostic {
+    let url = broken
+        .page
+        .strip_suffix("index.html")
+        .unwrap_or(&broken.page);
+    let message = format!("broken internal link to {} (page /{url})", broken.link);
+    let in_source = sources.get(&broken.page).and_then(|source| {
+        let text = std::fs::read_to_string(root.join(source)).ok()?;
+        let line = text.lines().position(|l| l.contains(&broken.link))? + 1;
+        Some((source.display().to_string(), line))
+    });
+    match in_source {
+        Some((file, line)) => Diagnostic::error(file, line, message),
+        None => Diagnostic::error(
+            &broken.page,
+            broken.line,
+            format!("{message}; a template wrote it, at this line of the rendered page"),
+        ),
+    }
+}
+
 fn init(root: &Path, args: InitArgs) -> Result<ExitCode, Diagnostic> {
     let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
     let report = crate::scaffold::init(&dir, args.deploy)?;
     if report.new_site {
-        eprintln!("init: created a site in {}", dir.display());
+        eprintln!("init: created a site in {}", shown(&dir));
     }
     if !report.written.is_empty() {
         eprintln!("init: wrote {}", report.written.join(", "));
@@ -320,7 +383,7 @@ fn init(root: &Path, args: InitArgs) -> Result<ExitCode, Diagnostic> {
     if report.new_site {
         eprintln!(
             "init: drop digest dumps into digests/ and run `gazette --root {} serve`",
-            dir.display()
+            shown(&dir)
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -332,6 +395,11 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) -> bool {
         eprintln!("{d}");
     }
     diagnostics.iter().any(|d| d.level == Level::Error)
+}
+
+/// A path for a console line (never a raw control character).
+fn shown(path: &Path) -> String {
+    crate::diagnostic::printable(&path.display().to_string()).into_owned()
 }
 
 fn exit(failed: bool) -> ExitCode {

@@ -179,14 +179,8 @@ impl Config {
                 ),
             ));
         }
-        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            return Err((
-                at(&["base_url"]),
-                format!(
-                    "`base_url` must start with http:// or https://, found {:?}",
-                    self.base_url
-                ),
-            ));
+        if let Err(why) = check_base_url(&self.base_url) {
+            return Err((at(&["base_url"]), format!("`base_url` {why}")));
         }
         if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.')
         {
@@ -206,6 +200,35 @@ impl Config {
     pub fn base_url_slash(&self) -> String {
         format!("{}/", self.base_url.trim_end_matches('/'))
     }
+}
+
+/// Why `url` cannot be a site's base URL (`base_url`, `--base-url`), if it
+/// cannot: it must be an absolute http(s) URL with a host, no query or
+/// fragment, and nothing that cannot stand in a URL or a quoted attribute
+/// (every absolute link of the site starts with it).
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let Some(rest) = (url.strip_prefix("https://")).or_else(|| url.strip_prefix("http://")) else {
+        return Err(format!(
+            "must start with http:// or https://, found {url:?}"
+        ));
+    };
+    if let Some(c) = url
+        .chars()
+        .find(|&c| c.is_whitespace() || c.is_control() || "\"'<>\\`{}|^".contains(c))
+    {
+        return Err(format!("may not hold {c:?}, found {url:?}"));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(format!(
+            "may not have a query (?) or a fragment (#), found {url:?}"
+        ));
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    let name = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    if name.is_empty() || name.starts_with(':') {
+        return Err(format!("has no host name, found {url:?}"));
+    }
+    Ok(())
 }
 
 /// The path part of a base URL, with slashes at both ends: `/` for
@@ -308,6 +331,34 @@ mod tests {
         assert!(err.message.contains("unknown field `titel_only`"), "{err}");
         let err = Config::parse("[tags.rules]\nspeech = \"speech\"\n", "config.toml").unwrap_err();
         assert_eq!(err.line, 2, "{err}");
+    }
+
+    #[test]
+    fn a_base_url_is_an_absolute_http_url_with_a_host() {
+        for good in [
+            "https://example.org",
+            "https://example.org/papers-site/",
+            "http://127.0.0.1:1111/",
+            "http://[::1]:9/",
+            "https://bücher.example/",
+        ] {
+            assert_eq!(check_base_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)//",
+            "not a url",
+            "",
+            "http://",
+            "https:///x/",
+            "https://:80/",
+            "https://exa mple.org/",
+            "https://example.org/\"><script>",
+            "https://example.org/?page=1",
+            "https://example.org/#top",
+            "https://example.org/\u{1b}[2J",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

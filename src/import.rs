@@ -22,6 +22,8 @@ use crate::digest::{self, DumpDate, LinkKind, Who, year};
 use crate::layout::{
     CACHE_DIR, DIGESTS_DIR, IMPORT_STAMP, IMPORTED_PAGES, PAPERS_DIR, REMOVED_FILE, YEAR_GUESSES,
 };
+use crate::page::key::current_key;
+pub use crate::page::key::title_key;
 use crate::page::{self, Facts};
 use crate::removal;
 use crate::tagging::Tagger;
@@ -166,7 +168,8 @@ pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnos
     report
         .diagnostics
         .extend(warn_once_per_guess(root, guesses));
-    let mut records = merge(all);
+    let (mut records, merged) = merge(all);
+    report.diagnostics.extend(merged);
     report.diagnostics.extend(undated_warnings(&records));
     let tagger = Tagger::from_config(&config.tags)?;
     records.par_iter_mut().for_each(|r| {
@@ -402,28 +405,20 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> DumpRecords {
     }
 }
 
-/// The merge key: lowercase letters and digits, words separated by one space.
-pub fn title_key(title: &str) -> String {
-    let mut key = String::with_capacity(title.len());
-    for word in title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !key.is_empty() {
-            key.push(' ');
-        }
-        key.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    key
-}
-
 /// Merges records of the same paper, in order of first appearance: the
 /// same arXiv id, or, when one of them has none, the same title key (two
 /// records with the same title and different arXiv ids are two papers). The
 /// merged record keeps the richest facts: an explicit date over an inferred
 /// one, the highest upvote count, the longest abstract, every link and dump.
-pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
+/// Entries with the same title whose abstracts share few words are merged
+/// all the same (the title is the paper's identity in a dump) but reported
+/// at both places, since they may be two papers.
+pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>) {
     let mut merged: Vec<DigestRecord> = Vec::new();
+    let mut diagnostics = Vec::new();
+    // Per merged record, the abstracts of its entries until now (for the
+    // few records seen more than once).
+    let mut abstracts: HashMap<usize, Vec<String>> = HashMap::new();
     let mut by_arxiv: HashMap<String, usize> = HashMap::new();
     // Title key → the records with that title, in order.
     let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
@@ -453,6 +448,24 @@ pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
             merged[i].facts.arxiv = Some(a);
         }
         let m = &mut merged[i];
+        let seen = abstracts
+            .entry(i)
+            .or_insert_with(|| vec![m.facts.abstract_.clone()]);
+        // An arXiv id says it is one paper; a title alone may be wrong.
+        let by_title = same_arxiv.is_none();
+        if by_title && seen.iter().all(|a| abstracts_differ(a, &r.facts.abstract_)) {
+            diagnostics.push(Diagnostic::warning(
+                &r.origin.0,
+                r.origin.1,
+                format!(
+                    "merged with the entry of the same title at {}:{}, though their \
+                     abstracts differ (the page keeps the longer one): check that the \
+                     page is about one paper",
+                    m.origin.0, m.origin.1
+                ),
+            ));
+        }
+        seen.push(r.facts.abstract_.clone());
         let better_date = m.facts.date.is_none() || (r.date_explicit && !m.date_explicit);
         if r.facts.date.is_some() && better_date {
             m.facts.date = r.facts.date;
@@ -482,17 +495,47 @@ pub fn merge(records: Vec<DigestRecord>) -> Vec<DigestRecord> {
             }
         }
     }
-    merged
+    (merged, diagnostics)
 }
 
-/// An imported page: its file, its facts hash, and the arXiv id it has
-/// (`None` too when the person edited it: then it does not tell papers apart).
-type ImportedPage = (PathBuf, Option<String>, Option<String>);
+/// Whether two abstracts of one title look like two papers: fewer than
+/// half the words of the shorter appear in the longer. A dump that cut an
+/// abstract short, or fixed a typo, is the same paper.
+fn abstracts_differ(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> HashSet<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return false;
+    }
+    let shared = short.iter().filter(|w| long.contains(*w)).count();
+    shared * 2 < short.len()
+}
+
+/// An imported page found in content/papers/.
+#[derive(Clone)]
+struct ImportedPage {
+    path: PathBuf,
+    /// `[imported] hash`: the facts as last imported.
+    hash: Option<String>,
+    /// The arXiv id it has (`None` too when the person edited it: then it
+    /// does not tell papers apart).
+    arxiv: Option<String>,
+    /// Rewrite the page even if the facts are as last imported: its
+    /// `[imported] key` is the legacy one, or fields of the person's sit
+    /// under `[imported]`.
+    rewrite: bool,
+}
 
 /// A page already in content/papers/.
 struct Existing {
-    /// Imported pages by `[imported] key` (several papers may share a
-    /// title and differ by arXiv id), in file name order.
+    /// Imported pages by key (see [`current_key`]; several papers may
+    /// share a title and differ by arXiv id), in file name order.
     by_key: HashMap<String, Vec<ImportedPage>>,
     /// Imported pages by their `arxiv` id.
     by_arxiv: HashMap<String, ImportedPage>,
@@ -516,7 +559,7 @@ impl Existing {
     /// and that no other record of this import has taken.
     fn page_of(&self, r: &DigestRecord, taken: &HashSet<PathBuf>) -> Option<&ImportedPage> {
         let arxiv = &r.facts.arxiv;
-        let free = |page: &&ImportedPage| !taken.contains(&page.0);
+        let free = |page: &&ImportedPage| !taken.contains(&page.path);
         if let Some(page) = arxiv
             .as_ref()
             .and_then(|a| self.by_arxiv.get(a))
@@ -528,8 +571,18 @@ impl Existing {
             .get(&r.key)?
             .iter()
             .filter(free)
-            .find(|(_, _, theirs)| arxiv.is_none() || theirs.is_none() || theirs == arxiv)
+            .find(|page| arxiv.is_none() || page.arxiv.is_none() || page.arxiv == *arxiv)
     }
+}
+
+/// A page file as import reads it: parsed, or why not and which paper it
+/// seems to be about; and the line of its `[imported] key`.
+struct Scanned {
+    path: PathBuf,
+    page: Result<page::PageFile, (Diagnostic, Option<String>)>,
+    key_line: usize,
+    /// Lines under `[imported]` set keys that are not import's.
+    strays: bool,
 }
 
 fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
@@ -542,29 +595,36 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         Err(_) => Vec::new(),
     };
     files.sort();
-    type Read = (
-        PathBuf,
-        Result<page::PageFile, (Diagnostic, Option<String>)>,
-    );
-    let read: Vec<Read> = files
+    let read: Vec<Scanned> = files
         .into_par_iter()
         .map(|path| {
             let origin = page_origin(&path);
-            let page = match fs::read(&path) {
-                Err(e) => Err((
-                    Diagnostic::error(&origin, 0, format!("cannot read: {e}")),
-                    None,
-                )),
+            let (page, key_line, strays) = match fs::read(&path) {
+                Err(e) => (
+                    Err((
+                        Diagnostic::error(&origin, 0, format!("cannot read: {e}")),
+                        None,
+                    )),
+                    0,
+                    false,
+                ),
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes);
-                    match std::str::from_utf8(&bytes) {
+                    let scan = scan_lines(&text);
+                    let page = match std::str::from_utf8(&bytes) {
                         Err(_) => Err(Diagnostic::error(&origin, 0, "not valid UTF-8")),
                         Ok(text) => page::read(text, &origin),
                     }
-                    .map_err(|e| (e, recover_key(&text)))
+                    .map_err(|e| (e, scan.paper_key()));
+                    (page, scan.key.map_or(0, |(_, line)| line), scan.strays)
                 }
             };
-            (path, page)
+            Scanned {
+                path,
+                page,
+                key_line,
+                strays,
+            }
         })
         .collect();
     let mut existing = Existing {
@@ -576,18 +636,52 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         broken_stems: HashSet::new(),
         stems: HashSet::new(),
     };
-    for (path, page) in read {
+    for Scanned {
+        path,
+        page,
+        key_line,
+        strays,
+    } in read
+    {
         if let Some(stem) = path.file_stem() {
             existing.stems.insert(stem.to_string_lossy().into_owned());
         }
         match page {
             Ok(page) => match page.front.imported_key_and_hash() {
-                Some((key, hash)) => {
+                Some((stored, hash)) => {
+                    let key = current_key(&stored, &page.front.facts.title);
                     let arxiv = page.front.facts.arxiv.clone();
                     let edited = page.front.is_edited("arxiv");
-                    let entry = (path, hash, arxiv.clone().filter(|_| !edited));
-                    if let Some(a) = arxiv {
-                        existing.by_arxiv.entry(a).or_insert_with(|| entry.clone());
+                    let entry = ImportedPage {
+                        path,
+                        hash,
+                        arxiv: arxiv.filter(|_| !edited),
+                        rewrite: key != stored || strays,
+                    };
+                    // One paper in two files: the same arXiv id, or the same
+                    // key and no id on either.
+                    let first = match &entry.arxiv {
+                        Some(a) => existing.by_arxiv.get(a),
+                        None => (existing.by_key.get(&key))
+                            .and_then(|pages| pages.iter().find(|p| p.arxiv.is_none())),
+                    };
+                    if let Some(first) = first {
+                        let first = page_origin(&first.path);
+                        diagnostics.push(Diagnostic::warning(
+                            page_origin(&entry.path),
+                            key_line,
+                            format!(
+                                "this page and {first} are about one paper (the same \
+                                 `[imported] key`), which the site would publish twice; \
+                                 import updates only {first} (the first by name). Delete \
+                                 one, or remove `[imported]` from the one you keep as a \
+                                 page of your own"
+                            ),
+                        ));
+                        continue;
+                    }
+                    if let Some(a) = &entry.arxiv {
+                        existing.by_arxiv.insert(a.clone(), entry.clone());
                     }
                     existing.by_key.entry(key).or_default().push(entry);
                 }
@@ -620,11 +714,31 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
     existing
 }
 
-/// Which paper a page whose front matter does not parse is about, read
-/// line by line: its `[imported] key`, else the key of its `title`. Lets
-/// import leave the page alone without making a second one for the paper,
-/// whatever the file is called.
-fn recover_key(text: &str) -> Option<String> {
+/// What a line-by-line reading of a page's front matter finds, whether or
+/// not it parses: the `[imported] key` with its line, and the `title`.
+#[derive(Default)]
+struct Lines {
+    key: Option<(String, usize)>,
+    title: Option<String>,
+    /// A line under `[imported]` sets a key that is not import's.
+    strays: bool,
+}
+
+impl Lines {
+    /// Which paper a page whose front matter does not parse is about: its
+    /// key, else the key of its title. Lets import leave the page alone
+    /// without making a second one for the paper, whatever the file is called.
+    fn paper_key(&self) -> Option<String> {
+        match (&self.key, &self.title) {
+            (Some((key, _)), Some(title)) => Some(current_key(key, title)),
+            (Some((key, _)), None) => Some(key.clone()),
+            (None, Some(title)) => Some(title_key(title)).filter(|t| !t.is_empty()),
+            (None, None) => None,
+        }
+    }
+}
+
+fn scan_lines(text: &str) -> Lines {
     let string_of = |line: &str, name: &str| -> Option<String> {
         let rest = line
             .trim()
@@ -634,9 +748,9 @@ fn recover_key(text: &str) -> Option<String> {
         let value: toml::Value = toml::from_str(&format!("v = {}", rest.trim())).ok()?;
         value.get("v")?.as_str().map(str::to_string)
     };
+    let mut found = Lines::default();
     let mut in_imported = false;
-    let mut title = None;
-    for line in text.lines().skip(1) {
+    for (i, line) in text.lines().enumerate().skip(1) {
         let trimmed = line.trim();
         if trimmed == page::DELIMITER {
             break;
@@ -646,14 +760,21 @@ fn recover_key(text: &str) -> Option<String> {
             continue;
         }
         if in_imported {
-            if let Some(key) = string_of(trimmed, "key") {
-                return Some(key);
+            if found.key.is_none() {
+                found.key = string_of(trimmed, "key").map(|key| (key, i + 1));
             }
-        } else if title.is_none() {
-            title = string_of(trimmed, "title").map(|t| title_key(&t));
+            let name = trimmed.split('=').next().unwrap_or("").trim();
+            found.strays |= trimmed.contains('=')
+                && !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                && !page::IMPORTED_KEYS.contains(&name);
+        } else if found.title.is_none() {
+            found.title = string_of(trimmed, "title");
         }
     }
-    title.filter(|t| !t.is_empty())
+    found
 }
 
 fn page_origin(path: &Path) -> String {
@@ -772,13 +893,13 @@ fn write_pages(
     let mut taken = HashSet::new();
     for r in records {
         let page = existing.page_of(r, &taken);
-        if let Some((path, _, _)) = page {
-            taken.insert(path.clone());
+        if let Some(page) = page {
+            taken.insert(page.path.clone());
         }
         let action = match page {
-            Some((path, _, _)) if removed(r) => {
+            Some(page) if removed(r) => {
                 report.diagnostics.push(Diagnostic::warning(
-                    page_origin(path),
+                    page_origin(&page.path),
                     0,
                     format!(
                         "this paper is listed in {REMOVED_FILE}, so import leaves its page alone; \
@@ -788,10 +909,12 @@ fn write_pages(
                 PageAction::Unchanged
             }
             None if removed(r) => PageAction::KeptOut,
-            Some((_, hash, _)) if hash.as_deref() == Some(r.facts.hash().as_str()) => {
+            Some(page)
+                if !page.rewrite && page.hash.as_deref() == Some(r.facts.hash().as_str()) =>
+            {
                 PageAction::Unchanged
             }
-            Some((path, _, _)) => PageAction::Update(path.clone()),
+            Some(page) => PageAction::Update(page.path.clone()),
             None if existing.hand_written.contains(&r.key) => PageAction::Unchanged,
             None if r
                 .facts
@@ -861,7 +984,7 @@ fn write_pages(
                 let origin = page_origin(path);
                 let text = fs::read_to_string(path)
                     .map_err(|e| Diagnostic::error(&origin, 0, format!("cannot read: {e}")))?;
-                let updated = page::update_page(&text, &origin, &r.facts)?;
+                let updated = page::update_page(&text, &origin, &r.key, &r.facts)?;
                 let notes: Vec<Diagnostic> = updated
                     .kept
                     .iter()
@@ -877,6 +1000,29 @@ fn write_pages(
                     })
                     .collect();
                 let kept = usize::from(!notes.is_empty());
+                let mut notes = notes;
+                notes.extend(updated.moved.iter().map(|(key, line)| {
+                    Diagnostic::warning(
+                        &origin,
+                        *line,
+                        format!(
+                            "moved your `{key}` up out of `[imported]`: TOML files every \
+                             line below `[imported]` under it, where templates never see it \
+                             (add fields above `[imported]`)"
+                        ),
+                    )
+                }));
+                notes.extend(updated.stranded.iter().map(|(key, line)| {
+                    Diagnostic::warning(
+                        &origin,
+                        *line,
+                        format!(
+                            "`{key}` below `[imported]` is filed under it by TOML and read by \
+                             nothing, and the front matter already has a `{key}`: move or \
+                             delete this line"
+                        ),
+                    )
+                }));
                 if updated.text == text {
                     Ok((Done::Unchanged(kept), notes))
                 } else {
@@ -913,7 +1059,7 @@ fn write_pages(
     for ((action, r), written) in actions.iter().zip(records).zip(&written) {
         let path = match action {
             PageAction::Create(path) | PageAction::Update(path) => Some(path),
-            PageAction::Unchanged => existing.page_of(r, &HashSet::new()).map(|(p, _, _)| p),
+            PageAction::Unchanged => existing.page_of(r, &HashSet::new()).map(|p| &p.path),
             PageAction::KeptOut => None,
         };
         let exists = *written || !matches!(action, PageAction::Create(_));
@@ -997,7 +1143,7 @@ mod tests {
             r.facts.arxiv = arxiv.map(String::from);
             r
         };
-        let merged = merge(vec![
+        let (merged, _) = merge(vec![
             with("Paper X", "a.txt", None),
             with("Paper X", "b.md", Some("2601.00001")),
             // A retitled version of the same paper: the id says it is one.
@@ -1031,12 +1177,6 @@ mod tests {
     }
 
     #[test]
-    fn titles_match_up_to_case_spacing_and_punctuation() {
-        assert_eq!(title_key("  Hello,   World: A-B "), "hello world a b");
-        assert_eq!(title_key("HELLO world a/b"), title_key("Hello, World: A-B"));
-    }
-
-    #[test]
     fn merging_keeps_the_richest_facts_and_every_dump() {
         let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day);
         let mut a = record("Paper X", "a.txt");
@@ -1054,7 +1194,7 @@ mod tests {
         c.facts.date = d(5, 1);
         c.facts.upvotes = None;
         c.facts.authors = Some(6);
-        let merged = merge(vec![a, record("Other", "a.txt"), b, c]);
+        let (merged, _) = merge(vec![a, record("Other", "a.txt"), b, c]);
         assert_eq!(merged.len(), 2);
         let x = &merged[0].facts;
         assert_eq!(x.title, "Paper X", "first title seen");

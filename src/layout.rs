@@ -50,6 +50,16 @@ pub const SOURCE_DIRS: [&str; 5] = [
     STATIC_DIR,
 ];
 
+/// Whether `root` is a site: it holds a [`CONFIG_FILE`] (the rest may be
+/// missing: all defaults), a [`DIGESTS_DIR`] or a [`CONTENT_DIR`]. Any
+/// other folder (a typo in `--root`, the wrong folder) is none, and the
+/// commands that read a site refuse it rather than build an empty one.
+pub fn is_site(root: &Path) -> bool {
+    root.join(CONFIG_FILE).is_file()
+        || root.join(DIGESTS_DIR).is_dir()
+        || root.join(CONTENT_DIR).is_dir()
+}
+
 /// `themes/<name>`: a theme's folder, relative to the site root.
 pub fn theme_dir(name: &str) -> String {
     format!("{THEMES_DIR}/{name}")

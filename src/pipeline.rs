@@ -233,6 +233,11 @@ impl Builder {
     pub fn output(&self) -> Arc<Output> {
         Arc::clone(&self.output)
     }
+
+    /// The site model the last good output was rendered from.
+    pub fn site(&self) -> Option<&crate::site::Site> {
+        self.site.as_ref()
+    }
 }
 
 /// `280 pages: 3 added, 1 updated, 276 unchanged, 2 hand edits kept`.

@@ -209,11 +209,89 @@ Notes.
 }
 
 #[test]
-fn an_empty_site_is_a_valid_empty_site() {
+fn a_site_with_only_an_empty_digests_folder_is_a_valid_empty_site() {
     let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
     let out = gazette(dir.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.path().join("public/index.html").is_file());
+}
+
+/// `build`, `check`, `import` and `serve` in a folder that is no site (no
+/// config.toml, digests/ or content/: a typo in --root, the wrong folder)
+/// say so and make nothing.
+#[test]
+fn commands_outside_any_site_say_so_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    for (root, why) in [(&missing, "does not exist"), (&empty, "not a Gazette site")] {
+        for args in [
+            &["build"][..],
+            &["check"],
+            &["import"],
+            &["serve", "--port", "0"],
+        ] {
+            let out = gazette(root, args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{args:?} in {root:?}: {err}");
+            assert!(
+                err.starts_with(&format!("{}: error: ", root.display())) && err.contains(why),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    assert!(
+        !missing.exists(),
+        "--root names a folder, it does not make one"
+    );
+    assert_eq!(fs::read_dir(&empty).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn a_bad_base_url_is_refused_on_the_command_line_as_in_the_config() {
+    let site = small_site();
+    let bad = [
+        "javascript:alert(1)//",
+        "not a url",
+        "",
+        "http://",
+        "https:///papers/",
+        "https://exa mple.org/",
+        "https://example.org/\"><script>x</script>",
+        "https://example.org/?page=1",
+    ];
+    for url in bad {
+        let out = gazette(site.path(), &["build", "--base-url", url]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{url:?} is bad usage: {err}");
+        assert!(err.contains("--base-url"), "{url:?}: {err}");
+        assert!(
+            !site.path().join("public").exists(),
+            "{url:?}: nothing built"
+        );
+    }
+    for url in bad {
+        fs::write(
+            site.path().join("config.toml"),
+            format!("base_url = {url:?}\n"),
+        )
+        .unwrap();
+        let out = gazette(site.path(), &["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{url:?}: {err}");
+        assert!(
+            err.contains("config.toml:1: error: `base_url`"),
+            "{url:?}: {err}"
+        );
+    }
+    fs::remove_file(site.path().join("config.toml")).unwrap();
+    let out = gazette(
+        site.path(),
+        &["build", "--base-url", "https://example.org/papers-site"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]
@@ -241,6 +319,7 @@ fn a_config_typo_names_the_key_and_line() {
 #[test]
 fn an_output_folder_that_cannot_be_written_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
     // A file where the output folder should be: even root cannot write into it.
     fs::write(dir.path().join("blocked"), "not a folder").unwrap();
     let target = dir.path().join("blocked/public");
@@ -480,4 +559,101 @@ fn vnu_finds_no_error_in_the_sample_site_with_math() {
         String::from_utf8_lossy(&vnu.stderr)
     );
     assert!(vnu.status.success() && said.trim().is_empty(), "{said}");
+}
+
+/// `check` reports only real links, each where a person can fix it.
+#[test]
+fn check_ignores_link_like_text_and_names_the_source_line_of_a_broken_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("content/papers")).unwrap();
+    fs::write(
+        root.join("content/papers/setup.md"),
+        "+++\ntitle = \"Setup\"\nabstract = \"We set src=x and href=foo in the config, then <img src=/y>.\"\n+++\nNotes.\n",
+    )
+    .unwrap();
+    let out = gazette(root, &["check"]);
+    assert!(out.status.success(), "false alarm:\n{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("broken internal link"),
+        "{}",
+        stderr(&out)
+    );
+
+    fs::write(
+        root.join("content/papers/notes.md"),
+        "+++\ntitle = \"Notes\"\n+++\nSee [the other one](/papers/nope/).\n\nAnd [setup](/papers/setup/).\n",
+    )
+    .unwrap();
+    let out = gazette(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("broken internal link"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "content/papers/notes.md:4: error: broken internal link to /papers/nope/ (page /papers/notes/)"
+        ],
+        "{err}"
+    );
+
+    // A link a template wrote is at its line in the rendered page.
+    fs::remove_file(root.join("content/papers/notes.md")).unwrap();
+    fs::write(
+        root.join("content/about.md"),
+        "+++\ntitle = \"About\"\n+++\nUs.\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/page.html"),
+        "<h1>{{ page.title }}</h1>\n<a href=\"/nowhere/\">x</a>\n",
+    )
+    .unwrap();
+    let err = stderr(&gazette(root, &["check"]));
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("broken internal link"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "about/index.html:2: error: broken internal link to /nowhere/ (page /about/); a template wrote it, at this line of the rendered page"
+        ],
+        "{err}"
+    );
+}
+
+/// A static file at a page's address would replace the page silently.
+#[test]
+fn a_static_file_at_a_pages_address_fails_build_and_check_naming_both() {
+    let site = small_site();
+    let root = site.path();
+    fs::create_dir_all(root.join("content")).unwrap();
+    fs::write(
+        root.join("content/about.md"),
+        "+++\ntitle = \"About\"\n+++\nUs.\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("static/about")).unwrap();
+    fs::write(
+        root.join("static/about/index.html"),
+        "<p>old about page</p>",
+    )
+    .unwrap();
+    for command in ["build", "check"] {
+        let out = gazette(root, &[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        assert!(
+            err.contains(
+                "static/about/index.html: error: /about/ is made twice, by this file and by content/about.md"
+            ),
+            "{command}: {err}"
+        );
+    }
+    assert!(!root.join("public").exists(), "nothing written");
 }

@@ -757,3 +757,458 @@ fn a_paper_removed_with_the_command_and_undone_at_once_comes_back() {
     assert!(gazette::removal::read(root).unwrap().is_empty());
     assert_eq!(pages(root), all);
 }
+
+/// One entry with its own abstract.
+fn entry_with(title: &str, abstract_: &str, upvotes: u32) -> String {
+    format!("{title}\n\n{abstract_}\n\n  • 3 authors\n·\nApr 28 {upvotes}\n\n")
+}
+
+#[test]
+fn papers_told_apart_only_by_plus_or_sharp_signs_are_not_merged() {
+    let papers = [
+        (
+            "C++ Models",
+            "Templates in C++ models compile to fast kernels.",
+            7,
+        ),
+        (
+            "C Models",
+            "Plain C models run on microcontrollers everywhere.",
+            3,
+        ),
+        (
+            "C# Models",
+            "Managed C# models run inside the CLR with garbage collection.",
+            5,
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    let body: String = papers
+        .iter()
+        .map(|(t, a, u)| entry_with(t, a, *u))
+        .collect();
+    fs::write(
+        dir.path().join("digests/2025-04-28.txt"),
+        format!("{HEADER}{body}"),
+    )
+    .unwrap();
+    let report = import(dir.path());
+    assert_eq!(report.added, 3, "{report:?}");
+    let all = pages(dir.path());
+    assert_eq!(all.len(), 3, "{:?}", all.keys());
+    for (title, abstract_, upvotes) in papers {
+        let (_, page) = page_titled(&all, title);
+        assert_eq!(page.front.facts.title, title);
+        assert_eq!(page.front.facts.abstract_, abstract_, "{title}");
+        assert_eq!(page.front.facts.upvotes, Some(upvotes), "{title}");
+    }
+}
+
+#[test]
+fn merging_entries_whose_abstracts_differ_is_reported_at_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    let first = "We train a small transformer on protein sequences and predict folding.";
+    let other = "A survey of reinforcement learning for robotic grasping in cluttered scenes.";
+    fs::write(
+        dir.path().join("digests/a.txt"),
+        format!("{HEADER}{}", entry_with("Introduction", first, 1)),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("digests/b.txt"),
+        format!(
+            "{HEADER}{}{}",
+            entry_with("Another Paper", "Short.", 1),
+            entry_with("Introduction", other, 2)
+        ),
+    )
+    .unwrap();
+    // The same paper listed again with its abstract cut short is no news.
+    fs::write(
+        dir.path().join("digests/c.txt"),
+        format!("{HEADER}{}", entry_with("Introduction", &first[..40], 1)),
+    )
+    .unwrap();
+    let report = import(dir.path());
+    let warnings: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("abstract"))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("digests/b.txt:15: warning:")
+            && warnings[0].contains("digests/a.txt:7"),
+        "{warnings:?}"
+    );
+}
+
+/// Pages imported before `+` and `#` counted in the merge key carry the
+/// old key: import must still find them (no second page) and update it.
+#[test]
+fn a_page_imported_under_the_old_merge_key_is_found_and_its_key_updated() {
+    let site = seed_site();
+    import(site.path());
+    let dir = site.path().join("content/papers");
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "NERV++");
+    let new_key = gazette::import::title_key(&page.front.facts.title);
+    assert_eq!(
+        new_key,
+        "nerv++ an enhanced implicit neural video representation"
+    );
+    let old = all[name].replace(
+        &format!("key = \"{new_key}\""),
+        "key = \"nerv an enhanced implicit neural video representation\"",
+    );
+    assert_ne!(old, all[name]);
+    fs::write(dir.join(name), &old).unwrap();
+    let report = import(site.path());
+    assert_eq!((report.added, report.updated), (0, 1), "{report:?}");
+    assert_eq!(
+        pages(site.path()),
+        all,
+        "the key is rewritten, nothing else"
+    );
+}
+
+/// A page copied to a second file (by hand, or by a merge) is one paper
+/// in two files: import says so, naming both, and updates only the first
+/// by name, every time.
+#[test]
+fn two_pages_with_one_imported_key_are_reported_and_only_the_first_is_updated() {
+    let site = seed_site();
+    import(site.path());
+    let dir = site.path().join("content/papers");
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let title = page.front.facts.title.clone();
+    // Sorted before and after the original's name.
+    fs::write(dir.join("a-copy.md"), &all[name]).unwrap();
+    fs::write(dir.join("z-copy.md"), &all[name]).unwrap();
+    fs::write(
+        site.path().join("digests/2025-06-01.txt"),
+        format!("{HEADER}{title}\n\nShort.\n\n  • 6 authors\n·\nApr 28, 2025 77\n"),
+    )
+    .unwrap();
+    let report = import(site.path());
+    assert_eq!((report.added, report.updated), (0, 1), "{report:?}");
+    let warnings: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("`[imported] key`"))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    for (copy, w) in [name, "z-copy.md"].iter().zip(&warnings) {
+        assert!(
+            w.starts_with(&format!("content/papers/{copy}:"))
+                && w.contains(": warning: ")
+                && w.contains("content/papers/a-copy.md"),
+            "{warnings:?}"
+        );
+    }
+    let upvotes = |file: &str| {
+        let text = fs::read_to_string(dir.join(file)).unwrap();
+        page::read(&text, file).unwrap().front.facts.upvotes
+    };
+    assert_eq!(
+        upvotes("a-copy.md"),
+        Some(77),
+        "the first by name is updated"
+    );
+    assert_eq!(fs::read_to_string(dir.join(name)).unwrap(), all[name]);
+    assert_eq!(
+        fs::read_to_string(dir.join("z-copy.md")).unwrap(),
+        all[name]
+    );
+}
+
+/// Dump text quoted in a message must not drive the terminal: an escape
+/// sequence could clear the screen or retitle the window, a carriage
+/// return could overwrite the `file:line:` prefix.
+#[test]
+fn control_characters_in_dump_text_reach_the_terminal_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    let evil =
+        "Evil \u{1b}]0;pwned\u{7} \u{1b}[2J title\rdigests/other.txt:1: error: fake \u{9b}31m";
+    fs::write(
+        dir.path().join("digests/2025-04-28.txt"),
+        format!("{HEADER}{}{evil}\n", entry("A Fine Paper", 1)),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("--root")
+        .arg(dir.path())
+        .arg("import")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let raw: Vec<char> = stderr
+        .chars()
+        .filter(|&c| c.is_control() && c != '\n')
+        .collect();
+    assert!(
+        raw.is_empty(),
+        "raw control characters {raw:?} in:\n{stderr}"
+    );
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("pwned"))
+        .unwrap_or_else(|| panic!("the entry is reported:\n{stderr}"));
+    assert!(
+        warning.starts_with("digests/2025-04-28.txt:15: warning: ")
+            && warning.contains(r"Evil \u{1b}]0;pwned\u{7} \u{1b}[2J title\rdigests/other.txt"),
+        "{warning}"
+    );
+}
+
+/// A newer dump that updates `title`'s page, with 42 upvotes.
+fn newer_dump(root: &Path, title: &str) {
+    fs::write(
+        root.join("digests/2025-06-01.txt"),
+        format!("{HEADER}{title}\n\nShort.\n\n  • 6 authors\n·\nApr 28, 2025 42\n"),
+    )
+    .unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn import_keeps_a_pages_permissions_and_gives_new_pages_the_usual_ones() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = seed_site();
+    import(site.path());
+    let dir = site.path().join("content/papers");
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let path = dir.join(name);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o664)).unwrap();
+    newer_dump(site.path(), &page.front.facts.title);
+    assert_eq!(import(site.path()).updated, 1);
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o664, "the person's mode is kept");
+
+    // A new page gets what any new file gets here (umask applied), not 0600.
+    fs::write(dir.join("probe.txt"), "").unwrap();
+    let usual = mode(&dir.join("probe.txt"));
+    // (A new paper: a page deleted by hand would be kept out, not re-made.)
+    fs::write(
+        site.path().join("digests/2025-06-02.txt"),
+        format!(
+            "{HEADER}A Brand New Paper on File Modes\n\nShort.\n\n  • 2 authors\n·\nJun 2, 2025 3\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(import(site.path()).added, 1);
+    let other = dir.join("a-brand-new-paper-on-file-modes.md");
+    assert_eq!(mode(&other), usual, "a new page");
+}
+
+#[test]
+fn a_crlf_page_stays_crlf_when_import_updates_it() {
+    let site = seed_site();
+    import(site.path());
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let path = site.path().join("content/papers").join(name);
+    let crlf = format!(
+        "{}My notes.\r\nLine two.\r\n",
+        all[name].replace('\n', "\r\n")
+    );
+    fs::write(&path, &crlf).unwrap();
+    newer_dump(site.path(), &page.front.facts.title);
+    assert_eq!(import(site.path()).updated, 1);
+    let text = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text.matches('\n').count(),
+        text.matches("\r\n").count(),
+        "every line still ends in CRLF:\n{text:?}"
+    );
+    let page = page::read(&text, name).unwrap();
+    assert_eq!(page.front.facts.upvotes, Some(42));
+    assert_eq!(page.body, "My notes.\r\nLine two.\r\n");
+    // And the next import leaves it be.
+    assert_eq!(import(site.path()).unchanged, 280);
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+}
+
+/// TOML puts a field written after the `[imported]` table inside it:
+/// templates would never see it. Import moves it out and says so.
+#[test]
+fn a_field_added_at_the_bottom_of_the_front_matter_is_moved_out_of_imported() {
+    let site = seed_site();
+    import(site.path());
+    let all = pages(site.path());
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let path = site.path().join("content/papers").join(name);
+    // After the last line of `[imported]`, just before the closing `+++`.
+    let added = all[name].replacen("\n+++\n", "\nrating = 5 # mine\n+++\n", 1);
+    assert!(added.ends_with("}\nrating = 5 # mine\n+++\n"), "{added}");
+    fs::write(&path, &added).unwrap();
+    // Templates see it at once, before any import.
+    let read = page::read(&added, name).unwrap();
+    assert_eq!(
+        read.front.extra["rating"].as_integer(),
+        Some(5),
+        "{:?}",
+        read.front.extra
+    );
+
+    newer_dump(site.path(), &page.front.facts.title);
+    let report = import(site.path());
+    let moved: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("`rating`"))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(moved.len(), 1, "{:?}", report.diagnostics);
+    assert!(
+        moved[0].starts_with(&format!("content/papers/{name}:")),
+        "{moved:?}"
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    let imported_at = text.find("\n[imported]\n").unwrap();
+    let rating_at = text
+        .find("\nrating = 5 # mine\n")
+        .expect("kept, comment and all");
+    assert!(rating_at < imported_at, "moved above [imported]:\n{text}");
+    let page = page::read(&text, name).unwrap();
+    assert_eq!(page.front.extra["rating"].as_integer(), Some(5));
+    assert_eq!(page.front.facts.upvotes, Some(42));
+    assert!(
+        import(site.path())
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("`rating`")),
+        "said once"
+    );
+}
+
+/// The seeds: one page per distinct merge key among their entries, no
+/// more (nothing duplicated), no fewer (nothing dropped or merged away).
+#[test]
+fn the_seeds_give_one_page_per_distinct_key() {
+    let site = seed_site();
+    let report = import(site.path());
+    let mut keys = std::collections::BTreeSet::new();
+    for entry in fs::read_dir(site.path().join("digests")).unwrap() {
+        let path = entry.unwrap().path();
+        let parsed = gazette::digest::parse(&fs::read(&path).unwrap(), "seed");
+        assert!(parsed.entries.iter().all(|e| e.arxiv.is_none()));
+        keys.extend(
+            parsed
+                .entries
+                .iter()
+                .map(|e| gazette::import::title_key(&e.title))
+                .filter(|k| !k.is_empty()),
+        );
+    }
+    let all = pages(site.path());
+    assert_eq!(all.len(), keys.len(), "{report:?}");
+    assert_eq!(keys.len(), 280);
+    let page_keys: std::collections::BTreeSet<String> = all
+        .iter()
+        .map(|(name, text)| {
+            page::read(text, name)
+                .unwrap()
+                .front
+                .imported_key_and_hash()
+                .unwrap()
+                .0
+        })
+        .collect();
+    assert_eq!(page_keys, keys);
+}
+
+/// A generated corpus with 1,020 deliberate collisions, in three dumps:
+/// per group, one paper spelt three ways (two key collisions: one paper),
+/// and papers whose slugs collide though they differ (`Über`/`Uber`,
+/// `C++`/`C`/`C#`, titles sharing their first 80 slug characters: four
+/// slug collisions). Import must give exactly one page per distinct paper,
+/// each with its own facts, and the site must load.
+#[test]
+fn a_corpus_with_a_thousand_collisions_gives_exactly_the_distinct_papers() {
+    const GROUPS: usize = 170;
+    let long =
+        "Efficient Streaming Speech Recognition with Stateful Conformers on Small Edge Devices";
+    let mut dumps = [
+        String::from(HEADER),
+        String::from(HEADER),
+        String::from(HEADER),
+    ];
+    // (title as first written, the abstract only that paper has)
+    let mut papers: Vec<(String, String)> = Vec::new();
+    let mut collisions = 0;
+    for g in 0..GROUPS {
+        let same = [
+            format!("Sparse Mixture Routing {g}"),
+            format!("sparse mixture-routing, {g}!"),
+            format!("SPARSE  MIXTURE ROUTING {g}"),
+        ];
+        let abstract_ = |what: &str| format!("We study {what} number {g} and report findings {g}.");
+        for (d, title) in same.iter().enumerate() {
+            dumps[d].push_str(&entry_with(title, &abstract_("sparse mixture routing"), 1));
+        }
+        papers.push((same[0].clone(), abstract_("sparse mixture routing")));
+        collisions += 2;
+        let apart = [
+            format!("Über Models {g}"),
+            format!("Uber Models {g}"),
+            format!("C++ Kernels {g}"),
+            format!("C Kernels {g}"),
+            format!("C# Kernels {g}"),
+            format!("{long} {g}: Part One"),
+            format!("{long} {g}: Part Two"),
+        ];
+        for (i, title) in apart.iter().enumerate() {
+            let text = abstract_(&format!("topic {i} in {title}"));
+            dumps[i % 3].push_str(&entry_with(title, &text, i as u32));
+            papers.push((title.clone(), text));
+        }
+        collisions += 4;
+    }
+    assert!(collisions >= 1_000, "{collisions}");
+
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("digests")).unwrap();
+    for (i, dump) in dumps.iter().enumerate() {
+        fs::write(dir.path().join(format!("digests/2025-04-2{i}.txt")), dump).unwrap();
+    }
+    let report = import(dir.path());
+    assert!(errors(&report).is_empty(), "{:?}", errors(&report));
+    assert_eq!(report.added, papers.len(), "{report:?}");
+    let all = pages(dir.path());
+    assert_eq!(all.len(), papers.len(), "one page per distinct paper");
+    let by_key: BTreeMap<String, page::PageFile> = all
+        .iter()
+        .map(|(name, text)| {
+            let page = page::read(text, name).unwrap();
+            (page.front.imported_key_and_hash().unwrap().0, page)
+        })
+        .collect();
+    assert_eq!(by_key.len(), papers.len(), "no two pages for one paper");
+    for (title, abstract_) in &papers {
+        let page = &by_key[&gazette::import::title_key(title)];
+        assert_eq!(&page.front.facts.title, title);
+        assert_eq!(
+            &page.front.facts.abstract_, abstract_,
+            "{title}: its own facts"
+        );
+    }
+    let config = Config::load(dir.path()).unwrap();
+    let site = gazette::site::load::load(
+        dir.path(),
+        config,
+        &mut gazette::site::load::LoadCache::default(),
+    )
+    .expect("the site loads: no slug or paper is taken twice");
+    assert_eq!(site.papers.len(), papers.len());
+
+    let again = import(dir.path());
+    assert_eq!((again.added, again.updated), (0, 0), "{again:?}");
+}

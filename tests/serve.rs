@@ -772,3 +772,95 @@ fn a_removed_paper_stays_removed_across_import_build_and_serve() {
     assert!(said.contains("1 added"), "{said}");
     assert!(page.exists());
 }
+
+/// Raw request with a chosen Host header; returns the status.
+fn get_with_host(port: u16, host: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {answer:?}"))
+}
+
+/// DNS rebinding: a page of evil.example, its name pointed at 127.0.0.1,
+/// asks for the preview under its own name.
+#[test]
+fn the_preview_answers_only_to_loopback_names() {
+    let (_dir, root) = new_site();
+    let server = Server::start(&root);
+    assert_eq!(
+        get_with_host(server.port, &format!("localhost:{}", server.port)),
+        200
+    );
+    assert_eq!(
+        get_with_host(server.port, &format!("127.0.0.1:{}", server.port)),
+        200
+    );
+    assert_eq!(
+        get_with_host(server.port, &format!("evil.example:{}", server.port)),
+        403
+    );
+}
+
+#[test]
+fn binding_every_interface_warns_and_shows_the_real_address() {
+    let (_dir, root) = new_site();
+    let mut child = Command::new(BIN)
+        .arg("--root")
+        .arg(&root)
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut console = String::new();
+    let serving = loop {
+        let line = lines.next().expect("gazette prints its address").unwrap();
+        console.push_str(&line);
+        console.push('\n');
+        if line.starts_with("serving at ") {
+            break line;
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        console.contains("--bind: warning: listening on every network interface (0.0.0.0:"),
+        "{console}"
+    );
+    assert!(
+        serving.starts_with("serving at http://127.0.0.1:")
+            && serving.contains("(listening on 0.0.0.0:"),
+        "{console}"
+    );
+}
+
+/// The collision check runs in serve too: the error is on the console and
+/// over every page.
+#[test]
+fn a_static_file_hiding_a_page_is_shown_as_a_failed_build() {
+    let (_dir, root) = new_site();
+    write(&root.join("static/about/index.html"), "<p>mine</p>");
+    let server = Server::start(&root);
+    server.wait("the collision on the console", || {
+        let console = server.console();
+        console
+            .contains("static/about/index.html: error: /about/ is made twice, by this file and by content/about.md")
+            .then_some(())
+    });
+    let (_, body) = server.get("/");
+    assert!(
+        body.contains("gazette-error-overlay") && body.contains("static/about/index.html"),
+        "{body}"
+    );
+}

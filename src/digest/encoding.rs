@@ -132,7 +132,7 @@ pub fn looks_binary(text: &str) -> bool {
             controls += 1;
         }
     }
-    controls * 100 > total
+    controls * 10 > total
 }
 
 #[cfg(test)]
@@ -229,5 +229,10 @@ mod tests {
         assert!(looks_binary("PK\u{3}\u{4}\0\0"));
         assert!(looks_binary(&"\u{1}\u{2}abc".repeat(100)));
         assert!(!looks_binary("Daily Papers\r\n\tApr 28\u{c}\n"));
+        // A short dump with a hostile title is text: its entry is reported.
+        assert!(!looks_binary(
+            "Daily Papers\n\nA Fine Paper\n\nAn abstract long enough to be one.\n\n\
+             Evil \u{1b}]0;pwned\u{7} \u{1b}[2J title\rdigests/other.txt \u{9b}31m\n"
+        ));
     }
 }

@@ -17,6 +17,11 @@ pub const DELIMITER: &str = "+++";
 /// imported), `facts` (one hash per fact), `edited` (facts the person owns).
 pub const IMPORTED: &str = "imported";
 
+/// The keys of `[imported]` that are import's. Anything else there is a
+/// field the person added below the table (TOML files every line after a
+/// `[table]` header under it): it is read as theirs, and import moves it out.
+pub const IMPORTED_KEYS: [&str; 4] = ["key", "hash", "facts", "edited"];
+
 /// The front matter of a paper page.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FrontMatter {
@@ -72,7 +77,29 @@ impl FrontMatter {
         }
         let de = |table| toml::de::Deserializer::from(toml::Spanned::new(span.clone(), table));
         let facts = Facts::deserialize(de(facts)).map_err(fail)?;
-        let rest = NotFacts::deserialize(de(rest)).map_err(fail)?;
+        let mut rest = NotFacts::deserialize(de(rest)).map_err(fail)?;
+        // Fields the person wrote after `[imported]` are theirs all the same
+        // (a fact's name stays put: the front matter has its own value).
+        if let Some(imported) = &mut rest.imported {
+            let strays: Vec<String> = (imported.keys())
+                .filter(|k| {
+                    !IMPORTED_KEYS.contains(&k.as_str()) && !Facts::KEYS.contains(&k.as_str())
+                })
+                .filter(|k| !rest.extra.contains_key(*k) && k.as_str() != "slug")
+                .cloned()
+                .collect();
+            for key in strays {
+                if let Some(value) = imported.remove(&key) {
+                    rest.extra.insert(key, value);
+                }
+            }
+            if rest.slug.is_none()
+                && let Some(toml::Value::String(slug)) = imported.get("slug")
+            {
+                rest.slug = Some(slug.clone());
+                imported.remove("slug");
+            }
+        }
         Ok(FrontMatter {
             facts,
             slug: rest.slug,
@@ -100,6 +127,13 @@ impl FrontMatter {
             .and_then(|h| h.as_str())
             .map(String::from);
         Some((key, hash))
+    }
+
+    /// Which paper an imported page is about (its `[imported] key`, as
+    /// [`super::key::current_key`] reads it); `None` for a page written by hand.
+    pub fn paper_key(&self) -> Option<String> {
+        let (stored, _) = self.imported_key_and_hash()?;
+        Some(super::key::current_key(&stored, &self.facts.title))
     }
 }
 
@@ -191,6 +225,25 @@ mod tests {
         assert_eq!(page.front.extra.len(), 1, "facts are not extra fields");
         assert_eq!(page.body, "# Notes\n");
         assert_eq!(page.body_line, 8);
+    }
+
+    #[test]
+    fn fields_written_below_imported_are_the_persons() {
+        let page = read(
+            "+++\ntitle = \"T\"\n[imported]\nkey = \"t\"\nhash = \"h\"\nrating = 5\nslug = \"mine\"\nupvotes = 3\n+++\n",
+            "p.md",
+        )
+        .unwrap();
+        assert_eq!(page.front.extra["rating"].as_integer(), Some(5));
+        assert_eq!(page.front.slug.as_deref(), Some("mine"));
+        assert_eq!(
+            page.front.facts.upvotes, None,
+            "a fact's name is not read from there"
+        );
+        let imported = page.front.imported.unwrap();
+        let mut keys: Vec<&String> = imported.keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["hash", "key", "upvotes"]);
     }
 
     #[test]

@@ -8,8 +8,9 @@
 
 pub mod facts;
 pub mod front_matter;
+pub mod key;
 pub mod write;
 
 pub use facts::Facts;
-pub use front_matter::{DELIMITER, FrontMatter, IMPORTED, PageFile, read, split};
+pub use front_matter::{DELIMITER, FrontMatter, IMPORTED, IMPORTED_KEYS, PageFile, read, split};
 pub use write::{Updated, new_page, update_page};

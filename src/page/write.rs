@@ -4,7 +4,7 @@
 
 use super::Facts;
 use super::facts::{canonical, leaves_no_trace};
-use super::front_matter::{DELIMITER, IMPORTED, key_line, read, split};
+use super::front_matter::{DELIMITER, IMPORTED, IMPORTED_KEYS, key_line, read, split};
 use crate::diagnostic::Diagnostic;
 
 fn fact_hash(value: Option<&toml_edit::Value>) -> String {
@@ -45,19 +45,45 @@ pub struct Updated {
     /// Facts where the person's edit was kept over a different digest value,
     /// reported this time: (key, 1-based line of the key in the page).
     pub kept: Vec<(String, usize)>,
+    /// Fields the person wrote below `[imported]` (so TOML filed them
+    /// under it), moved up among the other fields: (key, line it was on).
+    pub moved: Vec<(String, usize)>,
+    /// Such fields left where they are because the front matter already
+    /// has a field of that name: (key, line).
+    pub stranded: Vec<(String, usize)>,
 }
 
 /// Brings a page's facts up to date without touching what the person owns:
 /// the body verbatim, fields they added, and any fact they edited (which is
 /// then listed in `[imported] edited` and left alone for good; removing it
-/// from that list hands the fact back to import).
-pub fn update_page(text: &str, origin: &str, facts: &Facts) -> Result<Updated, Diagnostic> {
+/// from that list hands the fact back to import). `key` is the paper's
+/// merge key, written to `[imported] key` when the page holds another.
+pub fn update_page(
+    text: &str,
+    origin: &str,
+    key: &str,
+    facts: &Facts,
+) -> Result<Updated, Diagnostic> {
     // The same checks `load` makes, so a page import accepts also builds.
     read(text, origin)?;
     let (front_text, body, _) = split(text, origin)?;
+    // The page is written back as it came: with its byte order mark, and
+    // with CRLF line ends if its opening line has one.
+    let bom = if text.starts_with('\u{feff}') {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    let crlf = text[bom.len()..].starts_with("+++\r\n");
+    let front_text = if crlf {
+        front_text.replace("\r\n", "\n")
+    } else {
+        front_text
+    };
     let mut doc: toml_edit::DocumentMut = front_text
         .parse()
         .map_err(|e: toml_edit::TomlError| Diagnostic::error(origin, 1, e.message().trim()))?;
+    let (moved, stranded) = move_strays(&mut doc, &front_text);
     let imported = doc
         .get(IMPORTED)
         .and_then(|i| i.as_table())
@@ -118,6 +144,9 @@ pub fn update_page(text: &str, origin: &str, facts: &Facts) -> Result<Updated, D
     }
     let table = doc[IMPORTED].or_insert(toml_edit::table());
     if let Some(table) = table.as_table_mut() {
+        if table.get("key").and_then(|k| k.as_str()) != Some(key) {
+            table["key"] = toml_edit::value(key);
+        }
         table["hash"] = toml_edit::value(facts.hash());
         table["facts"] = toml_edit::value(hashes);
         if !edited.is_empty() {
@@ -130,14 +159,58 @@ pub fn update_page(text: &str, origin: &str, facts: &Facts) -> Result<Updated, D
             );
         }
     }
-    let new_text = format!("{DELIMITER}\n{doc}{DELIMITER}\n{body}");
+    let mut front = format!("{DELIMITER}\n{doc}{DELIMITER}\n");
+    if crlf {
+        front = front.replace('\n', "\r\n");
+    }
+    let new_text = format!("{bom}{front}{body}");
     // Keep the page byte for byte when nothing it says changed.
     let text = if new_text == text {
         text.to_string()
     } else {
         new_text
     };
-    Ok(Updated { text, kept })
+    Ok(Updated {
+        text,
+        kept,
+        moved,
+        stranded,
+    })
+}
+
+/// Moves the person's fields out of `[imported]` (where TOML files a
+/// field written below the table) up among the other fields, comments and
+/// all; a field whose name the front matter already has stays. Returns
+/// (moved, stranded), each as (key, line in the page).
+#[allow(clippy::type_complexity)]
+fn move_strays(
+    doc: &mut toml_edit::DocumentMut,
+    front_text: &str,
+) -> (Vec<(String, usize)>, Vec<(String, usize)>) {
+    let Some(imported) = doc.get(IMPORTED).and_then(|i| i.as_table()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let strays: Vec<String> = (imported.iter())
+        .map(|(k, _)| k.to_string())
+        .filter(|k| !IMPORTED_KEYS.contains(&k.as_str()))
+        .collect();
+    let (mut moved, mut stranded) = (Vec::new(), Vec::new());
+    for key in strays {
+        // One more for the opening `+++`.
+        let line = crate::toml_line::of_key(front_text, &[IMPORTED, &key]).map_or(1, |l| l + 1);
+        if doc.contains_key(&key) {
+            stranded.push((key, line));
+            continue;
+        }
+        let entry = (doc.get_mut(IMPORTED))
+            .and_then(|i| i.as_table_mut())
+            .and_then(|t| t.remove_entry(&key));
+        if let Some((name, item)) = entry {
+            doc.insert_formatted(&name, item);
+            moved.push((key, line));
+        }
+    }
+    (moved, stranded)
 }
 
 #[cfg(test)]
@@ -187,7 +260,7 @@ mod tests {
             arxiv: Some("2606.00683".into()),
             ..facts()
         };
-        let updated = update_page(&old, "p.md", &with).unwrap();
+        let updated = update_page(&old, "p.md", "k", &with).unwrap();
         assert!(updated.kept.is_empty());
         assert_eq!(arxiv(&updated.text).as_deref(), Some("2606.00683"));
         // A person adds an id the digests do not give: it is theirs.
@@ -196,9 +269,9 @@ mod tests {
             "title = \"Stateful Conformer\"\narxiv = \"2401.00001\"\n",
             1,
         );
-        let kept = update_page(&edited, "p.md", &facts()).unwrap();
+        let kept = update_page(&edited, "p.md", "k", &facts()).unwrap();
         assert_eq!(arxiv(&kept.text).as_deref(), Some("2401.00001"));
-        let later = update_page(&kept.text, "p.md", &with).unwrap();
+        let later = update_page(&kept.text, "p.md", "k", &with).unwrap();
         assert_eq!(arxiv(&later.text).as_deref(), Some("2401.00001"));
         assert_eq!(
             later.kept.len(),
@@ -242,7 +315,7 @@ mod tests {
     #[test]
     fn write_read_write_is_byte_identical() {
         let text = new_page("k", &facts());
-        let again = update_page(&text, "p.md", &facts()).unwrap();
+        let again = update_page(&text, "p.md", "k", &facts()).unwrap();
         assert_eq!(again.text, text);
         assert!(again.kept.is_empty());
     }
@@ -256,7 +329,7 @@ mod tests {
         let page = read(&text, "p.md").unwrap();
         assert_eq!(page.front.facts.title, f.title);
         assert_eq!(page.front.facts.abstract_, f.abstract_);
-        assert_eq!(update_page(&text, "p.md", &f).unwrap().text, text);
+        assert_eq!(update_page(&text, "p.md", "k", &f).unwrap().text, text);
     }
 
     #[test]
@@ -266,14 +339,16 @@ mod tests {
         newer.upvotes = Some(9);
         newer.digests.push("001.txt".to_string());
         newer.code = None;
-        let updated = update_page(&text, "p.md", &newer).unwrap();
+        let updated = update_page(&text, "p.md", "k", &newer).unwrap();
         let page = read(&updated.text, "p.md").unwrap();
         assert_eq!(page.front.facts.upvotes, Some(9));
         assert_eq!(page.front.facts.digests, ["000.txt", "001.txt"]);
         assert_eq!(page.front.facts.code, None);
         assert!(updated.kept.is_empty());
         assert_eq!(
-            update_page(&updated.text, "p.md", &newer).unwrap().text,
+            update_page(&updated.text, "p.md", "k", &newer)
+                .unwrap()
+                .text,
             updated.text
         );
     }
@@ -291,7 +366,7 @@ mod tests {
         let mut newer = facts();
         newer.upvotes = Some(9);
         newer.tags = vec!["audio".to_string()];
-        let first = update_page(&edited, "p.md", &newer).unwrap();
+        let first = update_page(&edited, "p.md", "k", &newer).unwrap();
         let page = read(&first.text, "p.md").unwrap();
         assert_eq!(page.front.facts.upvotes, Some(100));
         assert_eq!(page.front.facts.tags, ["speech", "mine"]);
@@ -300,11 +375,11 @@ mod tests {
         let kept: Vec<&str> = first.kept.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(kept, ["upvotes", "tags"]);
         assert_eq!(first.kept[0].1, 5, "line of `upvotes` in the page");
-        let second = update_page(&first.text, "p.md", &newer).unwrap();
+        let second = update_page(&first.text, "p.md", "k", &newer).unwrap();
         assert!(second.kept.is_empty(), "said once: {:?}", second.kept);
         assert_eq!(second.text, first.text);
         newer.upvotes = Some(12);
-        let third = update_page(&second.text, "p.md", &newer).unwrap();
+        let third = update_page(&second.text, "p.md", "k", &newer).unwrap();
         assert_eq!(third.kept.len(), 1, "the digests changed again");
         assert_eq!(
             read(&third.text, "p.md").unwrap().front.facts.upvotes,
@@ -313,17 +388,66 @@ mod tests {
     }
 
     #[test]
+    fn a_crlf_page_with_a_byte_order_mark_keeps_both() {
+        let text = format!(
+            "\u{feff}{}Notes.\r\n",
+            new_page("k", &facts()).replace('\n', "\r\n")
+        );
+        let mut newer = facts();
+        newer.upvotes = Some(9);
+        let updated = update_page(&text, "p.md", "k", &newer).unwrap();
+        assert!(
+            updated.text.starts_with("\u{feff}+++\r\n"),
+            "{:?}",
+            updated.text
+        );
+        assert_eq!(
+            updated.text.matches('\n').count(),
+            updated.text.matches("\r\n").count()
+        );
+        assert!(updated.text.contains("upvotes = 9\r\n"));
+        assert_eq!(
+            update_page(&text, "p.md", "k", &facts()).unwrap().text,
+            text,
+            "unchanged"
+        );
+    }
+
+    #[test]
+    fn fields_below_imported_move_up_unless_the_name_is_taken() {
+        let text = new_page("k", &facts()).replacen(
+            "\n+++\n",
+            "\nrating = 5 # mine\nupvotes = 1\n+++\n",
+            1,
+        );
+        let updated = update_page(&text, "p.md", "k", &facts()).unwrap();
+        let moved: Vec<&str> = updated.moved.iter().map(|(k, _)| k.as_str()).collect();
+        let stranded: Vec<&str> = updated.stranded.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!((moved, stranded), (vec!["rating"], vec!["upvotes"]));
+        let rating = updated.text.find("\nrating = 5 # mine\n").unwrap();
+        assert!(
+            rating < updated.text.find("[imported]").unwrap(),
+            "{}",
+            updated.text
+        );
+        assert_eq!(
+            read(&updated.text, "p.md").unwrap().front.facts.upvotes,
+            Some(3)
+        );
+    }
+
+    #[test]
     fn a_removed_fact_stays_removed() {
         let text = new_page("k", &facts());
         let edited = text.replace("code = \"https://github.com/a/b\"\n", "");
-        let updated = update_page(&edited, "p.md", &facts()).unwrap();
+        let updated = update_page(&edited, "p.md", "k", &facts()).unwrap();
         assert_eq!(read(&updated.text, "p.md").unwrap().front.facts.code, None);
     }
 
     #[test]
     fn a_broken_page_is_an_error_with_its_line() {
         let text = new_page("k", &facts()).replace("upvotes = 3", "upvotes = three");
-        let err = update_page(&text, "content/papers/x.md", &facts()).unwrap_err();
+        let err = update_page(&text, "content/papers/x.md", "k", &facts()).unwrap_err();
         assert_eq!(err.file, "content/papers/x.md");
         assert_eq!(err.line, 5, "{err}");
     }

@@ -32,6 +32,13 @@ pub type Bytes = Arc<[u8]>;
 /// [`Env`]: the engine hashes them into the file's key.
 pub trait Render: Hash + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
+
+    /// The file a person would edit to change this output (a page's
+    /// Markdown, a static file), to name when two jobs claim one path.
+    /// `None`: Gazette makes it from the site as a whole.
+    fn source(&self) -> Option<String> {
+        None
+    }
 }
 
 /// How a kind makes its jobs (one line in [`pages::KINDS`]).
@@ -121,6 +128,7 @@ impl<'s> Jobs<'s> {
 trait Work: Sync {
     fn key(&self, state: &mut DefaultHasher);
     fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
+    fn origin(&self) -> Option<String>;
 }
 
 impl<T: Render> Work for T {
@@ -130,6 +138,10 @@ impl<T: Render> Work for T {
 
     fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
         self.render(env, url)
+    }
+
+    fn origin(&self) -> Option<String> {
+        self.source()
     }
 }
 
@@ -328,12 +340,69 @@ fn plan<'s>(inputs: &'s Inputs<'s>) -> Result<Vec<Job<'s>>, Vec<Diagnostic>> {
             make(inputs, &pages, jobs);
         }
     }
-    let errors: Vec<Diagnostic> = made.iter_mut().flat_map(|j| j.errors.drain(..)).collect();
+    let mut errors: Vec<Diagnostic> = made.iter_mut().flat_map(|j| j.errors.drain(..)).collect();
+    let jobs: Vec<Job> = made.into_iter().flat_map(|j| j.list).collect();
     if errors.is_empty() {
-        Ok(made.into_iter().flat_map(|j| j.list).collect())
+        errors = collisions(&jobs);
+    }
+    if errors.is_empty() {
+        Ok(jobs)
     } else {
         Err(errors)
     }
+}
+
+/// Two jobs writing one output file. A later file may replace an earlier
+/// file (a static `robots.txt` replaces the generated one, as documented);
+/// anything involving a page is an error naming both sources: a static file
+/// or a second page at a page's address would hide a page, whichever kinds
+/// made them (paper, free page, tag, organization, static file).
+fn collisions(jobs: &[Job]) -> Vec<Diagnostic> {
+    let mut first: HashMap<String, &Job> = HashMap::with_capacity(jobs.len());
+    let mut errors = Vec::new();
+    for job in jobs {
+        let path = urls::file_for(&job.url);
+        let Some(earlier) = first.get(&path).copied() else {
+            first.insert(path, job);
+            continue;
+        };
+        if !earlier.page && !job.page {
+            first.insert(path, job);
+            continue;
+        }
+        let name = |j: &Job| match j.work.origin() {
+            Some(file) => file,
+            None => format!("Gazette's page /{}", j.url),
+        };
+        let why = "one would hide the other; rename or remove one";
+        // The address people browse to, when one of them is a page.
+        let url = if job.page { &job.url } else { &earlier.url };
+        errors.push(match (job.work.origin(), earlier.work.origin()) {
+            (Some(file), _) | (None, Some(file)) => {
+                let other = if job.work.origin().is_some() {
+                    earlier
+                } else {
+                    job
+                };
+                Diagnostic::error(
+                    file,
+                    0,
+                    format!(
+                        "/{url} is made twice, by this file and by {}: {why}",
+                        name(other)
+                    ),
+                )
+            }
+            (None, None) => Diagnostic::error(
+                "gazette",
+                0,
+                format!("/{url} is made twice, by two of Gazette's pages: {why}"),
+            ),
+        });
+    }
+    errors.sort();
+    errors.dedup();
+    errors
 }
 
 /// One diagnostic per distinct problem, naming the first page it broke and

@@ -37,6 +37,7 @@ pub fn paper(
         abstract_: format!("Abstract of {title}. It has several sentences about the method."),
         body: String::new(),
         extra: toml::Table::new(),
+        key: None,
         fingerprint: 0,
     }
 }

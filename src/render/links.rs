@@ -4,9 +4,31 @@
 use crate::output::Output;
 use crate::site::urls;
 
+/// A link inside the site that names no output file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BrokenLink {
+    /// The output file holding it (`papers/x/index.html`).
+    pub page: String,
+    /// 1-based line of the link in that file.
+    pub line: usize,
+    /// The link as written (entities decoded).
+    pub link: String,
+}
+
 /// Broken internal links as `page: link` strings, sorted. `base_path` is the
 /// path part of the base URL (`/` or `/sub/`): links are resolved against it.
 pub fn broken_links(output: &Output, base_path: &str) -> Vec<String> {
+    let mut lines: Vec<String> = find_broken(output, base_path)
+        .into_iter()
+        .map(|b| format!("{}: {}", b.page, b.link))
+        .collect();
+    lines.dedup();
+    lines
+}
+
+/// Every broken internal link with its page and line, sorted by page,
+/// line and link; a link repeated on one line counts once.
+pub fn find_broken(output: &Output, base_path: &str) -> Vec<BrokenLink> {
     let base = format!("/{}", base_path.trim_matches('/'));
     let base = if base == "/" {
         base
@@ -19,12 +41,23 @@ pub fn broken_links(output: &Output, base_path: &str) -> Vec<String> {
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
-        for link in attribute_values(&html) {
+        let mut line = 1;
+        let mut counted = 0;
+        for (at, link) in attribute_values(&html) {
+            line += html.as_bytes()[counted..at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted = at;
             let Some(target) = resolve(page, &link, &base) else {
                 continue;
             };
             if !exists(output, &target) {
-                broken.push(format!("{page}: {link}"));
+                broken.push(BrokenLink {
+                    page: page.clone(),
+                    line,
+                    link,
+                });
             }
         }
     }
@@ -33,33 +66,91 @@ pub fn broken_links(output: &Output, base_path: &str) -> Vec<String> {
     broken
 }
 
-/// Values of every `href=` and `src=` attribute, entities decoded.
-fn attribute_values(html: &str) -> Vec<String> {
-    let mut values = Vec::new();
+/// The value and byte offset of every `href` and `src` attribute of every
+/// tag, entities decoded. Only tags count: text between them (where an
+/// abstract saying `src=x` ends up, escaped), comments, and the insides of
+/// `<script>` and `<style>` hold no links.
+fn attribute_values(html: &str) -> Vec<(usize, String)> {
     let bytes = html.as_bytes();
-    for attr in ["href", "src"] {
-        let mut from = 0;
-        while let Some(at) = html[from..].find(attr) {
-            let start = from + at;
-            from = start + attr.len();
-            // A whole attribute name: preceded by whitespace.
-            if start == 0 || !bytes[start - 1].is_ascii_whitespace() {
+    let mut values = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<') {
+        let start = i + lt;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(html.len(), |e| start + e + 3);
+            continue;
+        }
+        let name_len = rest[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len() - 1);
+        if name_len == 0 {
+            // `</x>`, `<!doctype>`, or a stray `<`: no attributes to read.
+            i = start + 1;
+            continue;
+        }
+        let name = rest[1..=name_len].to_ascii_lowercase();
+        let mut j = start + 1 + name_len;
+        // Attributes, until the `>` that ends the tag (outside quotes).
+        loop {
+            while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] == b'>' {
+                break;
+            }
+            let attr_start = j;
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && !matches!(bytes[j], b'=' | b'>' | b'/')
+            {
+                j += 1;
+            }
+            let attr = html[attr_start..j].to_ascii_lowercase();
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] != b'=' {
+                if j == attr_start {
+                    j += 1; // a lone `=` or other junk: move on
+                }
                 continue;
             }
-            let rest = html[from..].trim_start();
-            let Some(rest) = rest.strip_prefix('=') else {
-                continue;
+            j += 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let (value, end) = match bytes.get(j) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let close = html[j + 1..]
+                        .find(q as char)
+                        .map_or(html.len(), |e| j + 1 + e);
+                    (&html[j + 1..close], (close + 1).min(html.len()))
+                }
+                _ => {
+                    let end = html[j..]
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                        .map_or(html.len(), |e| j + e);
+                    (&html[j..end], end)
+                }
             };
-            let rest = rest.trim_start();
-            let value = match rest.chars().next() {
-                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
-                Some(_) => rest
-                    .split(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .next()
-                    .unwrap_or(""),
-                None => "",
-            };
-            values.push(decode_entities(value));
+            if attr == "href" || attr == "src" {
+                values.push((attr_start, decode_entities(value)));
+            }
+            j = end;
+        }
+        i = (j + 1).min(html.len());
+        // Raw text elements: their content is not markup.
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            i = html[i..]
+                .match_indices("</")
+                .find(|(at, _)| {
+                    html.as_bytes()[i + at..]
+                        .get(..close.len())
+                        .is_some_and(|b| b.eq_ignore_ascii_case(close.as_bytes()))
+                })
+                .map_or(html.len(), |(at, _)| i + at);
         }
     }
     values
@@ -241,5 +332,17 @@ mod tests {
     fn data_href_attributes_are_not_links() {
         let out = site(&[("index.html", r#"<p data-href="/x/" class="hrefs">%zz</p>"#)]);
         assert!(broken_links(&out, "/").is_empty());
+    }
+
+    #[test]
+    fn link_like_text_outside_tags_is_not_a_link() {
+        // What an abstract such as "we set src=x and href=foo" renders to.
+        let out = site(&[(
+            "index.html",
+            "<p>we set src=x and href=foo, or href = \"/nope/\" and src='/gone.png'</p>\n\
+             <p title=\"see href=/missing/\">t</p><!-- <a href=\"/old/\">old</a> -->\n\
+             <script>var a = '<img src=\"/nope.png\">';</script><a href=\"/real/\">r</a>",
+        )]);
+        assert_eq!(broken_links(&out, "/"), vec!["index.html: /real/"]);
     }
 }

@@ -6,10 +6,10 @@
 //! [`highlight`]; `$…$` and `$$…$$` become MathML by [`math`], their TeX
 //! untouched by Markdown's escapes.
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
 };
 
 use super::highlight;
@@ -31,102 +31,347 @@ pub fn to_html(source: &str) -> String {
 
 /// Like [`to_html`], with every heading `shift` levels deeper (at most h6),
 /// for Markdown shown under a heading of the page.
+///
+/// Events stream from the parser to the HTML writer: only one heading or
+/// one code block is held at a time, so the memory a page takes is the
+/// parser's and the HTML's, not a list of every event (a dense 50 MB page
+/// held gigabytes that way).
 pub fn to_html_shifted(source: &str, shift: usize) -> String {
     if source.trim().is_empty() {
         return String::new();
     }
-    let mut events: Vec<Event> = Parser::new_ext(source, options()).collect();
-    if shift > 0 {
-        shift_headings(&mut events, shift);
-    }
-    let events = with_heading_ids(events);
-    let events = with_highlighted_code(events);
+    let definitions = Definitions::of(source);
+    let ids = HeadingIds::new(explicit_ids(source, &definitions));
+    let events = Headings {
+        events: parse(source, &definitions),
+        shift,
+        ids,
+        held: VecDeque::new(),
+    };
+    let events = Highlighted { events };
     let mut out = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, events);
     out
 }
 
-fn shift_headings(events: &mut [Event<'_>], shift: usize) {
-    let deeper = |level: HeadingLevel| {
-        HeadingLevel::try_from((level as usize + shift).min(6)).unwrap_or(HeadingLevel::H6)
-    };
-    for event in events.iter_mut() {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => *level = deeper(*level),
-            Event::End(TagEnd::Heading(level)) => *level = deeper(*level),
-            _ => {}
+/// Pages longer than this are parsed a piece at a time: the parser holds
+/// a tree of the whole text it is given, some twenty times its size for
+/// dense Markdown, so a 50 MB page would take a gigabyte.
+const PIECES_FROM: usize = 1 << 20;
+/// About how long a piece is.
+const PIECE: usize = 256 << 10;
+
+/// The page's events. A long page is cut into pieces where a new block
+/// surely starts (see [`pieces`]), each parsed when the one before is done;
+/// link reference definitions reach across pieces through `definitions`.
+fn parse<'a>(source: &'a str, definitions: &'a Definitions<'a>) -> impl Iterator<Item = Event<'a>> {
+    let resolve = move |link: BrokenLink<'a>| definitions.resolve(&link.reference);
+    pieces(source).into_iter().flat_map(move |piece| {
+        Parser::new_with_broken_link_callback(piece, options(), Some(resolve))
+    })
+}
+
+/// `source` cut before lines where a new top-level paragraph or heading
+/// starts: after a blank line, at column 0, a letter or `#`, outside fenced
+/// code and raw HTML blocks (which may hold blank lines). Nothing open can
+/// carry on past such a line (lists, quotes and indented code need
+/// indentation to), so each piece renders as it would in the whole; only
+/// footnotes defined in another piece stay unresolved. A page with no such
+/// line for long (one huge list) is cut before a top-level `- ` item (the
+/// list is then two lists), and failing that after any blank line. Short
+/// pages are one piece.
+fn pieces(source: &str) -> Vec<&str> {
+    if source.len() < PIECES_FROM {
+        return vec![source];
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    let mut blank_before = false;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut raw_html: Option<&str> = None;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
+        let body = trimmed.trim_start_matches(' ');
+        if let Some((mark, len)) = fence {
+            let run = body.bytes().take_while(|&b| b == mark).count();
+            if indent < 4 && run >= len && body[run..].trim().is_empty() {
+                fence = None;
+            }
+        } else if let Some(end) = raw_html {
+            if trimmed.to_ascii_lowercase().contains(end) {
+                raw_html = None;
+            }
+        } else {
+            let first = trimmed.chars().next();
+            let size = at - start;
+            let starts_block = blank_before
+                && first.is_some_and(|c| c.is_alphabetic() || c == '#')
+                && size >= PIECE;
+            let starts_item = indent == 0
+                && ["- ", "* ", "+ "].iter().any(|m| trimmed.starts_with(m))
+                && size >= 2 * PIECE;
+            let after_blank = blank_before && !trimmed.is_empty() && size >= 4 * PIECE;
+            if starts_block || starts_item || after_blank {
+                pieces.push(&source[start..at]);
+                start = at;
+            }
+            if indent < 4 {
+                for mark in [b'`', b'~'] {
+                    let run = body.bytes().take_while(|&b| b == mark).count();
+                    if run >= 3 {
+                        fence = Some((mark, run));
+                    }
+                }
+                let lower = body.to_ascii_lowercase();
+                raw_html = [
+                    ("<!--", "-->"),
+                    ("<?", "?>"),
+                    ("<![cdata[", "]]>"),
+                    ("<script", "</script>"),
+                    ("<pre", "</pre>"),
+                    ("<style", "</style>"),
+                    ("<textarea", "</textarea>"),
+                ]
+                .into_iter()
+                .find(|(open, close)| {
+                    lower.starts_with(open) && !lower[open.len()..].contains(close)
+                })
+                .map(|(_, close)| close);
+            }
         }
+        blank_before = trimmed.is_empty();
+        at += line.len();
+    }
+    pieces.push(&source[start..]);
+    pieces
+}
+
+/// Link reference definitions (`[label]: url "title"`) of a page cut into
+/// pieces, so a reference in one piece finds a definition in another. A
+/// page in one piece needs none: the parser sees its own definitions.
+struct Definitions<'a> {
+    by_label: HashMap<String, (&'a str, &'a str)>,
+}
+
+impl<'a> Definitions<'a> {
+    fn of(source: &'a str) -> Definitions<'a> {
+        let mut by_label = HashMap::new();
+        if source.len() >= PIECES_FROM {
+            for line in source.lines() {
+                if let Some((label, url, title)) = definition(line) {
+                    by_label
+                        .entry(normalize_label(label))
+                        .or_insert((url, title));
+                }
+            }
+        }
+        Definitions { by_label }
+    }
+
+    fn resolve(&self, label: &str) -> Option<(CowStr<'a>, CowStr<'a>)> {
+        let (url, title) = self.by_label.get(&normalize_label(label))?;
+        Some((CowStr::Borrowed(url), CowStr::Borrowed(title)))
     }
 }
 
-/// Gives every heading without an explicit `{#id}` one made from its text.
-fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut used: BTreeSet<String> = events
-        .iter()
+/// `[label]: url "title"` on one line (up to three spaces in), as
+/// (label, url, title); not a footnote's `[^x]:`.
+fn definition(line: &str) -> Option<(&str, &str, &str)> {
+    let body = line
+        .strip_prefix("   ")
+        .or_else(|| line.strip_prefix("  "))
+        .or_else(|| line.strip_prefix(' '))
+        .unwrap_or(line);
+    let rest = body.strip_prefix('[')?;
+    if rest.starts_with('^') {
+        return None;
+    }
+    let (label, rest) = rest.split_once("]:")?;
+    if label.trim().is_empty() || label.contains(['[', ']']) {
+        return None;
+    }
+    let rest = rest.trim();
+    let (url, title) = match rest.split_once(char::is_whitespace) {
+        Some((url, title)) => (url, title.trim()),
+        None => (rest, ""),
+    };
+    let url = url
+        .strip_prefix('<')
+        .and_then(|u| u.strip_suffix('>'))
+        .unwrap_or(url);
+    let title = title
+        .strip_prefix(['"', '\'', '('])
+        .and_then(|t| t.strip_suffix(['"', '\'', ')']))
+        .unwrap_or("");
+    (!url.is_empty()).then_some((label, url, title))
+}
+
+/// Labels match up to case and runs of white space, as CommonMark says.
+fn normalize_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The `{#id}`s written on the page's headings: generated ids go around
+/// them, wherever they stand. Only a page with a `{` can have one.
+fn explicit_ids(source: &str, definitions: &Definitions) -> HashSet<String> {
+    if !source.contains('{') {
+        return HashSet::new();
+    }
+    parse(source, definitions)
         .filter_map(|e| match e {
             Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
             _ => None,
         })
-        .collect();
-    for i in 0..events.len() {
-        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else {
-            continue;
-        };
-        let mut text = String::new();
-        for e in &events[i + 1..] {
-            match e {
-                Event::End(TagEnd::Heading(_)) => break,
-                Event::Text(t) | Event::Code(t) => text.push_str(t),
-                _ => {}
-            }
+        .collect()
+}
+
+/// Unique heading ids on one page: the slug of a heading's text, then
+/// `-1`, `-2`, ... Each base remembers the next suffix to try, so 20,000
+/// headings with one text cost 20,000 tries, not 200 million.
+struct HeadingIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+    /// Candidates tried so far (the work done, for tests).
+    tries: usize,
+}
+
+impl HeadingIds {
+    fn new(explicit: HashSet<String>) -> HeadingIds {
+        HeadingIds {
+            used: explicit,
+            next: HashMap::new(),
+            tries: 0,
         }
-        let base = match slug::slugify(&text) {
+    }
+
+    fn assign(&mut self, text: &str) -> String {
+        let base = match slug::slugify(text) {
             s if s.is_empty() => "section".to_string(),
             s => s,
         };
+        self.tries += 1;
         let mut id = base.clone();
-        let mut n = 1;
-        while used.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.used.contains(&id) {
+            let n = self.next.entry(base.clone()).or_insert(1);
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                self.tries += 1;
+                if !self.used.contains(&id) {
+                    break;
+                }
+            }
         }
-        used.insert(id.clone());
-        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-            *slot = Some(CowStr::from(id));
+        self.used.insert(id.clone());
+        id
+    }
+}
+
+/// Shifts heading levels and gives every heading without an explicit
+/// `{#id}` one made from its text, holding back one heading's events.
+struct Headings<'a, I> {
+    events: I,
+    shift: usize,
+    ids: HeadingIds,
+    held: VecDeque<Event<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Headings<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.held.pop_front() {
+            return Some(event);
+        }
+        let shift = self.shift;
+        let deeper = |level: HeadingLevel| {
+            HeadingLevel::try_from((level as usize + shift).min(6)).unwrap_or(HeadingLevel::H6)
+        };
+        match self.events.next()? {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let level = deeper(level);
+                let id = match id {
+                    Some(id) => id,
+                    None => {
+                        // Hold the heading's events to read its text.
+                        let mut text = String::new();
+                        for event in self.events.by_ref() {
+                            match &event {
+                                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                                Event::End(TagEnd::Heading(_)) => {
+                                    self.held.push_back(event);
+                                    break;
+                                }
+                                _ => {}
+                            }
+                            self.held.push_back(event);
+                        }
+                        if let Some(Event::End(TagEnd::Heading(l))) = self.held.back_mut() {
+                            *l = level;
+                        }
+                        CowStr::from(self.ids.assign(&text))
+                    }
+                };
+                Some(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id),
+                    classes,
+                    attrs,
+                }))
+            }
+            Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(deeper(level)))),
+            event => Some(event),
         }
     }
-    events
 }
 
 /// Replaces each fenced code block by its highlighted HTML (indented blocks
 /// have no language and stay as pulldown-cmark renders them), and each
 /// formula by its MathML.
-fn with_highlighted_code(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut fence: Option<(String, String)> = None;
-    for event in events {
-        match (&mut fence, event) {
-            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))) => {
-                fence = Some((lang.to_string(), String::new()));
-            }
-            (Some((_, code)), Event::Text(t)) => code.push_str(&t),
-            (Some(_), Event::End(TagEnd::CodeBlock)) => {
-                let (lang, code) = fence.take().expect("inside a fence");
-                out.push(Event::Html(CowStr::from(highlight::code_block(
+struct Highlighted<I> {
+    events: I,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Highlighted<I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        match self.events.next()? {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
+                let mut code = String::new();
+                for event in self.events.by_ref() {
+                    match event {
+                        Event::Text(t) => code.push_str(&t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                }
+                Some(Event::Html(CowStr::from(highlight::code_block(
                     &lang, &code,
-                ))));
+                ))))
             }
-            (Some(_), _) => {}
-            (None, Event::InlineMath(tex)) => out.push(Event::InlineHtml(CowStr::from(
-                math::to_mathml(&tex, Display::Inline),
-            ))),
-            (None, Event::DisplayMath(tex)) => out.push(Event::InlineHtml(CowStr::from(
-                math::to_mathml(&tex, Display::Block),
-            ))),
-            (None, event) => out.push(event),
+            Event::InlineMath(tex) => Some(Event::InlineHtml(CowStr::from(math::to_mathml(
+                &tex,
+                Display::Inline,
+            )))),
+            Event::DisplayMath(tex) => Some(Event::InlineHtml(CowStr::from(math::to_mathml(
+                &tex,
+                Display::Block,
+            )))),
+            event => Some(event),
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -214,5 +459,78 @@ mod tests {
     #[test]
     fn empty_notes_render_nothing() {
         assert_eq!(to_html("\n  \n"), "");
+    }
+
+    #[test]
+    fn twenty_thousand_headings_of_one_text_cost_linear_work() {
+        let mut ids = HeadingIds::new(HashSet::from(["same-3".to_string()]));
+        let got: Vec<String> = (0..20_000).map(|_| ids.assign("Same")).collect();
+        assert_eq!(&got[..5], ["same", "same-1", "same-2", "same-4", "same-5"]);
+        assert_eq!(got.last().unwrap(), "same-20000");
+        assert!(ids.tries <= 2 * 20_000 + 1, "{} tries", ids.tries);
+    }
+
+    #[test]
+    fn heading_ids_go_around_explicit_ones_anywhere_on_the_page() {
+        let html = to_html("# A\n\n# A\n\n# B {#a-1}\n\n# A\n");
+        assert!(html.contains("<h1 id=\"a\">A</h1>"), "{html}");
+        assert!(html.contains("<h1 id=\"a-2\">A</h1>"), "{html}");
+        assert!(html.contains("<h1 id=\"a-1\">B</h1>"), "{html}");
+        assert!(html.contains("<h1 id=\"a-3\">A</h1>"), "{html}");
+    }
+
+    /// A long page is parsed a piece at a time; it must render as the
+    /// whole would: every construct here is checked against a one-piece
+    /// render of the same text.
+    #[test]
+    fn a_long_page_renders_in_pieces_as_it_would_whole() {
+        let unit = "Intro with a [ref link][Docs] and *em*.\n\n\
+                    # Heading\n\n\
+                    - item one\n\n  continued item\n- item two\n\n\
+                    ```rust\nfn main() {}\n\nlet x = 1;\n```\n\n\
+                    <!-- a comment\n\nwith a blank line -->\n\n\
+                    > quoted\n\n\
+                    | a | b |\n|---|---|\n| 1 | 2 |\n\n\
+                        indented code\n\n\
+                    Plain paragraph.\n\n";
+        let definition = "[docs]: https://example.org/docs \"The docs\"\n\n";
+        let copies = PIECES_FROM / unit.len() + 2;
+        let long = format!("{definition}{}", unit.repeat(copies));
+        let cut = pieces(&long);
+        assert!(cut.len() > 3, "{} pieces", cut.len());
+        assert_eq!(cut.concat(), long, "nothing lost between pieces");
+        // Each piece starts a block, and renders as that part of the whole.
+        let whole = |text: &str| {
+            let mut out = String::new();
+            html::push_html(&mut out, Parser::new_ext(text, options()));
+            out
+        };
+        let definitions = Definitions::of(&long);
+        let mut in_pieces = String::new();
+        html::push_html(&mut in_pieces, parse(&long, &definitions));
+        assert_eq!(in_pieces, whole(&long));
+        assert!(
+            in_pieces
+                .contains("<a href=\"https://example.org/docs\" title=\"The docs\">ref link</a>")
+        );
+    }
+
+    #[test]
+    fn one_huge_list_is_cut_between_items() {
+        let long = "- item with *em* and `code`\n".repeat(PIECES_FROM / 10);
+        let cut = pieces(&long);
+        assert!(cut.len() > 3, "{} pieces", cut.len());
+        assert_eq!(cut.concat(), long);
+        assert!(cut.iter().all(|p| p.starts_with("- ")));
+        let mut whole = String::new();
+        html::push_html(&mut whole, Parser::new_ext(&long, options()));
+        let definitions = Definitions::of(&long);
+        let mut in_pieces = String::new();
+        html::push_html(&mut in_pieces, parse(&long, &definitions));
+        assert_eq!(
+            in_pieces.replace("</ul>\n<ul>\n", ""),
+            whole,
+            "the same items, in lists of a piece each"
+        );
     }
 }

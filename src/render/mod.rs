@@ -42,6 +42,9 @@ pub struct Theme {
     /// Template name → the file it came from, for error messages
     /// (`themes/default/templates/paper.html`, `templates/paper.html`).
     pub sources: BTreeMap<String, String>,
+    /// Static output path → the file it came from, for error messages
+    /// (`themes/default/static/style.css`, `static/style.css`).
+    pub static_sources: BTreeMap<String, String>,
 }
 
 /// Loads the active theme (`themes/<config.theme>/`) and the site's overrides.

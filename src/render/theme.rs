@@ -81,11 +81,20 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     let statics = [
-        theme_files(STATIC_DIR, &mut errors),
-        read_tree(&root.join(STATIC_DIR), STATIC_DIR, &mut errors),
+        (
+            theme_files(STATIC_DIR, &mut errors),
+            format!("{folder}/{STATIC_DIR}"),
+        ),
+        (
+            read_tree(&root.join(STATIC_DIR), STATIC_DIR, &mut errors),
+            STATIC_DIR.to_string(),
+        ),
     ];
-    for files in statics {
+    for (files, prefix) in statics {
         for (name, bytes) in files {
+            theme
+                .static_sources
+                .insert(name.clone(), format!("{prefix}/{name}"));
             theme.statics.insert(name, Arc::from(bytes));
         }
     }

@@ -217,6 +217,12 @@ fn not_found_page(snapshot: &Snapshot) -> Response<Body> {
         .expect("static headers are valid")
 }
 
+/// A refusal before any lookup (a host or origin the server does not
+/// answer, too many sockets): plain text saying why.
+pub fn refuse(status: StatusCode, why: &'static str) -> Response<Body> {
+    plain(status, why)
+}
+
 fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
     Response::builder()
         .status(status)

@@ -6,7 +6,9 @@
 //! rebuild thread (the pipeline is synchronous) runs the [`Builder`] on each
 //! batch, swaps in the new snapshot and tells browsers through [`reload`].
 
+pub mod guard;
 pub mod http;
+pub mod listen;
 pub mod reload;
 pub mod watch;
 
@@ -23,8 +25,8 @@ use axum::response::Response;
 use axum::routing::get;
 use tokio::sync::broadcast;
 
-use crate::diagnostic::Diagnostic;
-use crate::layout::{CONFIG_FILE, LIVE_RELOAD};
+use crate::diagnostic::{Diagnostic, printable};
+use crate::layout::LIVE_RELOAD;
 use crate::output::Output;
 use crate::pipeline::{BuildFailure, BuildOptions, BuildReport, Builder};
 
@@ -55,13 +57,26 @@ pub struct Snapshot {
 pub struct Shared {
     current: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<Message>,
+    /// The host names requests may name.
+    hosts: guard::Hosts,
+    limits: listen::Limits,
+    /// One permit per live-reload socket open.
+    websockets: Arc<tokio::sync::Semaphore>,
 }
 
 impl Shared {
+    /// Answering loopback names only, within the default limits.
     pub fn new(snapshot: Snapshot) -> Shared {
+        Shared::with(snapshot, guard::Hosts::default(), listen::Limits::default())
+    }
+
+    pub fn with(snapshot: Snapshot, hosts: guard::Hosts, limits: listen::Limits) -> Shared {
         Shared {
             current: RwLock::new(Arc::new(snapshot)),
             events: broadcast::channel(64).0,
+            hosts,
+            limits,
+            websockets: Arc::new(tokio::sync::Semaphore::new(limits.max_websockets)),
         }
     }
 
@@ -118,12 +133,36 @@ impl Shared {
     }
 }
 
-/// The router: the live reload socket, everything else from the snapshot.
+/// The router: the live reload socket, everything else from the snapshot;
+/// a request naming a host the server does not answer to gets 403.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(LIVE_RELOAD, get(reload::websocket))
         .fallback(serve_file)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            check_host,
+        ))
         .with_state(shared)
+}
+
+async fn check_host(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(axum::http::header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{fffd}"));
+    if shared.hosts.allows(host) {
+        return next.run(request).await;
+    }
+    http::refuse(
+        axum::http::StatusCode::FORBIDDEN,
+        "this preview answers to localhost only (127.0.0.1, [::1], *.localhost); \
+         serve with --bind NAME to use another name\n",
+    )
 }
 
 async fn serve_file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -138,11 +177,6 @@ async fn serve_file(State(shared): State<Arc<Shared>>, request: Request) -> Resp
 pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let root_error =
         |message: String| Diagnostic::error(options.root.display().to_string(), 0, message);
-    if !options.root.join(CONFIG_FILE).is_file() {
-        return Err(root_error(format!(
-            "no {CONFIG_FILE} here: not a gazette site (make one with `gazette init`)"
-        )));
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -154,14 +188,17 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
     let root_error =
         |message: String| Diagnostic::error(options.root.display().to_string(), 0, message);
     let listener = bind(&options.bind, options.port).await?;
-    let url = site_url(
-        listener
-            .local_addr()
-            .map_err(|e| root_error(format!("cannot serve: {e}")))?,
-    );
+    let local = listener
+        .local_addr()
+        .map_err(|e| root_error(format!("cannot serve: {e}")))?;
+    let url = site_url(local);
     let root = options.root.canonicalize().unwrap_or(options.root.clone());
 
-    let shared = Arc::new(Shared::new(Snapshot::default()));
+    let shared = Arc::new(Shared::with(
+        Snapshot::default(),
+        guard::Hosts::for_bind(&options.bind),
+        listen::Limits::default(),
+    ));
     let mut rebuilder = Rebuilder {
         builder: Builder::new(BuildOptions {
             root: root.clone(),
@@ -186,13 +223,40 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
         .spawn(move || rebuild_loop(rebuilder, watcher, events))
         .map_err(|e| root_error(format!("cannot start the rebuild thread: {e}")))?;
 
-    eprintln!("serving at {url}");
-    axum::serve(listener, router(shared))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| Diagnostic::error(url, 0, format!("the server stopped: {e}")))
+    if let Some(warning) = network_warning(local) {
+        eprintln!("{warning}");
+        eprintln!("serving at {url} (listening on {local})");
+    } else {
+        eprintln!("serving at {url}");
+    }
+    let limits = shared.limits;
+    let counts = Arc::new(listen::Counts::default());
+    listen::serve(listener, router(shared), limits, counts, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
+}
+
+/// A preview bound beyond loopback is readable from the network: say so,
+/// and with every interface, that any host name is answered.
+fn network_warning(local: SocketAddr) -> Option<Diagnostic> {
+    let ip = local.ip();
+    let port = local.port();
+    let message = if ip.is_unspecified() {
+        format!(
+            "listening on every network interface ({local}): anyone who can reach this \
+             machine on port {port} can read the preview, under any host name"
+        )
+    } else if !ip.is_loopback() {
+        format!(
+            "listening on {local}: anyone who can reach that address on port {port} can \
+             read the preview"
+        )
+    } else {
+        return None;
+    };
+    Some(Diagnostic::warning("--bind", 0, message))
 }
 
 /// Listens on `host:port`; an error is about that address.
@@ -247,12 +311,18 @@ fn rebuild_loop(mut rebuilder: Rebuilder, mut watcher: watch::Watcher, events: w
                 eprintln!(
                     "serve: {} was deleted; still serving the last good site \
                      (restore the folder to pick up changes again)",
-                    root.display()
+                    printable(&root.display().to_string())
                 );
             } else {
-                eprintln!("serve: {} is back; rebuilding", root.display());
+                eprintln!(
+                    "serve: {} is back; rebuilding",
+                    printable(&root.display().to_string())
+                );
                 if let Err(e) = watcher.rewatch_all() {
-                    eprintln!("serve: cannot watch {}: {e}", root.display());
+                    eprintln!(
+                        "serve: cannot watch {}: {e}",
+                        printable(&root.display().to_string())
+                    );
                 }
                 rebuilder.rebuild(None, "site folder restored");
             }
@@ -396,7 +466,9 @@ fn catch_panic<T>(run: impl FnOnce() -> Result<T, BuildFailure>) -> Result<T, Bu
 /// `content/papers/x.md` for one path, `3 files` for more.
 pub fn describe_changes(root: &Path, paths: &[PathBuf]) -> String {
     match paths {
-        [one] => one.strip_prefix(root).unwrap_or(one).display().to_string(),
+        [one] => {
+            printable(&one.strip_prefix(root).unwrap_or(one).display().to_string()).into_owned()
+        }
         many => format!("{} files", many.len()),
     }
 }
@@ -478,7 +550,11 @@ mod tests {
     #[test]
     fn an_error_in_the_sources_keeps_the_builder_and_its_last_output() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(CONFIG_FILE), "title = \"T\"\n").unwrap();
+        std::fs::write(
+            dir.path().join(crate::layout::CONFIG_FILE),
+            "title = \"T\"\n",
+        )
+        .unwrap();
         let mut builder = Builder::new(BuildOptions {
             root: dir.path().to_path_buf(),
             base_url: None,
@@ -488,7 +564,7 @@ mod tests {
         let built = builder.output();
         assert!(!built.files.is_empty());
         // Only a panic makes a new builder (with no output yet).
-        std::fs::write(dir.path().join(CONFIG_FILE), "title = = 1\n").unwrap();
+        std::fs::write(dir.path().join(crate::layout::CONFIG_FILE), "title = = 1\n").unwrap();
         assert!(matches!(
             build_guarded(&mut builder, None),
             Err(BuildFailure::Sources(_))
@@ -533,6 +609,11 @@ mod tests {
         assert_eq!(
             describe_changes(root, &[PathBuf::from("/a"), PathBuf::from("/b")]),
             "2 files"
+        );
+        assert_eq!(
+            describe_changes(root, &[PathBuf::from("/site/content/\u{1b}[2J.md")]),
+            r"content/\u{1b}[2J.md",
+            "a file name cannot drive the terminal"
         );
     }
 

@@ -11,6 +11,7 @@ use std::sync::{Arc, LazyLock};
 
 use axum::extract::State;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use tokio::sync::broadcast;
 
@@ -18,7 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::layout::LIVE_RELOAD;
 use crate::output::Output;
 
-use super::Shared;
+use super::{Shared, guard, http};
 
 /// Injected before `</body>` of every served HTML response: [`SCRIPT_TEXT`]
 /// connecting to [`LIVE_RELOAD`].
@@ -163,15 +164,67 @@ hide</button>\
     )
 }
 
-/// `GET` [`LIVE_RELOAD`]: upgrade, then forward every rebuild message.
-pub async fn websocket(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
+/// `GET` [`LIVE_RELOAD`]: from a page of the preview itself (its `Origin`)
+/// and within the cap on sockets, upgrade, then forward every rebuild
+/// message. The browser sends nothing but pongs, so the socket's buffers
+/// are small (the default 128 KiB each way made 2,000 idle sockets cost
+/// 260 MB).
+pub async fn websocket(
+    ws: WebSocketUpgrade,
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+) -> Response {
+    let header = |name| {
+        headers
+            .get(name)
+            .map(|v: &HeaderValue| v.to_str().unwrap_or("\u{fffd}"))
+    };
+    if !guard::same_origin(header(header::ORIGIN), header(header::HOST)) {
+        return http::refuse(
+            StatusCode::FORBIDDEN,
+            "the live reload socket is for pages of this preview only\n",
+        );
+    }
+    let Ok(slot) = Arc::clone(&shared.websockets).try_acquire_owned() else {
+        return http::refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many live reload sockets open; close some tabs\n",
+        );
+    };
     let events = shared.events.subscribe();
-    ws.on_upgrade(move |socket| forward(socket, events))
+    let limits = shared.limits;
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(64 * 1024)
+        .max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024)
+        .on_upgrade(move |socket| async move {
+            forward(socket, events, limits).await;
+            drop(slot);
+        })
 }
 
-async fn forward(mut socket: WebSocket, mut events: broadcast::Receiver<Message>) {
+/// Forwards rebuild messages until the browser goes; pings it every
+/// `ping_every`, and drops it when it has answered nothing (no pong) for
+/// `idle_timeout`: a peer gone without a close frees its slot.
+async fn forward(
+    mut socket: WebSocket,
+    mut events: broadcast::Receiver<Message>,
+    limits: super::listen::Limits,
+) {
+    let mut ping = tokio::time::interval(limits.ping_every);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
+            _ = ping.tick() => {
+                if heard.elapsed() > limits.idle_timeout {
+                    return;
+                }
+                if socket.send(WsMessage::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
             event = events.recv() => {
                 let message = match event {
                     Ok(message) => message,
@@ -187,7 +240,7 @@ async fn forward(mut socket: WebSocket, mut events: broadcast::Receiver<Message>
                 // The browser says nothing; a close or an error ends this task.
                 match incoming {
                     Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => return,
-                    Some(Ok(_)) => {}
+                    Some(Ok(_)) => heard = tokio::time::Instant::now(),
                 }
             }
         }

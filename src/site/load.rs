@@ -226,6 +226,7 @@ fn assemble(
         "page",
         &mut errors,
     );
+    duplicate_papers(&site_papers, &mut errors);
     if !errors.is_empty() {
         errors.sort();
         return Err(errors);
@@ -360,6 +361,37 @@ fn duplicate_slugs<'a>(
             ));
         } else {
             seen.insert(slug, source);
+        }
+    }
+}
+
+/// Two imported pages about one paper (the same arXiv id, or the same
+/// `[imported] key` and no id on either: say a page copied by hand) would
+/// publish it twice: an error on each later file by name, naming the first,
+/// as import updates only the first.
+fn duplicate_papers(papers: &[Paper], errors: &mut Vec<Diagnostic>) {
+    let mut groups: BTreeMap<(bool, &str), Vec<&Paper>> = BTreeMap::new();
+    for paper in papers {
+        let Some(key) = &paper.key else { continue };
+        let identity = match &paper.arxiv {
+            Some(id) => (true, id.as_str()),
+            None => (false, key.as_str()),
+        };
+        groups.entry(identity).or_default().push(paper);
+    }
+    for mut same in groups.into_values().filter(|same| same.len() > 1) {
+        same.sort_by(|a, b| a.source.cmp(&b.source));
+        for later in &same[1..] {
+            errors.push(Diagnostic::error(
+                later.source.display().to_string(),
+                1,
+                format!(
+                    "this page and {} are about one paper (the same `[imported] key` or \
+                     arXiv id), which would be published twice: delete one, or remove \
+                     `[imported]` from the one you keep as a page of your own",
+                    same[0].source.display()
+                ),
+            ));
         }
     }
 }
@@ -517,6 +549,36 @@ mod tests {
     }
 
     #[test]
+    fn two_pages_about_one_paper_are_an_error_naming_both() {
+        let imported = |title: &str, key: &str| {
+            page(title, &format!("[imported]\nkey = {key:?}\nhash = \"x\"\n"))
+        };
+        let dir = site_with(&[
+            ("content/papers/a.md", &imported("A", "a paper")),
+            ("content/papers/b.md", &imported("A, again", "a paper")),
+            ("content/papers/c.md", &imported("C", "c")),
+            ("content/papers/d.md", &page("A", "")),
+            // One title, two arXiv ids: two papers.
+            (
+                "content/papers/e.md",
+                &imported("E", "e").replace("title", "arxiv = \"2601.00001\"\ntitle"),
+            ),
+            (
+                "content/papers/f.md",
+                &imported("E", "e").replace("title", "arxiv = \"2601.00002\"\ntitle"),
+            ),
+        ]);
+        let errors = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 1, "{text:?}");
+        assert!(
+            text[0].starts_with("content/papers/b.md:1: error:")
+                && text[0].contains("content/papers/a.md"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
     fn an_unsafe_slug_is_refused() {
         let dir = site_with(&[("content/papers/a.md", &page("A", "slug = \"../x\"\n"))]);
         let errors = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap_err();
@@ -586,6 +648,31 @@ mod tests {
         fs::write(root.join("content/papers/a.md"), "broken").unwrap();
         assert!(reload(root, Config::default(), &mut cache, &changed[..1], None).is_err());
         assert!(!cache.complete);
+    }
+
+    #[test]
+    fn tags_told_apart_by_plus_or_sharp_signs_get_their_own_listings() {
+        let dir = site_with(&[
+            ("content/papers/a.md", &page("A", "tags = [\"C++\"]\n")),
+            ("content/papers/b.md", &page("B", "tags = [\"C\"]\n")),
+            (
+                "content/papers/c.md",
+                &page("C", "tags = [\"c#\", \"C#\"]\n"),
+            ),
+        ]);
+        let site = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap();
+        let slugs: Vec<String> = site
+            .index
+            .by_tag
+            .keys()
+            .map(|t| urls::tag_slug(t))
+            .collect();
+        assert_eq!(slugs.len(), 3, "{:?}", site.index.by_tag);
+        let mut unique = slugs.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 3, "{slugs:?}");
+        assert!(site.index.by_tag.values().all(|papers| papers.len() == 1));
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub struct Paper {
     pub body: String,
     /// Fields the person added to the front matter.
     pub extra: toml::Table,
+    /// Which paper an imported page is about (`[imported] key`): two pages
+    /// with one key are one paper published twice. `None` when hand-written.
+    pub key: Option<String>,
     /// Hash of the source file's bytes: changes whenever the page does.
     pub fingerprint: u64,
 }
@@ -47,6 +50,7 @@ impl Paper {
     /// root): what the page says, as it says it. The one place the page's
     /// fields map to the model's.
     pub fn from_page(page: PageFile, slug: String, source: PathBuf, fingerprint: u64) -> Paper {
+        let key = page.front.paper_key();
         let PageFile {
             front,
             body,
@@ -83,6 +87,7 @@ impl Paper {
             abstract_,
             body,
             extra: front.extra,
+            key,
             fingerprint,
         }
     }

@@ -31,9 +31,28 @@ pub fn tags() -> &'static str {
 }
 
 /// The URL segment of a tag (`Speech LLM` → `speech-llm`); empty when the
-/// tag has no letters or digits, and so no page.
+/// tag has no letters or digits, and so no page. A `+` or `#` on a word is
+/// spelt out, as it tells tags apart: `C++` → `c-plus-plus`, `C#` →
+/// `c-sharp`, `C` → `c` (the merge key of titles keeps them for the same
+/// reason). Tags with one slug are one tag (`LLM`, `llm`).
 pub fn tag_slug(tag: &str) -> String {
-    slug::slugify(tag)
+    if !tag.contains(['+', '#']) {
+        return slug::slugify(tag);
+    }
+    let mut spelt = String::with_capacity(tag.len() + 16);
+    let mut on_word = false;
+    for c in tag.chars() {
+        match c {
+            '+' if on_word => spelt.push_str(" plus "),
+            '#' if on_word => spelt.push_str(" sharp "),
+            c => {
+                on_word = c.is_alphanumeric();
+                spelt.push(c);
+                continue;
+            }
+        }
+    }
+    slug::slugify(spelt)
 }
 
 pub fn tag(tag: &str) -> String {
@@ -215,6 +234,15 @@ mod tests {
         }
         assert_eq!(decode_path("%zz/%4/100%"), "%zz/%4/100%");
         assert_eq!(decode_path("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn plus_and_sharp_signs_on_a_word_are_spelt_out_in_tag_slugs() {
+        assert_eq!(tag_slug("C++"), "c-plus-plus");
+        assert_eq!(tag_slug("c#"), "c-sharp");
+        assert_eq!(tag_slug("C"), "c");
+        assert_eq!(tag_slug("Speech LLM"), "speech-llm");
+        assert_eq!(tag_slug("#1 + 2"), "1-2", "lone signs are punctuation");
     }
 
     #[test]

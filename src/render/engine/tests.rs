@@ -212,3 +212,76 @@ fn a_free_page_problem_is_reported_before_template_errors() {
     assert_eq!(err.len(), 1, "{err:?}");
     assert_eq!(err[0].file, "content/top.md");
 }
+
+/// Any two kinds whose pages land on one path (organizations that slugify
+/// alike, say) are caught, named by their sources when they have them.
+mod collisions {
+    use super::super::{Bytes, Env, Jobs, Render, collisions};
+    use crate::diagnostic::Diagnostic;
+
+    #[derive(Hash)]
+    struct Made(Option<&'static str>);
+
+    impl Render for Made {
+        fn render(&self, _: &Env, _: &str) -> Result<Bytes, Diagnostic> {
+            Ok(Bytes::from(&b""[..]))
+        }
+
+        fn source(&self) -> Option<String> {
+            self.0.map(String::from)
+        }
+    }
+
+    fn errors(make: impl FnOnce(&mut Jobs)) -> Vec<String> {
+        let mut jobs = Jobs::default();
+        make(&mut jobs);
+        collisions(&jobs.list)
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn two_pages_at_one_path_are_an_error_whoever_made_them() {
+        assert_eq!(
+            errors(|out| {
+                out.page("orgs/kyutai/", Made(None));
+                out.page("orgs/kyutai/", Made(None));
+            }),
+            [
+                "gazette: error: /orgs/kyutai/ is made twice, by two of Gazette's pages: \
+              one would hide the other; rename or remove one"
+            ]
+        );
+        assert_eq!(
+            errors(|out| {
+                out.page("orgs/kyutai/", Made(None));
+                out.page("orgs/kyutai/", Made(Some("content/papers/b.md")));
+            }),
+            [
+                "content/papers/b.md: error: /orgs/kyutai/ is made twice, by this file and by \
+              Gazette's page /orgs/kyutai/: one would hide the other; rename or remove one"
+            ]
+        );
+        // A page and a file at one path, in either order.
+        assert_eq!(
+            errors(|out| {
+                out.file("x/index.html", Made(Some("static/x/index.html")));
+                out.page("x/", Made(Some("content/x.md")));
+            })
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_later_file_may_replace_an_earlier_file() {
+        assert!(
+            errors(|out| {
+                out.file("robots.txt", Made(None));
+                out.file("robots.txt", Made(Some("static/robots.txt")));
+            })
+            .is_empty()
+        );
+    }
+}

@@ -56,7 +56,9 @@ impl Render for Feed<'_> {
         // Writing into a Vec cannot fail; an empty feed is the worst case.
         let _ = channel.pretty_write_to(&mut out, b' ', 2);
         out.push(b'\n');
-        Ok(Bytes::from(out))
+        // The writer escapes markup but passes control characters through.
+        let xml = String::from_utf8_lossy(&out);
+        Ok(Bytes::from(escape::xml_chars(&xml).as_bytes()))
     }
 }
 

@@ -12,6 +12,8 @@ use crate::site::urls;
 
 #[derive(Hash)]
 struct Free<'s> {
+    /// The page's file (`content/about.md`).
+    source: &'s std::path::Path,
     title: &'s str,
     slug: &'s str,
     template: &'s str,
@@ -56,6 +58,7 @@ pub fn jobs<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
             ));
         }
         let job = Free {
+            source: &page.source,
             title: &page.title,
             slug: &page.slug,
             template: &page.template,
@@ -82,6 +85,10 @@ impl Render for Free<'_> {
             }),
         );
         env.page(self.template, url, own)
+    }
+
+    fn source(&self) -> Option<String> {
+        Some(self.source.display().to_string())
     }
 }
 

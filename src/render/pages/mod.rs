@@ -141,6 +141,52 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn characters_xml_forbids_never_reach_an_xml_file() {
+        let nasty = "A\u{1}B\u{b}C\u{1b}[2JD\u{0}E\u{fffe}F\u{ffff}G\u{7}";
+        let mut evil = paper(
+            "evil",
+            &format!("Title {nasty}"),
+            Some((2025, 4, 28)),
+            5,
+            &["llm", nasty],
+        );
+        evil.abstract_ = format!("Abstract {nasty}");
+        let sample = sample();
+        let mut papers = sample.papers;
+        papers.push(evil);
+        let mut site = site_of(papers, sample.pages);
+        site.config.title = format!("Site {nasty}");
+        site.config.description = format!("About {nasty}");
+        let out = build(&site, "https://example.org/");
+        let mut xml_files = 0;
+        for (path, bytes) in &out.files {
+            if !path.ends_with(".xml") {
+                continue;
+            }
+            xml_files += 1;
+            let text = std::str::from_utf8(bytes).unwrap();
+            if let Some(c) = text
+                .chars()
+                .find(|&c| !crate::render::escape::xml_allows(c))
+            {
+                panic!("{path} holds U+{:04X}, which XML 1.0 forbids", c as u32);
+            }
+        }
+        assert!(xml_files >= 3, "feed, a tag feed and the sitemap");
+        let feed = rss::Channel::read_from(out.files["feed.xml"].as_ref()).unwrap();
+        assert_eq!(
+            feed.title(),
+            "Site ABC[2JDEFG",
+            "the rest of the text stays"
+        );
+        assert!(
+            feed.items()
+                .iter()
+                .any(|i| i.title() == Some("Title ABC[2JDEFG"))
+        );
+    }
+
     const HOSTILE: &str = "<script>alert(\"x\")</script> & 'q' {{ config.title }} {% if true %}";
 
     #[test]

@@ -36,6 +36,10 @@ impl Render for PaperPage<'_> {
         own.insert("next".into(), summary(self.next));
         env.page("paper.html", url, own)
     }
+
+    fn source(&self) -> Option<String> {
+        Some(self.paper.paper.source.display().to_string())
+    }
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ impl Render for Sitemap {
             out.push_str("</loc></url>\n");
         }
         out.push_str("</urlset>\n");
-        Ok(Bytes::from(out.into_bytes()))
+        Ok(Bytes::from(escape::xml_chars(&out).as_bytes()))
     }
 }
 

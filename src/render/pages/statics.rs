@@ -7,17 +7,26 @@ use crate::diagnostic::Diagnostic;
 use crate::render::engine::{Bytes, Env, Inputs, Jobs, Render};
 
 #[derive(Hash)]
-struct Static<'s>(&'s Bytes);
+struct Static<'s> {
+    bytes: &'s Bytes,
+    /// The file it is copied from (`static/robots.txt`).
+    origin: Option<&'s str>,
+}
 
 pub fn jobs<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
     for (name, bytes) in &inputs.theme.statics {
-        out.file(name.as_str(), Static(bytes));
+        let origin = inputs.theme.static_sources.get(name).map(String::as_str);
+        out.file(name.as_str(), Static { bytes, origin });
     }
 }
 
 impl Render for Static<'_> {
     fn render(&self, _env: &Env, _url: &str) -> Result<Bytes, Diagnostic> {
-        Ok(Arc::clone(self.0))
+        Ok(Arc::clone(self.bytes))
+    }
+
+    fn source(&self) -> Option<String> {
+        self.origin.map(str::to_string)
     }
 }
 
@@ -34,6 +43,28 @@ mod tests {
         let out = build_with(&sample(), &theme);
         assert_eq!(&*out.files["img/logo.png"], &[0u8, 159, 146, 150]);
         assert_eq!(out.files["style.css"], theme.statics["style.css"]);
+    }
+
+    /// A static file at a page's address would hide the page: which of
+    /// the two the person meant is not for Gazette to guess.
+    #[test]
+    fn a_static_file_at_a_pages_address_is_an_error_naming_both() {
+        for (path, page) in [
+            ("about/index.html", "content/about.md"),
+            ("papers/alpha/index.html", "content/papers/alpha.md"),
+            ("tags/llm/index.html", "/tags/llm/"),
+            ("index.html", "/"),
+        ] {
+            let mut theme = default_theme();
+            theme.statics.insert(path.into(), b"mine".to_vec().into());
+            theme
+                .static_sources
+                .insert(path.into(), format!("static/{path}"));
+            let err = render_err(&sample(), &theme);
+            assert_eq!(err.len(), 1, "{path}: {err:?}");
+            assert_eq!(err[0].file, format!("static/{path}"), "{}", err[0]);
+            assert!(err[0].message.contains(page), "{path}: {}", err[0]);
+        }
     }
 
     #[test]

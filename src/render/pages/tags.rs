@@ -156,6 +156,26 @@ mod tests {
         assert!(text(&out, "tags/index.html").contains(">LLM</a> <small>2</small>"));
     }
 
+    #[test]
+    fn tags_told_apart_by_plus_or_sharp_signs_get_a_page_each() {
+        let site = site_of(
+            vec![
+                paper("a", "A", Some((2025, 1, 3)), 0, &["C++"]),
+                paper("b", "B", Some((2025, 1, 2)), 0, &["C"]),
+                paper("c", "C", Some((2025, 1, 1)), 0, &["c#"]),
+            ],
+            vec![],
+        );
+        let out = build(&site, "https://example.org/");
+        for (path, title) in [
+            ("tags/c-plus-plus/index.html", "Papers tagged “C++”"),
+            ("tags/c/index.html", "Papers tagged “C”"),
+            ("tags/c-sharp/index.html", "Papers tagged “c#”"),
+        ] {
+            assert!(text(&out, path).contains(title), "{path}");
+        }
+    }
+
     /// The spelling a shared tag shows comes from the newest paper: when it
     /// changes, every page of the listing must show the new one, even pages
     /// that do not show that paper.
