@@ -30,7 +30,7 @@ pub struct Tombstone {
     /// Import's key for the paper (its title without case and punctuation).
     pub key: String,
     pub arxiv: Option<String>,
-    /// The dumps that listed it: they count as imported (see import).
+    /// The dumps that listed it, for the person reading the file.
     #[serde(default)]
     pub digests: Vec<String>,
 }
