@@ -33,6 +33,8 @@ export GAZETTE_BIN="$PWD/target/debug/gazette"
 if [ ! -d tests/browser/node_modules ] || [ tests/browser/package-lock.json -nt tests/browser/node_modules ]; then
     (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The search page's query code against the sample site's index (no browser).
+node --test tests/search/
 if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
     node --test tests/browser/
 else

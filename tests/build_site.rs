@@ -189,8 +189,13 @@ Notes.
             "{} injects markup",
             path.display()
         );
+        // File lists and the search index's terms and postings hold
+        // content hashes and encoded numbers, where "49" is no evaluation;
+        // search records show digest text and are checked.
+        let codes = path == Path::new(".gazette-manifest")
+            || (path.starts_with("search") && !path.starts_with("search/r"));
         assert!(
-            !text.contains("49"),
+            codes || !text.contains("49"),
             "{} evaluated digest text as a template",
             path.display()
         );

@@ -56,6 +56,11 @@ struct RunArgs {
     /// Also build the same papers with Hugo, if `hugo` is on PATH.
     #[arg(long)]
     hugo: bool,
+    /// Also measure search: index time and size, bytes per first query
+    /// (needs node), and Pagefind side by side at the size nearest 10,000
+    /// (`pip install pagefind-bin`; its queries need Chromium).
+    #[arg(long)]
+    search: bool,
     /// The gazette binary to time (default: build this workspace's with
     /// `cargo build --release -p gazette` and time that).
     #[arg(long, value_name = "PATH")]
@@ -69,6 +74,7 @@ fn main() -> ExitCode {
             sizes: args.sizes,
             runs: args.runs,
             hugo: args.hugo,
+            search: args.search,
             gazette: args.gazette,
         }),
     };

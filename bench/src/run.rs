@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use crate::tool::{gazette, hugo};
+use crate::tool::{gazette, hugo, search};
 
 /// The seed of every benchmark corpus, so figures are comparable across runs.
 pub const SEED: u64 = 1;
@@ -22,6 +22,9 @@ pub struct RunOptions {
     pub sizes: Vec<usize>,
     pub runs: usize,
     pub hugo: bool,
+    /// Also measure search: Gazette's index at every size, Pagefind's at
+    /// the size nearest 10,000 when it is installed.
+    pub search: bool,
     /// The `gazette` binary to time; `None` builds this workspace's release one.
     pub gazette: Option<PathBuf>,
 }
@@ -52,6 +55,16 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
         .min_by_key(|s| s.abs_diff(LATENCY_SIZE))
         .expect("sizes checked non-empty");
 
+    let pagefind = if options.search {
+        let found = search::find_pagefind();
+        if found.is_none() {
+            eprintln!("bench: --search: no Pagefind (pip install pagefind-bin); Gazette only");
+        }
+        found
+    } else {
+        None
+    };
+    let mut searches = Vec::new();
     let mut results = Vec::new();
     let mut latency = None;
     for &papers in &options.sizes {
@@ -69,6 +82,22 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
             eprintln!("bench: {papers} papers: Hugo");
             result.hugo = Some(hugo::measure(hugo, &site, tmp.path(), options.runs)?);
         }
+        if options.search {
+            eprintln!("bench: {papers} papers: search index");
+            let gazette = search::measure_gazette(&site, options.runs)?;
+            let pagefind = match &pagefind {
+                Some(cmd) if papers == latency_size => {
+                    eprintln!("bench: {papers} papers: Pagefind");
+                    Some(search::measure_pagefind(cmd, &site, options.runs)?)
+                }
+                _ => None,
+            };
+            searches.push(search::SearchResult {
+                papers,
+                gazette,
+                pagefind,
+            });
+        }
         if papers == latency_size {
             eprintln!("bench: {papers} papers: edit-to-reload latency");
             latency = Some(gazette::measure_latency(&exe, &site, papers, options.runs)?);
@@ -80,5 +109,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
         "{}",
         crate::report::table(&results, latency.as_ref(), options.runs)
     );
+    if options.search {
+        print!("{}", search::table(&searches, options.runs));
+    }
     Ok(())
 }

@@ -131,9 +131,11 @@ pub struct PaperData {
     pub summary: Value,
     /// For the paper's own page: everything.
     pub full: Value,
-    /// Its line of `papers.json` and its record in `search.json`.
+    /// Its line of `papers.json`.
     pub facts_json: Box<[u8]>,
-    pub search_json: Box<[u8]>,
+    /// What search finds it by, and what a search result shows of it.
+    pub search_doc: crate::render::search::Doc,
+    pub search_record: Box<[u8]>,
 }
 
 const EXCERPT_CHARS: usize = 280;
@@ -240,7 +242,8 @@ pub fn paper_data(
         summary: Value::Object(summary),
         full: Value::Object(full),
         facts_json: pages::papers_json::record(globals, paper),
-        search_json: pages::search::record(globals, paper),
+        search_doc: pages::search::doc(paper),
+        search_record: pages::search::record(globals, paper),
     })
 }
 

@@ -41,6 +41,14 @@ pub trait Render: Hash + Sync {
     }
 }
 
+/// A job that writes several files at once, for outputs whose names come
+/// from their content (the search index's content-hashed shards): it is
+/// keyed, reused and rendered like a [`Render`] job, and returns every file
+/// as (site path, bytes). Its paths should lie under its URL's folder.
+pub trait RenderFiles: Hash + Sync {
+    fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
+}
+
 /// How a kind makes its jobs (one line in [`pages::KINDS`]).
 pub enum Kind {
     /// From the site.
@@ -110,6 +118,15 @@ impl<'s> Jobs<'s> {
         self.push(url.into(), false, job);
     }
 
+    /// Several files from one job, rooted at `url` (see [`RenderFiles`]).
+    pub fn files(&mut self, url: impl Into<String>, job: impl RenderFiles + 's) {
+        self.list.push(Job {
+            url: url.into(),
+            page: false,
+            work: Box::new(Many(job)),
+        });
+    }
+
     /// A problem that stops the render before any page is made.
     pub fn error(&mut self, diagnostic: Diagnostic) {
         self.errors.push(diagnostic);
@@ -124,10 +141,16 @@ impl<'s> Jobs<'s> {
     }
 }
 
+/// A job's files: (site path, bytes).
+pub type Files = Vec<(String, Bytes)>;
+
+/// A job's outcome: its URL, key, files, and whether they were reused.
+type Done<'j> = (&'j str, u64, Files, bool);
+
 /// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
 trait Work: Sync {
     fn key(&self, state: &mut DefaultHasher);
-    fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic>;
     fn origin(&self) -> Option<String>;
 }
 
@@ -136,12 +159,31 @@ impl<T: Render> Work for T {
         self.hash(state);
     }
 
-    fn run(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
-        self.render(env, url)
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+        Ok(vec![(urls::file_for(url), self.render(env, url)?)])
     }
 
     fn origin(&self) -> Option<String> {
         self.source()
+    }
+}
+
+/// A [`RenderFiles`] job in the list (a wrapper: one blanket impl per trait
+/// would overlap).
+struct Many<T>(T);
+
+impl<T: RenderFiles> Work for Many<T> {
+    fn key(&self, state: &mut DefaultHasher) {
+        self.0.hash(state);
+    }
+
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+        self.0.render(env, url)
+    }
+
+    /// Made from the site as a whole (the search index).
+    fn origin(&self) -> Option<String> {
+        None
     }
 }
 
@@ -265,24 +307,24 @@ pub fn render_all(
         data,
     };
 
-    let results: Vec<Result<(String, u64, Bytes, bool), JobError>> = jobs
+    // Keyed by the job's URL: a job's files are reused or rendered together.
+    let results: Vec<Result<Done, JobError>> = jobs
         .par_iter()
         .map(|job| {
             let mut h = DefaultHasher::new();
             (site_key, &job.url).hash(&mut h);
             job.work.key(&mut h);
             let key = h.finish();
-            let path = urls::file_for(&job.url);
-            if let Some((old, bytes)) = cache.files.get(&path)
+            if let Some((old, files)) = cache.files.get(&job.url)
                 && *old == key
             {
-                return Ok((path, key, Arc::clone(bytes), true));
+                return Ok((job.url.as_str(), key, files.clone(), true));
             }
-            let bytes = job
+            let files = job
                 .work
                 .run(&env, &job.url)
                 .map_err(|d| (d, job.url.clone()))?;
-            Ok((path, key, bytes, false))
+            Ok((job.url.as_str(), key, files, false))
         })
         .collect();
 
@@ -291,14 +333,16 @@ pub fn render_all(
     let mut stats = RenderStats::default();
     for r in results {
         match r {
-            Ok((path, key, bytes, reused)) => {
+            Ok((url, key, made, reused)) => {
                 if reused {
-                    stats.reused += 1;
+                    stats.reused += made.len();
                 } else {
-                    stats.rendered += 1;
+                    stats.rendered += made.len();
                 }
-                files.insert(path.clone(), (key, Arc::clone(&bytes)));
-                output.files.insert(path, bytes);
+                for (path, bytes) in &made {
+                    output.files.insert(path.clone(), Arc::clone(bytes));
+                }
+                files.insert(url.to_string(), (key, made));
             }
             Err(e) => errors.push(e),
         }

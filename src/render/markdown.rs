@@ -54,6 +54,30 @@ pub fn to_html_shifted(source: &str, shift: usize) -> String {
     out
 }
 
+/// The text of Markdown, without its markup (what search indexes of the
+/// notes): text and code, blocks separated by a line break.
+pub fn to_text(source: &str) -> String {
+    let mut out = String::new();
+    let definitions = Definitions::of(source);
+    for event in parse(source, &definitions) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::InlineMath(tex) | Event::DisplayMath(tex) => out.push_str(&math::to_text(&tex)),
+            // Inline markup ends inside a line; anything else ends a block.
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Pages longer than this are parsed a piece at a time: the parser holds
 /// a tree of the whole text it is given, some twenty times its size for
 /// dense Markdown, so a 50 MB page would take a gigabyte.
@@ -390,6 +414,16 @@ mod tests {
     }
 
     #[test]
+    fn text_keeps_words_and_drops_markup() {
+        let text =
+            to_text("# Notes\n\nSee *[ImageNet](https://x.org)* and `int8`.\n\n- one\n- two");
+        assert!(text.contains("Notes\n"), "{text}");
+        assert!(text.contains("See ImageNet and int8."), "{text}");
+        assert!(!text.contains("https"), "{text}");
+        assert!(text.contains("one\n") && text.contains("two"), "{text}");
+    }
+
+    #[test]
     fn headings_get_unique_anchor_ids() {
         let html = to_html("# Why it matters\n\n## Why it matters\n\n## Custom {#mine}\n");
         assert!(html.contains("<h1 id=\"why-it-matters\">"), "{html}");
@@ -431,6 +465,19 @@ mod tests {
         );
         assert!(html.contains("<math display=\"block\">"), "{html}");
         assert!(!html.contains('$'), "{html}");
+    }
+
+    #[test]
+    fn math_in_notes_reaches_search_as_readable_text() {
+        let text = to_text("We pick $x \\in \\{4,8\\}$ in $O(n \\log n)$.\n");
+        assert_eq!(
+            text,
+            format!(
+                "We pick {} in O(n log n).\n",
+                math::to_text("x \\in \\{4,8\\}")
+            )
+        );
+        assert!(!text.contains('\\'), "{text}");
     }
 
     #[test]

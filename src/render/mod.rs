@@ -20,6 +20,7 @@ pub mod links;
 pub mod markdown;
 pub mod math;
 mod pages;
+pub mod search;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
@@ -53,11 +54,12 @@ pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>
 }
 
 /// What rendering kept between runs: each paper's template data, the bytes
-/// and key of every output file, and the Tera instance for the last theme.
+/// and key of every job's output files, and the Tera instance for the last theme.
 #[derive(Default)]
 pub struct RenderCache {
     papers: HashMap<u64, Arc<context::PaperData>>,
-    files: HashMap<String, (u64, Arc<[u8]>)>,
+    /// Job URL → its key and files (one, or several for a file set).
+    files: HashMap<String, (u64, engine::Files)>,
     tera: Option<(u64, Arc<tera::Tera>)>,
 }
 

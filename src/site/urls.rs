@@ -99,14 +99,14 @@ pub fn search() -> &'static str {
     "search/"
 }
 
-/// What the search page's script looks in.
-pub fn search_index() -> &'static str {
-    "search.json"
+/// The search index's manifest; the shards it names sit beside it.
+pub fn search_manifest() -> &'static str {
+    "search/index.json"
 }
 
-/// The theme's search script.
+/// The theme's search page script (an ES module).
 pub fn search_script() -> &'static str {
-    "search.js"
+    "search/page.mjs"
 }
 
 /// The theme's stylesheet.

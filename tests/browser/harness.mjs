@@ -33,13 +33,17 @@ const FLAGS = [
   "--disable-sync",
 ];
 
-/** A copy of the repository's sample site, built; returns its folder. */
-export function buildSampleSite(extraArgs = []) {
+/**
+ * A copy of the repository's sample site, built; returns its folder.
+ * `prepare(root)`, if given, may change the copy before the build.
+ */
+export function buildSampleSite(extraArgs = [], prepare = null) {
   const root = mkdtempSync(join(tmpdir(), "gazette-browser-"));
   cpSync(join(REPO, "config.toml"), join(root, "config.toml"));
   for (const sub of ["digests", "content", "themes"]) {
     cpSync(join(REPO, sub), join(root, sub), { recursive: true });
   }
+  prepare?.(root);
   execFileSync(GAZETTE_BIN, ["--root", root, "build", "--base-url", "http://127.0.0.1/", ...extraArgs], {
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -3,3 +3,4 @@
 
 pub mod gazette;
 pub mod hugo;
+pub mod search;

@@ -67,8 +67,8 @@ mod tests {
             "dates/2025/03/02/index.html",
             "dates/undated/index.html",
             "search/index.html",
-            "search.json",
-            "search.js",
+            "search/index.json",
+            "search/page.mjs",
             "style.css",
             "syntax.css",
             "feed.xml",
@@ -128,7 +128,7 @@ mod tests {
                     &html[i..(i + 40).min(html.len())]
                 );
             }
-            assert!(!html.contains("src=\"/search.js"), "{path}");
+            assert!(!html.contains("src=\"/search/"), "{path}");
         }
         assert!(text(&out, "feed.xml").contains("<link>https://example.org/papers-site/papers/"));
         assert!(
@@ -237,8 +237,20 @@ mod tests {
             .unwrap();
         assert_eq!(evil_json["title"], HOSTILE);
         assert_eq!(evil_json["organization"], HOSTILE);
-        let search: serde_json::Value = serde_json::from_str(text(&out, "search.json")).unwrap();
-        assert!(search.as_array().unwrap().iter().any(|r| r["t"] == HOSTILE));
+        let records: Vec<serde_json::Value> = (out.files.iter())
+            .filter(|(path, _)| path.starts_with("search/r/"))
+            .flat_map(|(_, bytes)| serde_json::from_slice::<Vec<serde_json::Value>>(bytes).unwrap())
+            .collect();
+        assert!(records.iter().any(|r| r[0] == HOSTILE && r[3] == HOSTILE));
+        for (path, bytes) in &out.files {
+            if path.starts_with("search/") && path.ends_with(".json") {
+                let text = String::from_utf8_lossy(bytes);
+                assert!(
+                    !text.contains('<') && !text.contains('&'),
+                    "{path} has raw markup"
+                );
+            }
+        }
 
         let feed = rss::Channel::read_from(out.files["feed.xml"].as_ref()).unwrap();
         let item = feed

@@ -1,0 +1,162 @@
+//! A site as the index sees it: what each paper and free page is found by
+//! ([`doc`]), what a result shows of it ([`record`]), their filter terms,
+//! and the whole [`Input`] in id order. The page kind
+//! (`render/pages/search.rs`) uses the per-paper parts made once per
+//! change of the paper; [`index_site`] makes everything at once (for the
+//! benchmark's index build time).
+
+use chrono::Datelike;
+use rayon::prelude::*;
+
+use super::index::{self, BODY, DocIn, File, Input, ORGANIZATION, TAGS, TITLE};
+use super::{Doc, Record};
+use crate::render::context::{Globals, excerpt};
+use crate::render::{markdown, math};
+use crate::site::{FreePage, Paper, Site, urls};
+
+/// Characters of the excerpt a result shows.
+const EXCERPT_CHARS: usize = 180;
+
+/// What search finds a paper by: title, organization, tags, the whole
+/// abstract and the person's notes (as text), each with its weight.
+pub fn doc(p: &Paper) -> Doc {
+    let tags = p.tags.join(" \n ");
+    let notes = markdown::to_text(&p.body);
+    // Math as words (`O(n log n)`, `10¹⁹`), not TeX.
+    let abstract_ = math::text_to_plain(&p.abstract_);
+    Doc::new(&[
+        (&p.title, TITLE),
+        (&tags, TAGS),
+        (p.organization.as_deref().unwrap_or(""), ORGANIZATION),
+        (&abstract_, BODY),
+        (&notes, BODY),
+    ])
+}
+
+/// What a result shows of a paper: JSON, markup-safe.
+pub fn record(globals: &Globals, p: &Paper) -> Box<[u8]> {
+    Record(
+        &p.title,
+        &globals.url(&urls::paper(&p.slug)),
+        p.date.map(|d| d.to_string()),
+        p.organization.as_deref(),
+        p.upvotes,
+        &p.tags,
+        &excerpt(&math::text_to_plain(&p.abstract_), EXCERPT_CHARS),
+    )
+    .to_json()
+}
+
+/// A free page's words and record: its title and its text.
+pub fn page(globals: &Globals, title: &str, slug: &str, body: &str) -> (Doc, Box<[u8]>) {
+    let text = markdown::to_text(body);
+    let doc = Doc::new(&[(title, TITLE), (&text, BODY)]);
+    let url = globals.url(&urls::free_page(slug));
+    let record = Record(
+        title,
+        &url,
+        None,
+        None,
+        0,
+        &[],
+        &excerpt(&text, EXCERPT_CHARS),
+    );
+    (doc, record.to_json())
+}
+
+/// A paper's filter terms: `#<tag slug>` per tag (the URL's `?tag=`) and
+/// `@<organization slug>` (the URL's `?org=`).
+fn facets(p: &Paper) -> Vec<String> {
+    let mut facets: Vec<String> = (p.tags.iter())
+        .map(|t| format!("#{}", urls::tag_slug(t)))
+        .collect();
+    facets.extend(
+        p.organization
+            .as_deref()
+            .map(|o| format!("@{}", slug::slugify(o))),
+    );
+    facets.sort();
+    facets.dedup();
+    facets
+}
+
+/// The index's input: papers newest first (`(paper, doc, record)`), then
+/// free pages; `tags` and `orgs` as (name, papers) for the filters.
+pub fn input<'a>(
+    papers: &[(&'a Paper, &'a Doc, &'a [u8])],
+    pages: &'a [(Doc, Box<[u8]>)],
+    tags: &[(&'a str, usize)],
+    orgs: &[(&'a str, usize)],
+) -> Input<'a> {
+    let mut docs = Vec::with_capacity(papers.len() + pages.len());
+    let mut years: Vec<(i32, usize, usize)> = Vec::new();
+    for (id, &(p, doc, record)) in papers.iter().enumerate() {
+        docs.push(DocIn {
+            doc,
+            record,
+            facets: facets(p),
+            upvotes: p.upvotes,
+        });
+        // Newest first, so each year's papers are one run of ids.
+        if let Some(year) = p.date.map(|d| d.year()) {
+            match years.last_mut() {
+                Some((y, _, end)) if *y == year => *end = id + 1,
+                _ => years.push((year, id, id + 1)),
+            }
+        }
+    }
+    for (doc, record) in pages {
+        docs.push(DocIn {
+            doc,
+            record,
+            facets: Vec::new(),
+            upvotes: 0,
+        });
+    }
+    Input {
+        docs,
+        papers: papers.len(),
+        years,
+        tags: (tags.iter())
+            .map(|&(name, count)| (name, urls::tag_slug(name), count))
+            .collect(),
+        orgs: (orgs.iter())
+            .map(|&(name, count)| (name, slug::slugify(name), count))
+            .collect(),
+    }
+}
+
+/// Names with their paper counts.
+pub type Counts<'s> = Vec<(&'s str, usize)>;
+
+/// Tags (in URL order) and organizations (most papers first) with their
+/// paper counts.
+pub fn facet_lists(site: &Site) -> (Counts<'_>, Counts<'_>) {
+    let mut tags: Vec<(&str, usize)> = (site.index.by_tag.iter())
+        .map(|(name, papers)| (name.as_str(), papers.len()))
+        .collect();
+    tags.sort_by_key(|(name, _)| urls::tag_slug(name));
+    let mut orgs: Vec<(&str, usize)> = (site.index.by_organization.iter())
+        .map(|(org, papers)| (org.as_str(), papers.len()))
+        .collect();
+    orgs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    (tags, orgs)
+}
+
+/// Every file of a site's index (paths under `search/`), made from
+/// scratch: each paper's words (in parallel) and the index.
+pub fn index_site(site: &Site, base_url: &str) -> Vec<File> {
+    let globals = Globals::new(site, base_url);
+    let made: Vec<(Doc, Box<[u8]>)> = (site.index.latest.par_iter())
+        .map(|&i| (doc(&site.papers[i]), record(&globals, &site.papers[i])))
+        .collect();
+    let papers: Vec<(&Paper, &Doc, &[u8])> = (site.index.latest.iter())
+        .zip(&made)
+        .map(|(&i, (d, r))| (&site.papers[i], d, &r[..]))
+        .collect();
+    let pages: Vec<(Doc, Box<[u8]>)> = (site.pages.iter())
+        .map(|p: &FreePage| page(&globals, &p.title, &p.slug, &p.body))
+        .collect();
+    let (tags, orgs) = facet_lists(site);
+    index::build(&input(&papers, &pages, &tags, &orgs))
+}
