@@ -8,6 +8,15 @@ use std::path::Path;
 /// person can tell whose they are.
 pub const TEMP_PREFIX: &str = ".gazette-";
 
+/// Whether a file name is one of [`write`]'s temporary files: the prefix
+/// and six letters or digits (`tempfile`'s default). A process killed
+/// between creating it and renaming it leaves it behind; the next import or
+/// build removes it (never anything else: `.gazette-manifest` is longer).
+pub fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Writes `bytes` to a temporary file beside `path`, then renames it over
 /// `path`. The file keeps the permissions it had (a page the person made
 /// group-writable stays so); a new file gets what `fs::write` would give
@@ -77,6 +86,25 @@ mod tests {
         std::fs::write(dir.path().join("plain"), "x").unwrap();
         write(&dir.path().join("fresh.md"), b"x").unwrap();
         assert_eq!(mode("fresh.md"), mode("plain"), "as fs::write makes it");
+    }
+
+    #[test]
+    fn temporary_names_are_recognised_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir.path())
+            .unwrap();
+        let name = temp.path().file_name().unwrap().to_str().unwrap();
+        assert!(is_temp_name(name), "{name}");
+        for other in [
+            ".gazette-manifest",
+            ".gazette-staging",
+            ".gazette-",
+            "gazette-abcdef",
+        ] {
+            assert!(!is_temp_name(other), "{other}");
+        }
     }
 
     #[test]

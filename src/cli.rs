@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, DIGESTS_DIR, OUTPUT_DIR, SOURCE_DIRS};
-use crate::output::{self, WriteError};
+use crate::lock::SiteLock;
 use crate::pipeline::{self, BuildOptions, Builder};
 
 #[derive(Debug, Parser)]
@@ -146,6 +146,7 @@ fn open_site(root: &Path) -> Result<(), Diagnostic> {
 
 fn import(root: &Path) -> Result<ExitCode, Diagnostic> {
     let config = Config::load(root)?;
+    let _lock = SiteLock::acquire(root, "import")?;
     let started = Instant::now();
     let report = crate::import::import_site(root, &config)?;
     let failed = print_diagnostics(&report.diagnostics);
@@ -160,59 +161,64 @@ fn import(root: &Path) -> Result<ExitCode, Diagnostic> {
 fn build(root: &Path, args: BuildArgs) -> Result<ExitCode, Diagnostic> {
     let out_dir = args.output.unwrap_or_else(|| root.join(OUTPUT_DIR));
     check_output_dir(root, &out_dir)?;
-    let mut builder = Builder::new(BuildOptions {
+    let options = BuildOptions {
         root: root.to_path_buf(),
         base_url: args.base_url,
         import: true,
-    });
-    let report = match builder.build(None) {
-        Ok(report) => report,
+    };
+    let done = match pipeline::build_dir(&options, &out_dir, args.force) {
+        Ok(done) => done,
         Err(failure) => {
             print_diagnostics(failure.diagnostics());
-            eprintln!("build: failed; {} was left as it was", shown(&out_dir));
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    let failed = print_diagnostics(&report.diagnostics);
-    if let Some(summary) = &report.import_summary {
-        eprintln!("import: {summary}");
-    }
-    let output = builder.output();
-    let write_started = Instant::now();
-    let written = match output::write_to_dir(&output, &out_dir, args.force) {
-        Ok(written) => written,
-        Err(e) => {
-            eprintln!("{e}");
-            if let WriteError::Refused { .. } = e {
-                eprintln!("build: stopped; nothing was written");
+            if let pipeline::BuildFailure::Unfinished(_) = failure {
+                eprintln!(
+                    "build: failed; {} holds part of this build: build again",
+                    shown(&out_dir)
+                );
             } else {
-                eprintln!("build: failed while writing {}", shown(&out_dir));
+                eprintln!("build: failed; {} was left as it was", shown(&out_dir));
             }
             return Ok(ExitCode::FAILURE);
         }
     };
-    let write_time = write_started.elapsed();
+    let report = &done.build;
+    let failed = print_diagnostics(&report.diagnostics);
+    if let Some(summary) = &report.import_summary {
+        eprintln!("import: {summary}");
+    }
+    if done.up_to_date {
+        eprintln!(
+            "build: nothing changed since the last build; {} files in {} left as they were (in {})",
+            done.files,
+            shown(&out_dir),
+            millis(report.elapsed)
+        );
+        return Ok(exit(failed));
+    }
+    if let Some(why) = &done.write.in_place {
+        eprintln!(
+            "build: {} could not be swapped in at once ({why}); its files were replaced one \
+             by one (see docs/output.md)",
+            shown(&out_dir)
+        );
+    }
     let stages: Vec<String> = report
         .stages
         .iter()
-        .map(|(name, t)| (*name, *t))
-        .chain([("write", write_time)])
-        .map(|(name, t)| format!("{name} {}", millis(t)))
+        .map(|(name, t)| format!("{name} {}", millis(*t)))
         .collect();
     eprintln!(
-        "build: {} files in {} ({} written, {} unchanged, {} removed) in {} ({})",
-        output.files.len(),
+        "build: {} files in {} ({} written, {} unchanged, {} removed; {} rendered, {} reused) in {} ({})",
+        done.files,
         shown(&out_dir),
-        written.written,
-        written.unchanged,
-        written.removed,
-        millis(report.elapsed + write_time),
+        done.write.written,
+        done.write.unchanged,
+        done.write.removed,
+        report.rendered,
+        report.reused,
+        millis(report.elapsed),
         stages.join(", ")
     );
-    // The process ends here: freeing every rendered page and cache entry one
-    // by one would cost a noticeable share of a large build for nothing.
-    std::mem::forget(output);
-    std::mem::forget(builder);
     Ok(exit(failed))
 }
 

@@ -31,6 +31,8 @@ pub struct Config {
     pub import: ImportConfig,
     pub tags: TagsConfig,
     pub feeds: FeedsConfig,
+    pub related: RelatedConfig,
+    pub trending: TrendingConfig,
     /// Free-form values handed to templates as `config.extra`.
     pub extra: toml::Table,
 }
@@ -47,6 +49,8 @@ impl Default for Config {
             import: ImportConfig::default(),
             tags: TagsConfig::default(),
             feeds: FeedsConfig::default(),
+            related: RelatedConfig::default(),
+            trending: TrendingConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -102,6 +106,37 @@ impl Default for FeedsConfig {
     }
 }
 
+/// `[related]`: the related papers on each paper's page.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedConfig {
+    /// Related papers per paper page; 0 turns them off.
+    pub count: usize,
+}
+
+/// Most related papers a page may ask for: each costs its page a card.
+pub const MAX_RELATED: usize = 50;
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig { count: 5 }
+    }
+}
+
+/// `[trending]`: what `/trending/` ranks.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrendingConfig {
+    /// The papers of this many latest listing dates, ranked by upvotes.
+    pub listings: usize,
+}
+
+impl Default for TrendingConfig {
+    fn default() -> Self {
+        TrendingConfig { listings: 7 }
+    }
+}
+
 impl Config {
     /// Parses configuration text; `origin` names the file in messages.
     /// Every error, a typo or a value out of range, carries its line.
@@ -116,6 +151,12 @@ impl Config {
                 .map(|(k, _)| k.trim().trim_matches('"'))
                 .filter(|k| !k.is_empty() && !k.starts_with('[') && !message.contains(*k));
             if let Some(key) = key {
+                // `[related]` then `count = -1`: name it `related.count`.
+                let table = line.and_then(|l| table_above(text, l));
+                let key = match table {
+                    Some(table) => format!("{table}.{key}"),
+                    None => key.to_string(),
+                };
                 message = format!("`{key}`: {message}");
             }
             Diagnostic::error(origin, line.unwrap_or(0), message)
@@ -179,6 +220,21 @@ impl Config {
                 ),
             ));
         }
+        if self.related.count > MAX_RELATED {
+            return Err((
+                at(&["related", "count"]),
+                format!(
+                    "`related.count` must be at most {MAX_RELATED} (0 turns related papers off), found {}",
+                    self.related.count
+                ),
+            ));
+        }
+        if self.trending.listings == 0 {
+            return Err((
+                at(&["trending", "listings"]),
+                "`trending.listings` must be at least 1".to_string(),
+            ));
+        }
         if let Err(why) = check_base_url(&self.base_url) {
             return Err((at(&["base_url"]), format!("`base_url` {why}")));
         }
@@ -200,6 +256,23 @@ impl Config {
     pub fn base_url_slash(&self) -> String {
         format!("{}/", self.base_url.trim_end_matches('/'))
     }
+}
+
+/// The `[table]` header a 1-based `line` of `text` sits under, if any.
+fn table_above(text: &str, line: usize) -> Option<&str> {
+    text.lines()
+        .take(line.saturating_sub(1))
+        .map(str::trim)
+        .filter(|l| l.starts_with('[') && !l.starts_with("[["))
+        .last()
+        .map(|l| {
+            l.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+        })
+        .filter(|t| !t.is_empty())
 }
 
 /// Why `url` cannot be a site's base URL (`base_url`, `--base-url`), if it
@@ -303,6 +376,28 @@ mod tests {
         .unwrap();
         assert_eq!(c.import.default_year, Some(1900));
         assert_eq!(c.import.years["a.txt"], 2200);
+    }
+
+    #[test]
+    fn a_negative_related_count_is_an_error_naming_the_key() {
+        let err =
+            Config::parse("title = \"x\"\n[related]\ncount = -1\n", "config.toml").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("config.toml:3: error: `related.count`:"),
+            "{err}"
+        );
+        let err = Config::parse("[related]\ncount = 51\n", "config.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("config.toml:2: error: `related.count` must be at most 50"),
+            "{err}"
+        );
+        let off = Config::parse("[related]\ncount = 0\n", "config.toml").unwrap();
+        assert_eq!(off.related.count, 0, "0 turns them off");
+        let err = Config::parse("[trending]\nlistings = 0\n", "config.toml").unwrap_err();
+        assert!(err.message.contains("trending.listings"), "{err}");
     }
 
     #[test]

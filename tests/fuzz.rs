@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use gazette::config::Config;
 use gazette::digest;
 use gazette::import::{import_site, title_key};
-use gazette::page::{self, Facts};
+use gazette::page::{self, Facts, facts::Listed};
 use gazette::site::load::{LoadCache, load};
 
 /// Cases per target unless `GAZETTE_FUZZ_CASES` says otherwise.
@@ -303,6 +303,17 @@ fn facts(rng: &mut Rng) -> Facts {
         arxiv: rng
             .chance(20)
             .then(|| format!("2{:03}.{:05}", rng.below(1000), rng.below(100_000))),
+        listed: (0..rng.below(4))
+            .map(|_| Listed {
+                digest: text(rng, 2),
+                date: rng
+                    .chance(70)
+                    .then(|| NaiveDate::from_ymd_opt(2025, 1 + rng.below(12) as u32, 1))
+                    .flatten(),
+                position: rng.chance(80).then(|| 1 + rng.below(500) as u32),
+                upvotes: rng.chance(50).then(|| rng.next() as u32),
+            })
+            .collect(),
     }
 }
 

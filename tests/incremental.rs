@@ -1,6 +1,9 @@
-//! Every incremental rebuild (what `serve` does after an edit) must produce
-//! exactly the output a full build of the same sources produces.
+//! Every incremental rebuild must produce exactly the output a full build
+//! of the same sources produces: the in-process rebuilds `serve` does
+//! after an edit, and new `gazette build` processes that reuse what the
+//! last one recorded in `.gazette/`.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -8,7 +11,7 @@ use gazette::output::Output;
 use gazette::pipeline::{BuildOptions, Builder};
 
 mod common;
-use common::sample_site;
+use common::{copy_dir, gazette, sample_site, snapshot, stderr};
 
 fn builder(root: &Path, import: bool) -> Builder {
     Builder::new(BuildOptions {
@@ -61,14 +64,26 @@ fn replace_line(text: &str, prefix: &str, line: &str) -> String {
     text.replacen(old, line, 1)
 }
 
-#[test]
-fn incremental_rebuilds_match_full_builds() {
-    let site = sample_site();
-    let root = site.path();
-    let mut b = builder(root, true);
-    b.build(None).unwrap();
+/// One edit a person makes to the site at the root; returns the path it
+/// changed.
+type Edit = fn(&Path) -> PathBuf;
 
-    // A new dump: imported, then rendered.
+/// The edits both tests go through, in order, each named for messages.
+const EDITS: &[(&str, Edit)] = &[
+    ("after adding a dump", add_dump),
+    ("after editing a page", edit_page),
+    ("after editing notes", edit_notes),
+    ("after editing an abstract", edit_abstract),
+    ("after deleting a page", delete_page),
+    ("after moving a paper", move_paper),
+    ("after editing a free page", edit_free_page),
+    ("after editing a template", edit_template),
+    ("after editing a static file", edit_static),
+    ("after editing config.toml", edit_config),
+];
+
+/// A new dump: imported, then rendered.
+fn add_dump(root: &Path) -> PathBuf {
     let dump = root.join("digests/2025-06-01.txt");
     fs::write(
         &dump,
@@ -79,87 +94,231 @@ fn incremental_rebuilds_match_full_builds() {
          \u{20}\u{20}• 3 authors\n·\nJun 1 5\n",
     )
     .unwrap();
-    b.build(Some(std::slice::from_ref(&dump))).unwrap();
-    assert!(
-        b.output()
-            .files
-            .keys()
-            .any(|k| k.contains("a-brand-new-paper")),
-        "the new dump's paper has a page"
-    );
-    assert_same(&b.output(), &full_build(root), "after adding a dump");
+    dump
+}
 
-    // Edit one paper: its title, upvotes and notes.
+/// One paper's title, upvotes and notes.
+fn edit_page(root: &Path) -> PathBuf {
     let page = first_page(root);
     let text = fs::read_to_string(&page).unwrap();
     let edited = text.replacen("title = \"", "title = \"Edited: ", 1) + "\nA note with `code`.\n";
     fs::write(&page, edited).unwrap();
-    let report = b.build(Some(std::slice::from_ref(&page))).unwrap();
-    assert!(report.reused > 0, "most pages are reused after one edit");
-    assert_same(&b.output(), &full_build(root), "after editing a page");
+    page
+}
 
-    // Delete it: its page and every listing entry disappear.
+/// Notes alone: related papers are not computed again.
+fn edit_notes(root: &Path) -> PathBuf {
+    let page = first_page(root);
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, text + "\nOnly a note.\n").unwrap();
+    page
+}
+
+/// An abstract: related papers are computed again.
+fn edit_abstract(root: &Path) -> PathBuf {
+    let page = first_page(root);
+    let text = fs::read_to_string(&page).unwrap();
+    let edited = replace_line(
+        &text,
+        "abstract = ",
+        "abstract = \"Speculative decoding with draft models accelerates large language model inference.\"",
+    );
+    fs::write(&page, edited).unwrap();
+    page
+}
+
+/// Its page and every listing entry disappear.
+fn delete_page(root: &Path) -> PathBuf {
+    let page = first_page(root);
     fs::remove_file(&page).unwrap();
-    b.build(Some(std::slice::from_ref(&page))).unwrap();
-    assert_same(&b.output(), &full_build(root), "after deleting a page");
+    page
+}
 
-    // Another paper moves to another day and gets another tag.
+/// Another paper moves to another day and gets another tag.
+fn move_paper(root: &Path) -> PathBuf {
     let page = first_page(root);
     let text = fs::read_to_string(&page).unwrap();
     let moved = replace_line(&text, "date = ", "date = 2025-01-15");
     let moved = replace_line(&moved, "tags = ", "tags = [\"Moved-Here\", \"speech\"]");
     fs::write(&page, moved).unwrap();
-    b.build(Some(std::slice::from_ref(&page))).unwrap();
-    assert!(
-        b.output().files.contains_key("tags/moved-here/index.html"),
-        "the new tag has a page"
-    );
-    assert_same(&b.output(), &full_build(root), "after moving a paper");
+    page
+}
 
-    // A free page (its title is also in the `nav.pages` every page gets).
+/// A free page (its title is also in the `nav.pages` every page gets).
+fn edit_free_page(root: &Path) -> PathBuf {
     let about = root.join("content/about.md");
     let text = fs::read_to_string(&about).unwrap();
     let edited = replace_line(&text, "title = ", "title = \"About this sample\"");
     fs::write(&about, edited + "\nMore about it.\n").unwrap();
-    b.build(Some(std::slice::from_ref(&about))).unwrap();
-    let page = String::from_utf8(b.output().files["about/index.html"].to_vec()).unwrap();
-    assert!(page.contains("About this sample") && page.contains("More about it."));
-    assert_same(&b.output(), &full_build(root), "after editing a free page");
+    about
+}
 
-    // A template change.
+fn edit_template(root: &Path) -> PathBuf {
     let template = root.join("themes/default/templates/base.html");
     let t = fs::read_to_string(&template).expect("the sample site has its theme's base.html");
     let edited = t.replacen("</footer>", "<p>edited</p></footer>", 1);
     assert_ne!(edited, t, "base.html has a footer to edit");
     fs::write(&template, edited).unwrap();
-    b.build(Some(std::slice::from_ref(&template))).unwrap();
-    let home = String::from_utf8(b.output().files["index.html"].to_vec()).unwrap();
-    assert!(
-        home.contains("<p>edited</p>"),
-        "the edited template is used"
-    );
-    assert_same(&b.output(), &full_build(root), "after editing a template");
+    template
+}
 
-    // A static file of the theme.
+fn edit_static(root: &Path) -> PathBuf {
     let style = root.join("themes/default/static/style.css");
     let css = fs::read_to_string(&style).expect("the sample site has its theme's style.css");
     fs::write(&style, css + "\n/* edited */\n").unwrap();
-    b.build(Some(std::slice::from_ref(&style))).unwrap();
-    let served = String::from_utf8(b.output().files["style.css"].to_vec()).unwrap();
-    assert!(
-        served.ends_with("/* edited */\n"),
-        "the edited stylesheet is written"
-    );
-    assert_same(
-        &b.output(),
-        &full_build(root),
-        "after editing a static file",
-    );
+    style
+}
 
-    // config.toml: a full rebuild.
+/// A full rebuild.
+fn edit_config(root: &Path) -> PathBuf {
     let config = root.join("config.toml");
     let c = fs::read_to_string(&config).unwrap();
     fs::write(&config, c.replacen("paginate = 30", "paginate = 7", 1)).unwrap();
-    b.build(Some(std::slice::from_ref(&config))).unwrap();
-    assert_same(&b.output(), &full_build(root), "after editing config.toml");
+    config
+}
+
+/// What a user would check after each edit, whichever way it was built.
+fn check_step(step: &str, files: &BTreeMap<String, Vec<u8>>) {
+    let text = |path: &str| String::from_utf8(files[path].clone()).unwrap();
+    match step {
+        "after adding a dump" => assert!(
+            files.keys().any(|k| k.contains("a-brand-new-paper")),
+            "the new dump's paper has a page"
+        ),
+        "after moving a paper" => assert!(
+            files.contains_key("tags/moved-here/index.html"),
+            "the new tag has a page"
+        ),
+        "after editing a free page" => {
+            let page = text("about/index.html");
+            assert!(page.contains("About this sample") && page.contains("More about it."));
+        }
+        "after editing a template" => assert!(
+            text("index.html").contains("<p>edited</p>"),
+            "the edited template is used"
+        ),
+        "after editing a static file" => assert!(
+            text("style.css").ends_with("/* edited */\n"),
+            "the edited stylesheet is written"
+        ),
+        _ => {}
+    }
+}
+
+fn as_map(output: &Output) -> BTreeMap<String, Vec<u8>> {
+    (output.files.iter())
+        .map(|(p, b)| (p.clone(), b.to_vec()))
+        .collect()
+}
+
+#[test]
+fn incremental_rebuilds_match_full_builds() {
+    let site = sample_site();
+    let root = site.path();
+    let mut b = builder(root, true);
+    b.build(None).unwrap();
+    for (step, edit) in EDITS {
+        let changed = edit(root);
+        let report = b.build(Some(std::slice::from_ref(&changed))).unwrap();
+        if *step == "after editing a page" {
+            assert!(report.reused > 0, "most pages are reused after one edit");
+        }
+        let related = report.stages.iter().any(|(name, _)| *name == "related");
+        if *step == "after editing notes" {
+            assert!(
+                !related,
+                "a notes edit reuses the related papers: {:?}",
+                report.stages
+            );
+        }
+        if *step == "after editing an abstract" {
+            assert!(
+                related,
+                "an abstract edit finds related papers again: {:?}",
+                report.stages
+            );
+        }
+        check_step(step, &as_map(&b.output()));
+        assert_same(&b.output(), &full_build(root), step);
+    }
+}
+
+/// `public/` as a map, `/`-separated, the manifest included.
+fn public(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    (snapshot(&root.join("public")).into_iter())
+        .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b))
+        .collect()
+}
+
+/// `gazette build` of a copy of the sources with no `.gazette/` and no
+/// `public/`: nothing remembered, everything rendered.
+fn full_build_in_a_copy(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().unwrap();
+    fs::copy(root.join("config.toml"), copy.path().join("config.toml")).unwrap();
+    for sub in ["digests", "content", "themes"] {
+        copy_dir(&root.join(sub), &copy.path().join(sub));
+    }
+    let out = gazette(copy.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    public(copy.path())
+}
+
+/// `(rendered, reused)` from build's summary line.
+fn rendered_reused(stderr: &str) -> (usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("build: ") && l.contains(" rendered, "))
+        .unwrap_or_else(|| panic!("no summary line in {stderr}"));
+    let number_before = |word: &str| -> usize {
+        let end = line.find(word).unwrap();
+        let start = line[..end - 1].rfind([' ', '(']).unwrap() + 1;
+        line[start..end - 1].parse().unwrap()
+    };
+    (number_before("rendered"), number_before("reused"))
+}
+
+#[test]
+fn builds_in_new_processes_that_reuse_the_last_ones_record_match_full_builds() {
+    let site = sample_site();
+    let root = site.path();
+    let first = gazette(root, &["build"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    for (step, edit) in EDITS {
+        edit(root);
+        let out = gazette(root, &["build"]);
+        assert!(out.status.success(), "{step}: {}", stderr(&out));
+        if *step == "after editing a page" {
+            let (rendered, reused) = rendered_reused(&stderr(&out));
+            // The search index is one job whose files (its shards) all
+            // render again when any page's text changes: the edit touches it.
+            let search = walkdir::WalkDir::new(root.join("public/search"))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .count();
+            assert!(
+                reused > 10 * rendered.saturating_sub(search),
+                "{step}: a new process renders only what the edit touched: {}",
+                stderr(&out)
+            );
+        }
+        let built = public(root);
+        check_step(step, &built);
+        let full = full_build_in_a_copy(root);
+        let differing: std::collections::BTreeSet<&String> = (built.keys().chain(full.keys()))
+            .filter(|p| built.get(*p) != full.get(*p))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{step}: these files differ from a full build: {differing:?}"
+        );
+    }
+    // And with nothing changed, nothing is written.
+    let again = gazette(root, &["build"]);
+    let text = stderr(&again);
+    assert!(
+        text.contains("nothing changed") || text.contains("(0 written"),
+        "{text}"
+    );
+    assert_eq!(public(root), full_build_in_a_copy(root));
 }

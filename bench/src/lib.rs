@@ -5,10 +5,12 @@
 //! `run` generates corpora of several sizes and times the real `gazette`
 //! binary on them as a child process (and Hugo on the same papers, when
 //! asked). One module per measured tool under `tool`; `measure` times a
-//! child process; `report` prints the table. See docs/performance.md.
+//! child process; `report` prints the table; `related` times the related
+//! papers in process. See docs/performance.md.
 
 pub mod corpus;
 pub mod measure;
+pub mod related;
 pub mod report;
 pub mod rng;
 pub mod run;

@@ -28,6 +28,18 @@ enum Command {
     Gen(GenArgs),
     /// Measure builds on synthetic corpora (and Hugo on the same papers).
     Run(RunArgs),
+    /// Time only the related papers on synthetic corpora (imported, not built).
+    Related(RelatedArgs),
+}
+
+#[derive(Debug, Args)]
+struct RelatedArgs {
+    /// Corpus sizes, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+    sizes: Vec<usize>,
+    /// Runs per size (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +89,7 @@ fn main() -> ExitCode {
             search: args.search,
             gazette: args.gazette,
         }),
+        Command::Related(args) => gazette_bench::related::run(&args.sizes, args.runs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

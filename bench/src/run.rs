@@ -67,6 +67,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
     let mut searches = Vec::new();
     let mut results = Vec::new();
     let mut latency = None;
+    let mut related = Vec::new();
     for &papers in &options.sizes {
         let tmp = tempfile::Builder::new()
             .prefix("gazette-bench-")
@@ -78,6 +79,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
         let mut result = gazette::measure_builds(&exe, &site, papers, options.runs)?;
         eprintln!("bench: {papers} papers: stage breakdown (in process)");
         (result.stages_cold, result.stages_rebuild) = gazette::stage_breakdown(&site)?;
+        eprintln!("bench: {papers} papers: related papers (in process)");
+        related.push((papers, crate::related::measure(&site, options.runs)?));
         if let Some(hugo) = &hugo {
             eprintln!("bench: {papers} papers: Hugo");
             result.hugo = Some(hugo::measure(hugo, &site, tmp.path(), options.runs)?);
@@ -111,6 +114,10 @@ pub fn run(options: &RunOptions) -> anyhow::Result<()> {
     );
     if options.search {
         print!("{}", search::table(&searches, options.runs));
+    }
+    println!();
+    for (papers, time) in related {
+        print!("{}", crate::related::line(papers, time, options.runs));
     }
     Ok(())
 }

@@ -147,4 +147,27 @@ fn bench_run_on_100_papers_prints_the_table() {
         "no HTML pages built: {row}"
     );
     assert!(stdout.contains("Edit to reload, 100 papers:"), "{stdout}");
+    assert!(
+        stdout.contains("Related papers, 100 papers: "),
+        "the related-papers figure: {stdout}"
+    );
+}
+
+#[test]
+fn bench_related_times_the_related_papers_of_each_size() {
+    let out = bench(&["related", "--sizes", "50,120", "--runs", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per size: {stdout}");
+    assert!(
+        lines[0].starts_with("Related papers, 50 papers: "),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("Related papers, 120 papers: "),
+        "{stdout}"
+    );
+    let refused = bench(&["related", "--sizes", "0"]);
+    assert!(!refused.status.success(), "a size of 0 is refused");
 }

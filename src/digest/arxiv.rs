@@ -69,9 +69,54 @@ fn is_old_style(id: &str) -> bool {
     name_ok && subject_ok && number_ok
 }
 
+/// Every distinct arXiv id `text` names, in order: in arXiv URLs
+/// (`arxiv.org/abs/2410.05434v2`, `/pdf/...`) and as `arXiv:2410.05434` or
+/// `arXiv 2410.05434`. Only what [`normalize`] accepts counts.
+pub fn ids_in(text: &str) -> Vec<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut ids: Vec<String> = Vec::new();
+    for (at, _) in lower.match_indices("arxiv") {
+        let rest = &text[at + "arxiv".len()..];
+        let rest = [".org/abs/", ".org/pdf/", ":", " "].iter().find_map(|p| {
+            rest.get(..p.len())
+                .filter(|head| head.eq_ignore_ascii_case(p))
+                .map(|_| &rest[p.len()..])
+        });
+        let Some(rest) = rest else { continue };
+        let token: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-'))
+            .collect();
+        let token = token.trim_end_matches('.');
+        let token = token.strip_suffix(".pdf").unwrap_or(token);
+        if let Some(id) = normalize(token)
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_found_in_urls_and_citations_in_text() {
+        assert_eq!(
+            ids_in(
+                "See https://arxiv.org/abs/2410.05434v2. Also arXiv:2606.00683 and ArXiv 2410.05434."
+            ),
+            ["2410.05434", "2606.00683"]
+        );
+        assert_eq!(
+            ids_in("https://arxiv.org/pdf/2606.00683.pdf"),
+            ["2606.00683"]
+        );
+        assert_eq!(ids_in("arxiv.org/abs/hep-th/9901001"), ["hep-th/9901001"]);
+        assert!(ids_in("arXiv preprints, arxiv:2613.00001, arxiv-sanity").is_empty());
+    }
 
     #[test]
     fn new_and_old_style_ids_are_accepted_without_their_version() {

@@ -28,11 +28,32 @@ pub struct Facts {
     pub digests: Vec<String>,
     #[serde(rename = "abstract")]
     pub abstract_: String,
+    /// How each dump listed it: the listing's date, the paper's place in
+    /// it and the upvotes it showed there, in the order of `digests`.
+    pub listed: Vec<Listed>,
+}
+
+/// One dump's listing of a paper: `{ digest = "004.txt", date = 2025-11-03,
+/// position = 12, upvotes = 5 }` in the page's `listed` array.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Listed {
+    /// The dump's file name, as in `digests`.
+    pub digest: String,
+    /// The listing's date; absent when the dump has none.
+    #[serde(default, deserialize_with = "de_date")]
+    pub date: Option<NaiveDate>,
+    /// 1-based place of the paper in the dump.
+    #[serde(default)]
+    pub position: Option<u32>,
+    /// The upvotes the dump showed, when it showed any.
+    #[serde(default)]
+    pub upvotes: Option<u32>,
 }
 
 impl Facts {
     /// The front matter keys of the facts, in the order pages list them.
-    pub const KEYS: [&'static str; 11] = [
+    pub const KEYS: [&'static str; 12] = [
         "title",
         "arxiv",
         "date",
@@ -44,25 +65,15 @@ impl Facts {
         "links",
         "digests",
         "abstract",
+        "listed",
     ];
 
     /// Each fact as a TOML value, in [`Facts::KEYS`] order; `None` when the
     /// page should not have the key.
-    pub(super) fn values(&self) -> [(&'static str, Option<toml_edit::Value>); 11] {
+    pub(super) fn values(&self) -> [(&'static str, Option<toml_edit::Value>); 12] {
         use toml_edit::Value;
         let strings = |v: &[String]| Value::Array(v.iter().map(|s| string_value(s)).collect());
-        let date_value = self.date.and_then(|d| {
-            let date = toml_edit::Date {
-                year: u16::try_from(d.year()).ok()?,
-                month: u8::try_from(d.month()).ok()?,
-                day: u8::try_from(d.day()).ok()?,
-            };
-            Some(Value::from(toml_edit::Datetime {
-                date: Some(date),
-                time: None,
-                offset: None,
-            }))
-        });
+        let date_value = self.date.and_then(date_value);
         let [
             title,
             arxiv,
@@ -75,6 +86,7 @@ impl Facts {
             links,
             digests,
             abstract_,
+            listed,
         ] = Self::KEYS;
         [
             (title, Some(string_value(&self.title))),
@@ -93,6 +105,10 @@ impl Facts {
             (
                 abstract_,
                 (!self.abstract_.is_empty()).then(|| string_value(&self.abstract_)),
+            ),
+            (
+                listed,
+                (!self.listed.is_empty()).then(|| listed_value(&self.listed)),
             ),
         ]
     }
@@ -114,10 +130,49 @@ impl Facts {
 /// Facts added to the format after pages were first written: when absent
 /// they leave no trace (no hash, no `[imported] facts` entry), so a page
 /// written before them, or without them, stays byte for byte the same.
-const LATER_FACTS: [&str; 1] = ["arxiv"];
+const LATER_FACTS: [&str; 2] = ["arxiv", "listed"];
 
 pub(super) fn leaves_no_trace(key: &str, value: Option<&toml_edit::Value>) -> bool {
     value.is_none() && LATER_FACTS.contains(&key)
+}
+
+/// A calendar date as a TOML date (no time).
+fn date_value(d: NaiveDate) -> Option<toml_edit::Value> {
+    let date = toml_edit::Date {
+        year: u16::try_from(d.year()).ok()?,
+        month: u8::try_from(d.month()).ok()?,
+        day: u8::try_from(d.day()).ok()?,
+    };
+    Some(toml_edit::Value::from(toml_edit::Datetime {
+        date: Some(date),
+        time: None,
+        offset: None,
+    }))
+}
+
+/// `listed` as an array with one inline table per line, so a paper listed
+/// twenty times stays readable and a new listing is a one-line diff.
+fn listed_value(listed: &[Listed]) -> toml_edit::Value {
+    let mut array = toml_edit::Array::new();
+    for l in listed {
+        let mut table = toml_edit::InlineTable::new();
+        table.insert("digest", string_value(&l.digest));
+        if let Some(date) = l.date.and_then(date_value) {
+            table.insert("date", date);
+        }
+        if let Some(position) = l.position {
+            table.insert("position", i64::from(position).into());
+        }
+        if let Some(upvotes) = l.upvotes {
+            table.insert("upvotes", i64::from(upvotes).into());
+        }
+        let mut value = toml_edit::Value::InlineTable(table);
+        value.decor_mut().set_prefix("\n  ");
+        array.push_formatted(value);
+    }
+    array.set_trailing("\n");
+    array.set_trailing_comma(true);
+    toml_edit::Value::Array(array)
 }
 
 /// A TOML date (no time) as a calendar date.

@@ -280,6 +280,73 @@ mod tests {
         );
     }
 
+    fn listed() -> Vec<crate::page::facts::Listed> {
+        use crate::page::facts::Listed;
+        vec![
+            Listed {
+                digest: "000.txt".to_string(),
+                date: NaiveDate::from_ymd_opt(2025, 4, 28),
+                position: Some(3),
+                upvotes: Some(14),
+            },
+            Listed {
+                digest: "002.txt".to_string(),
+                date: None,
+                position: Some(40),
+                upvotes: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn listings_are_written_one_per_line_and_read_back() {
+        let with = Facts {
+            listed: listed(),
+            ..facts()
+        };
+        let text = new_page("k", &with);
+        assert!(
+            text.contains(
+                "listed = [\n  { digest = \"000.txt\", date = 2025-04-28, position = 3, upvotes = 14 },\n  { digest = \"002.txt\", position = 40 },\n]\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(read(&text, "p.md").unwrap().front.facts.listed, listed());
+        assert_eq!(update_page(&text, "p.md", "k", &with).unwrap().text, text);
+    }
+
+    #[test]
+    fn a_page_from_before_listings_gets_them_without_an_edit_noted() {
+        let old = new_page("k", &facts());
+        assert!(!old.contains("listed"), "{old}");
+        let with = Facts {
+            listed: listed(),
+            ..facts()
+        };
+        let updated = update_page(&old, "p.md", "k", &with).unwrap();
+        assert!(updated.kept.is_empty(), "{:?}", updated.kept);
+        assert!(!updated.text.contains("edited"), "{}", updated.text);
+        assert_eq!(
+            read(&updated.text, "p.md").unwrap().front.facts.listed,
+            listed()
+        );
+    }
+
+    #[test]
+    fn a_listing_with_an_unknown_key_is_an_error_at_its_line() {
+        let text = new_page(
+            "k",
+            &Facts {
+                listed: listed(),
+                ..facts()
+            },
+        )
+        .replace("position = 40", "place = 40");
+        let err = read(&text, "p.md").unwrap_err();
+        assert!(err.message.contains("place"), "{err}");
+        assert!(err.line > 1, "{err}");
+    }
+
     #[test]
     fn a_new_page_reads_back_with_its_facts() {
         let text = new_page("stateful conformer", &facts());
@@ -299,6 +366,8 @@ mod tests {
         let all = Facts {
             authors: None,
             organization: Some("Kyutai".to_string()),
+            arxiv: Some("2606.00683".to_string()),
+            listed: listed(),
             ..facts()
         };
         let mut with_authors = all.clone();

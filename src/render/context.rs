@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
 
-use super::{Theme, markdown, math, pages, theme};
+use super::{Theme, markdown, math, outbound, pages, theme};
 use crate::diagnostic::Diagnostic;
 use crate::site::{Paper, Site, urls};
 
@@ -55,6 +55,9 @@ impl Globals {
                 "tags": at(urls::tags()),
                 "archive": at(urls::archive()),
                 "search": at(urls::search()),
+                "trending": at(urls::trending()),
+                "listings": at(urls::listings()),
+                "orgs": at(urls::orgs()),
                 "about": about,
                 "pages": pages,
                 "feed": at(urls::feed()),
@@ -163,6 +166,11 @@ fn summary_fields(globals: &Globals, paper: &Paper) -> Map<String, Value> {
     );
     m.insert("authors".into(), json!(paper.authors));
     m.insert("organization".into(), json!(paper.organization));
+    // Every organization has a page (`site::urls::org_slug`), a blank one aside.
+    let org_url = (paper.organization.as_deref())
+        .filter(|o| !o.trim().is_empty())
+        .map(|o| globals.url(&urls::org(o)));
+    m.insert("organization_url".into(), json!(org_url));
     m.insert("upvotes".into(), json!(paper.upvotes));
     m.insert(
         "tags".into(),
@@ -212,7 +220,10 @@ pub fn paper_data(
         "abstract_html".into(),
         json!(math::text_to_html(&paper.abstract_)),
     );
-    full.insert("arxiv".into(), json!(paper.arxiv));
+    let out = outbound::of(paper);
+    full.insert("arxiv".into(), json!(out.arxiv));
+    full.insert("arxiv_url".into(), json!(out.arxiv_url));
+    full.insert("huggingface_url".into(), json!(out.huggingface_url));
     let links: Vec<&String> = paper.links.iter().filter(|l| is_web_url(l)).collect();
     full.insert("links".into(), json!(links));
     full.insert("digests".into(), json!(paper.digests));
@@ -234,6 +245,13 @@ pub fn paper_data(
         json!(paper.date.map(|d| {
             use chrono::Datelike;
             globals.url(&urls::month(d.year(), d.month()))
+        })),
+    );
+    full.insert(
+        "week_url".into(),
+        json!(paper.date.map(|d| {
+            let (year, week) = urls::iso_week(d);
+            globals.url(&urls::week(year, week))
         })),
     );
     let mut summary = summary;

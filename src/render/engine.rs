@@ -8,11 +8,18 @@
 //! value, its URL and the [`Env`]. The key hashes the job (`derive(Hash)`),
 //! the URL and the site key, which covers everything in the `Env`. Papers
 //! travel as [`PaperRef`]s, which hash as the paper's key: its page file's
-//! fingerprint, which changes whenever the file does.
+//! fingerprint, which changes whenever the file does. Keys are made with a
+//! hasher that is the same in every process ([`Stable`]), so a build can
+//! compare them with the keys the previous `gazette build` stored.
+//!
+//! Each file goes to a [`Sink`] the moment it is made (a folder being
+//! built, or the in-memory output `serve` answers from); the sink also
+//! decides which files it can keep from the last render.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -22,7 +29,8 @@ use super::context::{self, Globals, PaperData};
 use super::{RenderCache, RenderStats, Theme, pages, theme};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::output::Output;
+use crate::fingerprint::{Stable, stable};
+use crate::output::Sink;
 use crate::site::{Paper, Site, urls};
 
 /// An output file's bytes, shared with the cache.
@@ -43,8 +51,9 @@ pub trait Render: Hash + Sync {
 
 /// A job that writes several files at once, for outputs whose names come
 /// from their content (the search index's content-hashed shards): it is
-/// keyed, reused and rendered like a [`Render`] job, and returns every file
-/// as (site path, bytes). Its paths should lie under its URL's folder.
+/// keyed and rendered like a [`Render`] job, and returns every file as
+/// (site path, bytes). Its paths should lie under its URL's folder. It is
+/// kept as a whole: the sink keeps every file it made under the same key.
 pub trait RenderFiles: Hash + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
 }
@@ -144,23 +153,30 @@ impl<'s> Jobs<'s> {
 /// A job's files: (site path, bytes).
 pub type Files = Vec<(String, Bytes)>;
 
-/// A job's outcome: its URL, key, files, and whether they were reused.
-type Done<'j> = (&'j str, u64, Files, bool);
-
 /// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
 trait Work: Sync {
-    fn key(&self, state: &mut DefaultHasher);
+    fn key(&self, state: &mut Stable);
     fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic>;
+    /// Whether the job makes the one file at its URL (a [`Render`]): only
+    /// then can a sink tell it still has the job's output.
+    fn one_file(&self) -> bool;
     fn origin(&self) -> Option<String>;
 }
 
 impl<T: Render> Work for T {
-    fn key(&self, state: &mut DefaultHasher) {
+    fn key(&self, state: &mut Stable) {
+        // The type too: two kinds of job at one path (a static file in
+        // place of a generated one) never share a key.
+        std::any::type_name::<T>().hash(state);
         self.hash(state);
     }
 
     fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
         Ok(vec![(urls::file_for(url), self.render(env, url)?)])
+    }
+
+    fn one_file(&self) -> bool {
+        true
     }
 
     fn origin(&self) -> Option<String> {
@@ -173,8 +189,13 @@ impl<T: Render> Work for T {
 struct Many<T>(T);
 
 impl<T: RenderFiles> Work for Many<T> {
-    fn key(&self, state: &mut DefaultHasher) {
+    fn key(&self, state: &mut Stable) {
+        std::any::type_name::<T>().hash(state);
         self.0.hash(state);
+    }
+
+    fn one_file(&self) -> bool {
+        false
     }
 
     fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
@@ -239,22 +260,35 @@ impl Env<'_> {
 /// A failure while rendering one page; grouped by diagnostic afterwards.
 type JobError = (Diagnostic, String);
 
+/// Why a render stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Errors in the sources or templates, grouped, each naming its file.
+    Sources(Vec<Diagnostic>),
+    /// The sink could not take a file (disk full, permission): the render
+    /// stopped at once.
+    Output(Diagnostic),
+}
+
+/// Renders every job whose file `sink` cannot keep, handing each file to
+/// `sink` as soon as it is made: nothing holds the site's bytes but the
+/// sink (a folder keeps none in memory).
 pub fn render_all(
     site: &Site,
     theme: &Theme,
     base_url: &str,
     cache: &mut RenderCache,
-) -> Result<(Output, RenderStats), Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<RenderStats, RenderError> {
     let globals = Globals::new(site, base_url);
     let site_key = site_key(theme, &globals);
     let tera = match &cache.tera {
         Some((key, tera)) if *key == site_key => Arc::clone(tera),
         _ => {
-            let tera = Arc::new(theme::build_tera(
-                theme,
-                &globals.base_path,
-                &globals.base_url,
-            )?);
+            let tera = Arc::new(
+                theme::build_tera(theme, &globals.base_path, &globals.base_url)
+                    .map_err(RenderError::Sources)?,
+            );
             cache.tera = Some((site_key, Arc::clone(&tera)));
             tera
         }
@@ -266,7 +300,7 @@ pub fn render_all(
         .enumerate()
         .map(|(pos, paper)| PaperRef {
             pos,
-            key: hash_of(&(site_key, &paper.slug, &paper.source, paper.fingerprint)),
+            key: stable(&(site_key, &paper.slug, &paper.source, paper.fingerprint)),
             paper,
         })
         .collect();
@@ -275,7 +309,7 @@ pub fn render_all(
         theme,
         papers,
     };
-    let jobs = plan(&inputs)?;
+    let jobs = plan(&inputs).map_err(RenderError::Sources)?;
 
     // Each paper's template data, reused when neither it nor the site changed.
     let made: Vec<Result<Arc<PaperData>, JobError>> = inputs
@@ -297,7 +331,7 @@ pub fn render_all(
         }
     }
     if !errors.is_empty() {
-        return Err(group_errors(errors));
+        return Err(RenderError::Sources(group_errors(errors)));
     }
     let env = Env {
         globals,
@@ -307,57 +341,86 @@ pub fn render_all(
         data,
     };
 
-    // Keyed by the job's URL: a job's files are reused or rendered together.
-    let results: Vec<Result<Done, JobError>> = jobs
+    // The first write error stops every job not yet started: a full disk
+    // must not cost the rest of the render first.
+    let stopped = AtomicBool::new(false);
+    let write_error: Mutex<Option<Diagnostic>> = Mutex::new(None);
+    let results: Vec<Result<Outcome, JobError>> = jobs
         .par_iter()
         .map(|job| {
-            let mut h = DefaultHasher::new();
-            (site_key, &job.url).hash(&mut h);
-            job.work.key(&mut h);
-            let key = h.finish();
-            if let Some((old, files)) = cache.files.get(&job.url)
-                && *old == key
-            {
-                return Ok((job.url.as_str(), key, files.clone(), true));
+            if stopped.load(Ordering::Relaxed) {
+                return Ok(Outcome::Stopped);
+            }
+            let key = job_key(site_key, job);
+            let path = urls::file_for(&job.url);
+            if job.work.one_file() && sink.keep(&path, key) {
+                return Ok(Outcome::Kept(1));
+            }
+            if !job.work.one_file() {
+                let kept = sink.keep_all(key);
+                if kept > 0 {
+                    return Ok(Outcome::Kept(kept));
+                }
             }
             let files = job
                 .work
                 .run(&env, &job.url)
                 .map_err(|d| (d, job.url.clone()))?;
-            Ok((job.url.as_str(), key, files, false))
+            let n = files.len();
+            for (path, bytes) in files {
+                if let Err(e) = sink.put(&path, key, bytes) {
+                    stopped.store(true, Ordering::Relaxed);
+                    let mut first = write_error.lock().unwrap_or_else(|p| p.into_inner());
+                    first.get_or_insert(e);
+                    return Ok(Outcome::Stopped);
+                }
+            }
+            Ok(Outcome::Rendered(n))
         })
         .collect();
+    if let Some(e) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(RenderError::Output(e));
+    }
 
-    let mut output = Output::default();
-    let mut files = HashMap::with_capacity(results.len());
     let mut stats = RenderStats::default();
     for r in results {
         match r {
-            Ok((url, key, made, reused)) => {
-                if reused {
-                    stats.reused += made.len();
-                } else {
-                    stats.rendered += made.len();
-                }
-                for (path, bytes) in &made {
-                    output.files.insert(path.clone(), Arc::clone(bytes));
-                }
-                files.insert(url.to_string(), (key, made));
-            }
+            Ok(Outcome::Kept(n)) => stats.reused += n,
+            Ok(Outcome::Rendered(n)) => stats.rendered += n,
+            Ok(Outcome::Stopped) => {}
             Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
-        return Err(group_errors(errors));
+        return Err(RenderError::Sources(group_errors(errors)));
     }
-    cache.files = files;
     cache.papers = inputs
         .papers
         .iter()
         .zip(&env.data)
         .map(|(r, d)| (r.key, Arc::clone(d)))
         .collect();
-    Ok((output, stats))
+    Ok(stats)
+}
+
+/// What became of one job.
+enum Outcome {
+    /// The sink still had its file from the last render with this key.
+    Kept(usize),
+    /// Rendered, making this many files.
+    Rendered(usize),
+    /// Not run: a write failed first.
+    Stopped,
+}
+
+/// A job's key: the site key, its URL, its kind (the job's type) and the
+/// job value itself, through a hasher that is the same in every process,
+/// so a key can be compared with one a previous `gazette build` stored.
+fn job_key(site_key: u64, job: &Job) -> u64 {
+    let mut h = Stable::default();
+    (site_key, &job.url).hash(&mut h);
+    job.work.key(&mut h);
+    h.finish()
 }
 
 /// Every kind's jobs, in table order (where two write one path, the later
@@ -385,15 +448,25 @@ fn plan<'s>(inputs: &'s Inputs<'s>) -> Result<Vec<Job<'s>>, Vec<Diagnostic>> {
         }
     }
     let mut errors: Vec<Diagnostic> = made.iter_mut().flat_map(|j| j.errors.drain(..)).collect();
-    let jobs: Vec<Job> = made.into_iter().flat_map(|j| j.list).collect();
+    let list: Vec<Job> = made.into_iter().flat_map(|j| j.list).collect();
     if errors.is_empty() {
-        errors = collisions(&jobs);
+        errors = collisions(&list);
     }
-    if errors.is_empty() {
-        Ok(jobs)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    // Where a static file replaces another the later wins, and only it
+    // runs: jobs run in parallel, so the loser must not reach the sink.
+    let mut last: HashMap<String, usize> = HashMap::with_capacity(list.len());
+    for (i, job) in list.iter().enumerate() {
+        last.insert(urls::file_for(&job.url), i);
+    }
+    Ok(list
+        .into_iter()
+        .enumerate()
+        .filter(|(i, job)| last.get(&urls::file_for(&job.url)) == Some(i))
+        .map(|(_, job)| job)
+        .collect())
 }
 
 /// Two jobs writing one output file. A later file may replace an earlier
@@ -470,17 +543,11 @@ fn group_errors(errors: Vec<JobError>) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
 /// What every page may depend on: the templates and the values every page
 /// gets (config, base URL, the free pages in the navigation), hashed from
 /// the very values the [`Env`] is made of.
 fn site_key(theme: &Theme, globals: &Globals) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = Stable::default();
     theme.templates.hash(&mut h);
     (&globals.base_path, &globals.base_url).hash(&mut h);
     serde_json::to_string(&globals.values)

@@ -4,11 +4,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use std::sync::Arc;
+
 use super::{RenderCache, Theme, load_theme, render};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::output::Output;
-use crate::site::{FreePage, Paper, Site, load};
+use crate::page::facts::Listed;
+use crate::site::{FreePage, Paper, Site, load, related};
 
 pub fn paper(
     slug: &str,
@@ -17,12 +20,14 @@ pub fn paper(
     upvotes: u32,
     tags: &[&str],
 ) -> Paper {
+    let day = date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
+    let dump = day.map_or("undated.txt".to_string(), |d| format!("{d}.txt"));
     Paper {
         slug: slug.to_string(),
         source: PathBuf::from(format!("content/papers/{slug}.md")),
         body_line: 10,
         title: title.to_string(),
-        date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+        date: day,
         authors: Some(3),
         organization: None,
         upvotes,
@@ -32,13 +37,21 @@ pub fn paper(
             format!("https://github.com/x/{slug}"),
             "https://example.org/data".into(),
         ],
-        digests: vec!["000_a.txt".into()],
+        // One dump per day, named after it; undated papers come from an undated dump.
+        digests: vec![dump.clone()],
+        listed: vec![Listed {
+            digest: dump,
+            date: day,
+            position: Some(1),
+            upvotes: Some(upvotes),
+        }],
         arxiv: None,
         abstract_: format!("Abstract of {title}. It has several sentences about the method."),
         body: String::new(),
         extra: toml::Table::new(),
         key: None,
         fingerprint: 0,
+        warnings: Vec::new(),
     }
 }
 
@@ -74,12 +87,20 @@ pub fn site_of(mut papers: Vec<Paper>, mut pages: Vec<FreePage>) -> Site {
         paginate: 2,
         ..Config::default()
     };
-    Site {
-        index: load::build_indexes(&papers),
+    reindexed(Site {
+        index: Default::default(),
         config,
         papers,
         pages,
-    }
+    })
+}
+
+/// The site with its indexes made again, as `load` makes them from its
+/// config (after a test changed a setting the indexes follow).
+pub fn reindexed(mut site: Site) -> Site {
+    site.index = load::build_indexes(&site.papers, &site.config);
+    site.index.related = related::related(&site.papers, site.config.related.count);
+    site
 }
 
 /// Four papers (two on one day, one undated, one with notes) and an about page.
@@ -122,14 +143,15 @@ pub fn theme_with(overrides: &[(&str, &str)]) -> Theme {
 
 /// A full render with the default theme.
 pub fn build(site: &Site, base_url: &str) -> Output {
-    render(
+    let output = render(
         site,
         &default_theme(),
         base_url,
         &mut RenderCache::default(),
     )
     .expect("renders")
-    .0
+    .0;
+    Arc::unwrap_or_clone(output)
 }
 
 /// A full render with `theme`, at `https://example.org/`.
@@ -139,9 +161,10 @@ pub fn build_with(site: &Site, theme: &Theme) -> Output {
 
 /// A render at `https://example.org/` that keeps `cache`.
 pub fn render_with(site: &Site, theme: &Theme, cache: &mut RenderCache) -> Output {
-    render(site, theme, "https://example.org/", cache)
+    let output = render(site, theme, "https://example.org/", cache)
         .expect("renders")
-        .0
+        .0;
+    Arc::unwrap_or_clone(output)
 }
 
 /// The errors of a render that must fail.

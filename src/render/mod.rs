@@ -19,6 +19,7 @@ mod json;
 pub mod links;
 pub mod markdown;
 pub mod math;
+pub mod outbound;
 mod pages;
 pub mod search;
 pub mod theme;
@@ -29,8 +30,10 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::output::Output;
+use crate::output::{MemorySink, Output, Sink};
 use crate::site::Site;
+
+pub use engine::RenderError;
 
 /// A theme resolved for one site: template sources and static files, the
 /// site's `templates/` and `static/` already laid over the theme's.
@@ -53,14 +56,23 @@ pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>
     theme::load(root, config)
 }
 
-/// What rendering kept between runs: each paper's template data, the bytes
-/// and key of every job's output files, and the Tera instance for the last theme.
+/// What rendering kept between runs in one process: each paper's template
+/// data, the Tera instance for the last theme, and the last output
+/// rendered into memory with each file's key. That output is the very one
+/// [`render`] returns (and `serve` answers from): its bytes exist once.
 #[derive(Default)]
 pub struct RenderCache {
     papers: HashMap<u64, Arc<context::PaperData>>,
-    /// Job URL → its key and files (one, or several for a file set).
-    files: HashMap<String, (u64, engine::Files)>,
     tera: Option<(u64, Arc<tera::Tera>)>,
+    output: Arc<Output>,
+    keys: HashMap<String, u64>,
+}
+
+impl RenderCache {
+    /// The last output [`render`] made (empty before the first).
+    pub fn output(&self) -> Arc<Output> {
+        Arc::clone(&self.output)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -69,13 +81,50 @@ pub struct RenderStats {
     pub reused: usize,
 }
 
-/// Renders the whole site. `base_url` is the effective one (config or
-/// `--base-url`). Errors name the template or page, and the line.
+/// Renders the whole site into memory, reusing the files of the last
+/// render kept in `cache` whose key did not change. `base_url` is the
+/// effective one (config or `--base-url`). Errors name the template or
+/// page, and the line.
 pub fn render(
     site: &Site,
     theme: &Theme,
     base_url: &str,
     cache: &mut RenderCache,
-) -> Result<(Output, RenderStats), Vec<Diagnostic>> {
-    engine::render_all(site, theme, base_url, cache)
+) -> Result<(Arc<Output>, RenderStats), Vec<Diagnostic>> {
+    let previous = std::mem::take(&mut cache.output);
+    let keys = std::mem::take(&mut cache.keys);
+    let sink = MemorySink::new(&previous, &keys);
+    let result = engine::render_all(site, theme, base_url, cache, &sink);
+    let (output, new_keys) = sink.finish();
+    match result {
+        Ok(stats) => {
+            let output = Arc::new(output);
+            cache.output = Arc::clone(&output);
+            cache.keys = new_keys;
+            Ok((output, stats))
+        }
+        Err(e) => {
+            // The last good output stays the one to reuse.
+            cache.output = previous;
+            cache.keys = keys;
+            Err(match e {
+                RenderError::Sources(errors) => errors,
+                RenderError::Output(error) => vec![error],
+            })
+        }
+    }
+}
+
+/// Renders the whole site into `sink`, which takes each file as it is made
+/// and says which files it still has from its last build (a folder being
+/// built: see `output::DirWriter`). Only this process's template data and
+/// Tera are reused from `cache`.
+pub fn render_into(
+    site: &Site,
+    theme: &Theme,
+    base_url: &str,
+    cache: &mut RenderCache,
+    sink: &dyn Sink,
+) -> Result<RenderStats, RenderError> {
+    engine::render_all(site, theme, base_url, cache, sink)
 }

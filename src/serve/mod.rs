@@ -27,6 +27,7 @@ use tokio::sync::broadcast;
 
 use crate::diagnostic::{Diagnostic, printable};
 use crate::layout::LIVE_RELOAD;
+use crate::lock::SiteLock;
 use crate::output::Output;
 use crate::pipeline::{BuildFailure, BuildOptions, BuildReport, Builder};
 
@@ -379,7 +380,12 @@ impl Rebuilder {
     /// Builds (`None`: everything), prints the outcome, serves the result.
     fn rebuild(&mut self, paths: Option<&[PathBuf]>, what: &str) {
         let started = Instant::now();
-        let result = build_guarded(&mut self.builder, paths);
+        // Imports write pages: never while a `gazette build` or `import`
+        // does (this waits for it).
+        let result = match SiteLock::wait(&self.root, "serve") {
+            Ok(_lock) => build_guarded(&mut self.builder, paths),
+            Err(e) => Err(BuildFailure::Sources(vec![e])),
+        };
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         match &result {
             Ok(report) => {

@@ -6,12 +6,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::{FreePage, Indexes, Paper, Site, urls};
+use super::{FreePage, Indexes, Paper, Site, listings, related, urls};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint;
@@ -26,6 +27,17 @@ pub struct LoadCache {
     pages: HashMap<PathBuf, FreePage>,
     /// The cache holds the whole of `content/` as of the last good load.
     complete: bool,
+    /// How long the last load spent finding related papers; `None` when it
+    /// reused the previous lists (no title, abstract or tag changed).
+    related_time: Option<Duration>,
+}
+
+impl LoadCache {
+    /// How long the last load spent finding related papers, or `None` when
+    /// it reused the lists of the load before (an edit to notes only).
+    pub fn related_time(&self) -> Option<Duration> {
+        self.related_time
+    }
 }
 
 /// Like [`load`], but when the cache is complete and every changed path is
@@ -50,6 +62,12 @@ pub fn reload(
     };
     let mut errors = Vec::new();
     let touched: Vec<PathBuf> = rels.clone();
+    // What each touched page said before, to tell a notes edit from one
+    // that moves related papers.
+    let before: Vec<Option<Paper>> = touched
+        .iter()
+        .map(|rel| cache.papers.get(rel).cloned())
+        .collect();
     for rel in rels {
         let bytes = match fs::read(root.join(&rel)) {
             Ok(bytes) => bytes,
@@ -85,19 +103,36 @@ pub fn reload(
         cache.complete = false;
         return Err(errors);
     }
+    // The related lists stand while every touched paper is still there with
+    // the same slug, title, abstract and tags (and the settings are the same).
+    let same_text =
+        touched
+            .iter()
+            .zip(&before)
+            .all(|(rel, old)| match (old, cache.papers.get(rel)) {
+                (Some(old), Some(new)) => old.same_text(new),
+                (None, None) => true,
+                _ => false,
+            });
     // Patch the previous site rather than copy every page out of the cache:
     // at 10,000 papers the copy alone costs more than the edit.
-    let (papers, pages) = match previous {
-        Some(site) => (
-            patch(site.papers, &cache.papers, &touched),
-            patch(site.pages, &cache.pages, &touched),
-        ),
+    let (papers, pages, kept) = match previous {
+        Some(site) => {
+            let kept =
+                (same_text && site.config.related == config.related).then_some(site.index.related);
+            (
+                patch(site.papers, &cache.papers, &touched),
+                patch(site.pages, &cache.pages, &touched),
+                kept,
+            )
+        }
         None => (
             cache.papers.values().cloned().collect(),
             cache.pages.values().cloned().collect(),
+            None,
         ),
     };
-    assemble(config, papers, pages, Vec::new()).inspect_err(|_| cache.complete = false)
+    assemble(config, papers, pages, Vec::new(), kept, cache).inspect_err(|_| cache.complete = false)
 }
 
 /// Pages with a `source` path, so [`patch`] can work on papers and free pages.
@@ -202,17 +237,20 @@ pub fn load(root: &Path, config: Config, cache: &mut LoadCache) -> Result<Site, 
         .iter()
         .map(|p| (p.source.clone(), p.clone()))
         .collect();
-    let site = assemble(config, site_papers, site_pages, errors);
+    let site = assemble(config, site_papers, site_pages, errors, None, cache);
     cache.complete = site.is_ok();
     site
 }
 
-/// Sorts the pages, checks slugs and builds the indexes.
+/// Sorts the pages, checks slugs and builds the indexes; `related` are the
+/// previous related lists when nothing they depend on changed.
 fn assemble(
     config: Config,
     mut site_papers: Vec<Paper>,
     mut site_pages: Vec<FreePage>,
     mut errors: Vec<Diagnostic>,
+    related: Option<Vec<Vec<usize>>>,
+    cache: &mut LoadCache,
 ) -> Result<Site, Vec<Diagnostic>> {
     site_papers.sort_by(|a, b| a.slug.cmp(&b.slug).then_with(|| a.source.cmp(&b.source)));
     site_pages.sort_by(|a, b| a.slug.cmp(&b.slug).then_with(|| a.source.cmp(&b.source)));
@@ -231,7 +269,17 @@ fn assemble(
         errors.sort();
         return Err(errors);
     }
-    let index = build_indexes(&site_papers);
+    let mut index = build_indexes(&site_papers, &config);
+    cache.related_time = None;
+    index.related = match related {
+        Some(kept) if kept.len() == site_papers.len() => kept,
+        _ => {
+            let started = Instant::now();
+            let lists = related::related(&site_papers, config.related.count);
+            cache.related_time = Some(started.elapsed());
+            lists
+        }
+    };
     Ok(Site {
         config,
         papers: site_papers,
@@ -311,9 +359,28 @@ fn slug_for(rel: &Path, given: Option<&str>) -> Result<String, Diagnostic> {
 
 fn paper_from(rel: &Path, bytes: &[u8], fingerprint: u64) -> Result<Paper, Diagnostic> {
     let origin = rel.display().to_string();
-    let page = page::read(text(rel, bytes)?, &origin)?;
+    let text = text(rel, bytes)?;
+    let page = page::read(text, &origin)?;
     let slug = slug_for(rel, page.front.slug.as_deref())?;
-    Ok(Paper::from_page(page, slug, rel.to_path_buf(), fingerprint))
+    let mut paper = Paper::from_page(page, slug, rel.to_path_buf(), fingerprint);
+    if let Some(given) = paper.arxiv.take() {
+        paper.arxiv = crate::digest::arxiv::normalize(&given);
+        if paper.arxiv.is_none() {
+            let line = page::split(text, &origin)
+                .ok()
+                .and_then(|(front, _, _)| page::front_matter::key_line(&front, "arxiv"))
+                .unwrap_or(1);
+            paper.warnings.push(Diagnostic::warning(
+                origin,
+                line,
+                format!(
+                    "`arxiv = {given:?}` is not an arXiv id (like 2510.12345 or hep-th/9901001): \
+                     the page links to arXiv and Hugging Face by title search instead"
+                ),
+            ));
+        }
+    }
+    Ok(paper)
 }
 
 /// A free page's front matter: a title, optionally a slug and a template.
@@ -397,7 +464,9 @@ fn duplicate_papers(papers: &[Paper], errors: &mut Vec<Diagnostic>) {
 }
 
 /// The listings, computed once; every page of every listing reuses them.
-pub fn build_indexes(papers: &[Paper]) -> Indexes {
+/// (Related papers, the costly part, are [`related::related`]'s, which
+/// `load` runs only when some paper's text changed.)
+pub fn build_indexes(papers: &[Paper], config: &Config) -> Indexes {
     let mut latest: Vec<usize> = (0..papers.len()).collect();
     latest.sort_by(|&a, &b| {
         let (pa, pb) = (&papers[a], &papers[b]);
@@ -428,6 +497,8 @@ pub fn build_indexes(papers: &[Paper]) -> Indexes {
     };
     // Tags that slugify alike (`LLM`, `llm`) share a page under the first name seen.
     let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
+    // So do organizations.
+    let mut org_names: BTreeMap<String, String> = BTreeMap::new();
     for &i in &latest {
         let paper = &papers[i];
         let mut seen_here = Vec::new();
@@ -448,17 +519,28 @@ pub fn build_indexes(papers: &[Paper]) -> Indexes {
                     .or_default()
                     .push(i);
                 index.by_day.entry(date).or_default().push(i);
+                index
+                    .by_week
+                    .entry(urls::iso_week(date))
+                    .or_default()
+                    .push(i);
             }
             None => index.undated.push(i),
         }
-        if let Some(org) = &paper.organization {
+        if let Some(org) = paper.organization.as_ref().filter(|o| !o.trim().is_empty()) {
+            let name = org_names
+                .entry(urls::org_slug(org))
+                .or_insert_with(|| org.clone());
             index
                 .by_organization
-                .entry(org.clone())
+                .entry(name.clone())
                 .or_default()
                 .push(i);
         }
     }
+    (index.listings, index.listed_in) = listings::build(papers, &rank);
+    index.trending = listings::trending(papers, &index.listings, config.trending.listings, &rank);
+    index.related = vec![Vec::new(); papers.len()];
     index.latest = latest;
     index
 }

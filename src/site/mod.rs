@@ -2,7 +2,9 @@
 //! with the indexes the listings need. Plain data; `load` builds it, the
 //! render stage reads it.
 
+pub mod listings;
 pub mod load;
+pub mod related;
 pub mod urls;
 
 use std::collections::BTreeMap;
@@ -11,6 +13,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::page::facts::Listed;
 use crate::page::{Facts, PageFile};
 
 /// One paper page, as loaded from `content/papers/<slug>.md`.
@@ -23,7 +27,8 @@ pub struct Paper {
     /// 1-based line where the Markdown body starts in `source`.
     pub body_line: usize,
     pub title: String,
-    /// The paper's arXiv id (`2606.00683`), when its page has one.
+    /// The paper's arXiv id (`2606.00683`), when its page has a valid one
+    /// (a malformed one is a warning in `warnings`, and no id).
     pub arxiv: Option<String>,
     pub date: Option<NaiveDate>,
     pub authors: Option<u32>,
@@ -33,6 +38,8 @@ pub struct Paper {
     pub code: Option<String>,
     pub links: Vec<String>,
     pub digests: Vec<String>,
+    /// How each dump listed it (date, place, upvotes shown).
+    pub listed: Vec<Listed>,
     pub abstract_: String,
     /// The person's notes, Markdown source.
     pub body: String,
@@ -43,6 +50,9 @@ pub struct Paper {
     pub key: Option<String>,
     /// Hash of the source file's bytes: changes whenever the page does.
     pub fingerprint: u64,
+    /// Problems with the page that do not stop a build (a malformed arXiv
+    /// id), as `file:line` warnings every build reports.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Paper {
@@ -69,6 +79,7 @@ impl Paper {
             links,
             digests,
             abstract_,
+            listed,
         } = front.facts;
         Paper {
             slug,
@@ -84,12 +95,23 @@ impl Paper {
             code,
             links,
             digests,
+            listed,
             abstract_,
             body,
             extra: front.extra,
             key,
             fingerprint,
+            warnings: Vec::new(),
         }
+    }
+
+    /// The text related papers are found by: equal for two versions of a
+    /// page means their related lists are the same (notes do not count).
+    pub fn same_text(&self, other: &Paper) -> bool {
+        self.slug == other.slug
+            && self.title == other.title
+            && self.abstract_ == other.abstract_
+            && self.tags == other.tags
     }
 }
 
@@ -123,10 +145,27 @@ pub struct Indexes {
     pub by_month: BTreeMap<(i32, u32), Vec<usize>>,
     /// Day → papers in `latest` order.
     pub by_day: BTreeMap<NaiveDate, Vec<usize>>,
-    /// Organization → papers in `latest` order.
+    /// ISO week (week-based year, week number) → papers in `latest` order.
+    pub by_week: BTreeMap<(i32, u32), Vec<usize>>,
+    /// Organization → papers in `latest` order. Names that slugify alike
+    /// (`Kyutai`, `kyutai`) share one entry under the spelling seen first,
+    /// and every name has a slug ([`urls::org_slug`]), so every key has its
+    /// own page.
     pub by_organization: BTreeMap<String, Vec<usize>>,
     /// Papers with no date, in `latest` order.
     pub undated: Vec<usize>,
+    /// Every listing (the dumps of one day, as published), newest first,
+    /// the undated ones last.
+    pub listings: Vec<listings::Listing>,
+    /// Per paper (by position): the listings it is in, as positions in
+    /// `listings`, newest first.
+    pub listed_in: Vec<Vec<usize>>,
+    /// The papers of the latest `[trending] listings` dated listings, most
+    /// upvoted first; ties in `latest` order.
+    pub trending: Vec<usize>,
+    /// Per paper (by position): the papers most like it, best first, at
+    /// most `[related] count` ([`related`]).
+    pub related: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -136,4 +175,20 @@ pub struct Site {
     pub papers: Vec<Paper>,
     pub pages: Vec<FreePage>,
     pub index: Indexes,
+}
+
+impl Site {
+    /// What every build reports about the pages without failing: each
+    /// paper's warnings, in slug order.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.papers.iter().flat_map(|p| &p.warnings)
+    }
+
+    /// The newest date the site knows (a paper's or a listing's): what its
+    /// feeds and sitemap give as the date of the site as a whole.
+    pub fn newest_date(&self) -> Option<NaiveDate> {
+        let paper = self.index.latest.first().and_then(|&i| self.papers[i].date);
+        let listing = self.index.listings.first().and_then(|l| l.date);
+        paper.max(listing)
+    }
 }

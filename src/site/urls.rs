@@ -10,7 +10,9 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 
 /// Top-level folders the functions below put pages in. A free page may not
 /// take one (its URL would collide with pages Gazette writes now or later).
-pub const RESERVED: &[&str] = &["page", "top", "papers", "tags", "dates", "search"];
+pub const RESERVED: &[&str] = &[
+    "page", "top", "papers", "tags", "dates", "search", "orgs", "listings", "trending",
+];
 
 /// The latest papers: the site's home page.
 pub fn latest() -> &'static str {
@@ -63,6 +65,77 @@ pub fn tag_feed(tag: &str) -> String {
     format!("tags/{}/feed.xml", tag_slug(tag))
 }
 
+/// The index of every organization.
+pub fn orgs() -> &'static str {
+    "orgs/"
+}
+
+/// The URL segment of an organization: its slug (`Kyutai` → `kyutai`,
+/// `清华大学` → `qing-hua-da-xue`), or for a name with no letters or digits
+/// (`···`) `org--` and a hash of the name, which no slug can be, so two
+/// names never share a page unless they slugify alike.
+pub fn org_slug(name: &str) -> String {
+    let slug = slug::slugify(name);
+    if slug.is_empty() {
+        fallback_slug("org", name)
+    } else {
+        slug
+    }
+}
+
+pub fn org(name: &str) -> String {
+    format!("orgs/{}/", org_slug(name))
+}
+
+pub fn org_feed(name: &str) -> String {
+    format!("orgs/{}/feed.xml", org_slug(name))
+}
+
+/// Papers by the day someone published them: the dumps, as listed.
+pub fn listings() -> &'static str {
+    "listings/"
+}
+
+/// The URL segment of a dump's listing: its date (`2025-11-03`), or for a
+/// dump without one the slug of its file stem (`002_d703c93bb784ae8a`).
+pub fn listing_slug(date: Option<NaiveDate>, digest: &str) -> String {
+    if let Some(date) = date {
+        return date.format("%Y-%m-%d").to_string();
+    }
+    let stem = digest.rsplit_once('.').map_or(digest, |(stem, _)| stem);
+    let url_safe = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    };
+    let slug = if url_safe(stem) && stem.bytes().any(|b| b.is_ascii_alphanumeric()) {
+        stem.to_string()
+    } else {
+        slug::slugify(stem)
+    };
+    if slug.is_empty() {
+        fallback_slug("dump", digest)
+    } else {
+        slug
+    }
+}
+
+/// A listing, by its [`listing_slug`].
+pub fn listing(slug: &str) -> String {
+    format!("listings/{slug}/")
+}
+
+/// The papers of the latest listings, by upvotes.
+pub fn trending() -> &'static str {
+    "trending/"
+}
+
+/// `<prefix>--<hash>`: a URL segment for text with nothing to slugify.
+/// `slug` never makes a double dash, so this never equals a real slug.
+fn fallback_slug(prefix: &str, text: &str) -> String {
+    let hash = crate::fingerprint::hash(text.trim().as_bytes());
+    format!("{prefix}--{:08x}", hash as u32)
+}
+
 /// The archive: every year, month and day.
 pub fn archive() -> &'static str {
     "dates/"
@@ -79,6 +152,18 @@ pub fn day(date: NaiveDate) -> String {
         date.month(),
         date.day()
     )
+}
+
+/// An ISO week (`week_year` is the ISO week-based year: Dec 29, 2025 is in
+/// week 1 of 2026).
+pub fn week(week_year: i32, week: u32) -> String {
+    format!("dates/{week_year:04}/w{week:02}/")
+}
+
+/// The ISO week a date is in, as `(week-based year, week)`.
+pub fn iso_week(date: NaiveDate) -> (i32, u32) {
+    let w = date.iso_week();
+    (w.year(), w.week())
 }
 
 /// The listing of papers with no date.
@@ -234,6 +319,54 @@ mod tests {
         }
         assert_eq!(decode_path("%zz/%4/100%"), "%zz/%4/100%");
         assert_eq!(decode_path("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn every_organization_gets_a_slug_and_different_names_different_ones() {
+        assert_eq!(org_slug("Kyutai"), "kyutai");
+        assert_eq!(
+            org_slug("kyutai"),
+            org_slug("KYUTAI"),
+            "alike names share one"
+        );
+        assert_eq!(org_slug("清华大学"), "qing-hua-da-xue");
+        let dots = org_slug("···");
+        let dashes = org_slug("— —");
+        assert!(dots.starts_with("org--") && dashes.starts_with("org--"));
+        assert_ne!(dots, dashes);
+        assert_eq!(
+            org_slug(" ··· "),
+            dots,
+            "surrounding space is no difference"
+        );
+        // A name spelling out a fallback slug still slugifies to a single dash.
+        assert_ne!(org_slug(&dots), dots);
+        assert_eq!(org("Kyutai"), "orgs/kyutai/");
+        assert_eq!(org_feed("Kyutai"), "orgs/kyutai/feed.xml");
+    }
+
+    #[test]
+    fn a_listing_is_at_its_date_or_its_dump_s_name() {
+        let d = NaiveDate::from_ymd_opt(2025, 11, 3).unwrap();
+        assert_eq!(
+            listing(&listing_slug(Some(d), "004_x.txt")),
+            "listings/2025-11-03/"
+        );
+        assert_eq!(
+            listing_slug(None, "002_d703c93bb784ae8a.txt"),
+            "002_d703c93bb784ae8a"
+        );
+        assert_eq!(listing_slug(None, "My Dump.md"), "my-dump");
+        assert!(listing_slug(None, "....txt").starts_with("dump--"));
+    }
+
+    #[test]
+    fn weeks_are_iso_weeks_of_the_week_based_year() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(iso_week(d(2025, 11, 3)), (2025, 45));
+        assert_eq!(iso_week(d(2025, 12, 29)), (2026, 1));
+        assert_eq!(iso_week(d(2021, 1, 3)), (2020, 53));
+        assert_eq!(week(2026, 1), "dates/2026/w01/");
     }
 
     #[test]

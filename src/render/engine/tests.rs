@@ -42,7 +42,7 @@ fn an_incremental_render_equals_a_full_one_and_reuses_most_pages() {
     site.config.paginate = 5;
     let (incremental, stats) = render(&site, &theme, "https://example.org/", &mut cache).unwrap();
     assert_eq!(
-        incremental,
+        *incremental,
         build_with(&site, &theme),
         "an incremental render must equal a full one"
     );

@@ -1,5 +1,5 @@
-//! What every listing of papers shares (latest, top, a tag, a month, a
-//! day, undated): pagination, the papers of one page with their cards, the
+//! What every listing of papers shares (latest, top, trending, a tag, an
+//! organization, a month, a week, a day, undated): pagination, the papers of one page with their cards, the
 //! listing variables. Each listing kind wraps a [`Page`] in its own job and
 //! adds its own variables.
 
@@ -71,6 +71,11 @@ impl<'s> Pager<'s> {
 }
 
 impl Page<'_> {
+    /// Papers in the whole listing.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
     /// Renders the page with `template`. `kind` and `title` name the listing
     /// (`— page N` is added after the first page); `own` holds its own variables.
     pub fn render(

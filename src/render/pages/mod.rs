@@ -7,7 +7,9 @@ mod feeds;
 mod free;
 mod latest;
 mod listing;
+mod listings;
 mod not_found;
+mod orgs;
 mod paper;
 pub mod papers_json;
 mod robots;
@@ -17,6 +19,7 @@ mod statics;
 mod syntax_css;
 mod tags;
 mod top;
+mod trending;
 
 use super::engine::Kind;
 
@@ -24,11 +27,16 @@ use super::engine::Kind;
 pub const KINDS: &[Kind] = &[
     Kind::Site(latest::jobs),
     Kind::Site(top::jobs),
+    Kind::Site(trending::jobs),
     Kind::Site(tags::listings),
+    Kind::Site(orgs::listings),
     Kind::Site(dates::listings),
+    Kind::Site(listings::days),
     Kind::Site(paper::jobs),
     Kind::Site(tags::index),
+    Kind::Site(orgs::index),
     Kind::Site(dates::archive),
+    Kind::Site(listings::index),
     Kind::Site(search::page),
     Kind::Site(not_found::jobs),
     Kind::Site(free::jobs),
@@ -66,6 +74,11 @@ mod tests {
             "dates/2025/04/28/index.html",
             "dates/2025/03/02/index.html",
             "dates/undated/index.html",
+            "dates/2025/w18/index.html",
+            "listings/index.html",
+            "listings/2025-04-28/index.html",
+            "trending/index.html",
+            "orgs/index.html",
             "search/index.html",
             "search/index.json",
             "search/page.mjs",

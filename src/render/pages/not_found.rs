@@ -17,6 +17,8 @@ impl Render for NotFound {
     fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
         let mut own = Map::new();
         own.insert("title".into(), json!("Page not found"));
+        // Served at any missing URL: it is no page's canonical version.
+        own.insert("canonical".into(), serde_json::Value::Null);
         env.page("404.html", url, own)
     }
 }
@@ -30,6 +32,7 @@ mod tests {
         let out = build(&sample(), "https://example.org/");
         let page = text(&out, "404.html");
         assert!(page.contains("Page not found"), "{page}");
+        assert!(!page.contains("rel=\"canonical\""), "{page}");
         assert!(!text(&out, "sitemap.xml").contains("404"));
     }
 }
