@@ -1,5 +1,6 @@
 //! The docs stay true to the code. Every relative link in the README, the
-//! guide (`docs/`) and ARCHITECTURE.md resolves, anchors included; and the
+//! guide (`docs/`) and ARCHITECTURE.md resolves, anchors included, and every
+//! test ARCHITECTURE.md names exists; and the
 //! reference tables that mirror code list exactly what the code has: the
 //! config keys `Config` accepts, the commands and options `gazette --help`
 //! prints, the variables each page's template receives, and the built-in
@@ -1304,5 +1305,33 @@ fn the_reserved_slugs_in_the_docs_are_the_code_s() {
         }
     }
     assert_eq!(found, 2, "the sentence on reserved slugs moved");
+    problems(bad);
+}
+
+// ---------------------------------------------------------------------------
+// ARCHITECTURE.md names the tests that guard each invariant.
+
+#[test]
+fn every_test_architecture_md_names_exists() {
+    let doc = Doc::read("ARCHITECTURE.md");
+    let mut bad = Vec::new();
+    let mut found = 0;
+    for (event, range) in Parser::new_ext(&doc.text, Options::ENABLE_TABLES).into_offset_iter() {
+        // A test is named `path/file.rs::test_name`.
+        let Event::Code(span) = event else { continue };
+        let Some((file, name)) = span.split_once(".rs::") else {
+            continue;
+        };
+        found += 1;
+        let defined = fs::read_to_string(repo().join(format!("{file}.rs")))
+            .is_ok_and(|code| code.contains(&format!("fn {name}(")));
+        if !defined {
+            bad.push(format!(
+                "{}: no test `{name}` in {file}.rs",
+                doc.at(range.start)
+            ));
+        }
+    }
+    assert!(found > 20, "ARCHITECTURE.md names only {found} tests");
     problems(bad);
 }
