@@ -29,7 +29,7 @@ if ! command -v node >/dev/null; then
     exit 0
 fi
 cargo build --quiet
-export GAZETTE_BIN="$PWD/target/debug/gazette"
+export GAZETTE_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/gazette"
 if [ ! -d tests/browser/node_modules ] || [ tests/browser/package-lock.json -nt tests/browser/node_modules ]; then
     (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -46,6 +46,9 @@ pub enum Command {
     /// Create a new site that builds at once; with --deploy, the files that
     /// publish it from CI (in an existing site: adds just those).
     Init(InitArgs),
+    /// Remove a paper for good: delete its page and list it in content/removed.toml,
+    /// so that import never brings it back (undo with --undo).
+    Remove(RemoveArgs),
     /// Build, serve at http://127.0.0.1:1111, rebuild on change and reload the browser.
     Serve(ServeArgs),
 }
@@ -77,6 +80,18 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The paper: its slug, or its page file (content/papers/<slug>.md).
+    pub paper: String,
+    /// Also remove a page holding notes, or written by hand (the page is deleted).
+    #[arg(long)]
+    pub force: bool,
+    /// Bring a removed paper back: take it out of content/removed.toml and import it.
+    #[arg(long, conflicts_with = "force")]
+    pub undo: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
@@ -99,6 +114,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => site().and_then(|()| build(&cli.root, args)),
         Command::Check => site().and_then(|()| check(&cli.root)),
         Command::Init(args) => init(&cli.root, args),
+        Command::Remove(args) => site().and_then(|()| remove(&cli.root, args)),
         Command::Serve(args) => site().and_then(|()| serve(&cli.root, args)),
     };
     match result {
@@ -287,6 +303,35 @@ fn check(root: &Path) -> Result<ExitCode, Diagnostic> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+fn remove(root: &Path, args: RemoveArgs) -> Result<ExitCode, Diagnostic> {
+    use crate::layout::REMOVED_FILE;
+    let config = Config::load(root)?;
+    if args.undo {
+        let Some(tombstone) = crate::removal::undo(root, &args.paper)? else {
+            return Err(Diagnostic::error(
+                REMOVED_FILE,
+                0,
+                format!("no removed paper `{}` is listed here", args.paper),
+            ));
+        };
+        let report = crate::import::import_site(root, &config)?;
+        let failed = print_diagnostics(&report.diagnostics);
+        eprintln!(
+            "remove --undo: \"{}\" is no longer listed in {REMOVED_FILE}; import: {}",
+            tombstone.title,
+            pipeline::import_summary(&report)
+        );
+        return Ok(exit(failed));
+    }
+    let removed = crate::removal::remove(root, &args.paper, args.force)?;
+    eprintln!(
+        "remove: deleted {} (\"{}\") and listed it in {REMOVED_FILE}: import will not bring it \
+         back; commit both; undo with `gazette remove --undo {}`",
+        removed.page, removed.tombstone.title, removed.tombstone.slug
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Output file → the page file it was made from (papers and free pages).

@@ -56,6 +56,10 @@ impl Default for Config {
     }
 }
 
+/// The years `default_year` and `[import.years]` may name: a typo such as
+/// `70000` or `225` is refused rather than written into every page's date.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 /// `[import]`: how digests become pages.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -73,9 +77,10 @@ pub struct ImportConfig {
 pub struct TagsConfig {
     /// At most this many tags per paper (the best-matching ones).
     pub max: usize,
-    /// Tag → keywords or phrases, matched case-insensitively on whole words
-    /// in the title and abstract. When empty, the built-in rules apply.
-    pub rules: BTreeMap<String, Vec<String>>,
+    /// Tag → its rule: keywords or phrases (`speech = ["speech", "ASR"]`),
+    /// or a table like the built-in rules' (`tagging::Rule`). When empty,
+    /// the built-in rules apply.
+    pub rules: BTreeMap<String, crate::tagging::RuleSpec>,
 }
 
 impl Default for TagsConfig {
@@ -156,8 +161,8 @@ impl Config {
             }
             Diagnostic::error(origin, line.unwrap_or(0), message)
         })?;
-        config.validate().map_err(|(key, message)| {
-            let path: Vec<&str> = key.split('.').collect();
+        config.validate().map_err(|(path, message)| {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
             let line = toml_line::of_key(text, &path).unwrap_or(0);
             Diagnostic::error(origin, line, message)
         })?;
@@ -179,17 +184,45 @@ impl Config {
         }
     }
 
-    /// Values that parse but make no sense: the key (dotted) and why.
-    fn validate(&self) -> Result<(), (&'static str, String)> {
+    /// Values that parse but make no sense: the key's path and why.
+    fn validate(&self) -> Result<(), (Vec<String>, String)> {
+        let at = |path: &[&str]| path.iter().map(|p| p.to_string()).collect::<Vec<_>>();
         if self.paginate == 0 {
-            return Err(("paginate", "`paginate` must be at least 1".to_string()));
+            return Err((
+                at(&["paginate"]),
+                "`paginate` must be at least 1".to_string(),
+            ));
         }
         if self.tags.max == 0 {
-            return Err(("tags.max", "`tags.max` must be at least 1".to_string()));
+            return Err((
+                at(&["tags", "max"]),
+                "`tags.max` must be at least 1".to_string(),
+            ));
+        }
+        let year_ok = |y: i32| YEARS.contains(&y);
+        if let Some(y) = self.import.default_year.filter(|&y| !year_ok(y)) {
+            return Err((
+                at(&["import", "default_year"]),
+                format!(
+                    "`import.default_year` must be a year from {} to {}, found {y}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            ));
+        }
+        if let Some((file, y)) = self.import.years.iter().find(|(_, y)| !year_ok(**y)) {
+            return Err((
+                at(&["import", "years", file]),
+                format!(
+                    "`import.years.\"{file}\"` must be a year from {} to {}, found {y}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            ));
         }
         if self.related.count > MAX_RELATED {
             return Err((
-                "related.count",
+                at(&["related", "count"]),
                 format!(
                     "`related.count` must be at most {MAX_RELATED} (0 turns related papers off), found {}",
                     self.related.count
@@ -198,17 +231,17 @@ impl Config {
         }
         if self.trending.listings == 0 {
             return Err((
-                "trending.listings",
+                at(&["trending", "listings"]),
                 "`trending.listings` must be at least 1".to_string(),
             ));
         }
         if let Err(why) = check_base_url(&self.base_url) {
-            return Err(("base_url", format!("`base_url` {why}")));
+            return Err((at(&["base_url"]), format!("`base_url` {why}")));
         }
         if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.')
         {
             return Err((
-                "theme",
+                at(&["theme"]),
                 format!(
                     "`theme` must be a folder name under themes/, found {:?}",
                     self.theme
@@ -335,6 +368,17 @@ mod tests {
     }
 
     #[test]
+    fn the_first_and_last_accepted_years_are_accepted() {
+        let c = Config::parse(
+            "[import]\ndefault_year = 1900\nyears = { \"a.txt\" = 2200 }\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.import.default_year, Some(1900));
+        assert_eq!(c.import.years["a.txt"], 2200);
+    }
+
+    #[test]
     fn a_negative_related_count_is_an_error_naming_the_key() {
         let err =
             Config::parse("title = \"x\"\n[related]\ncount = -1\n", "config.toml").unwrap_err();
@@ -365,7 +409,23 @@ mod tests {
         .unwrap();
         assert_eq!(c.import.years["a.txt"], 2025);
         assert_eq!(c.import.default_year, Some(2024));
-        assert_eq!(c.tags.rules["speech"], vec!["speech", "audio"]);
+        assert_eq!(
+            c.tags.rules["speech"],
+            crate::tagging::RuleSpec::Keywords(vec!["speech".into(), "audio".into()])
+        );
+    }
+
+    #[test]
+    fn a_typo_in_a_tag_rule_is_named_with_its_line() {
+        let err = Config::parse(
+            "[tags.rules]\nspeech = [\"speech\"]\naudio = { keywords = [\"audio\"], titel_only = [\"sound\"] }\n",
+            "config.toml",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(err.message.contains("unknown field `titel_only`"), "{err}");
+        let err = Config::parse("[tags.rules]\nspeech = \"speech\"\n", "config.toml").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
     }
 
     #[test]
@@ -404,6 +464,22 @@ mod tests {
             ("theme = \"../x\"\n", 1, "theme"),
             ("title = \"x\"\n[tags]\n# none\nmax = 0\n", 4, "tags.max"),
             ("tags = { max = 0 }\n", 1, "tags.max"),
+            (
+                "[import]\n\ndefault_year = 70000\n",
+                3,
+                "import.default_year",
+            ),
+            ("[import]\ndefault_year = 1899\n", 2, "import.default_year"),
+            (
+                "[import.years]\n\"a.txt\" = 2025\n\"b.txt\" = 225\n",
+                3,
+                "import.years.\"b.txt\"",
+            ),
+            (
+                "[import]\nyears = { \"a b.txt\" = 2201 }\n",
+                2,
+                "import.years.\"a b.txt\"",
+            ),
         ] {
             let err = Config::parse(text, "config.toml").unwrap_err();
             assert_eq!(err.line, line, "{text:?}: {err}");

@@ -19,10 +19,13 @@ use crate::atomic;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::digest::{self, DumpDate, LinkKind, Who, year};
-use crate::layout::{DIGESTS_DIR, IMPORT_STAMP, PAPERS_DIR};
+use crate::layout::{
+    CACHE_DIR, DIGESTS_DIR, IMPORT_STAMP, IMPORTED_PAGES, PAPERS_DIR, REMOVED_FILE, YEAR_GUESSES,
+};
 use crate::page::key::current_key;
 pub use crate::page::key::title_key;
 use crate::page::{self, Facts, facts::Listed};
+use crate::removal;
 use crate::tagging::Tagger;
 
 /// The file name endings of dumps: plain or linked copies, Markdown exports.
@@ -44,6 +47,12 @@ pub struct ImportReport {
     /// Nothing was read: the dumps, settings and page files are as the
     /// last import left them (see [`import_if_changed`]).
     pub skipped: bool,
+    /// Dumps whose year is still a guess (warned about once, see
+    /// [`warn_once_per_guess`]).
+    pub guessed_years: usize,
+    /// Papers of the digests kept out because `content/removed.toml` lists
+    /// them (removed with `gazette remove`, or their page deleted by hand).
+    pub kept_removed: usize,
 }
 
 /// What import's result depends on, cheaply: each dump's name, size and
@@ -59,6 +68,8 @@ fn stamp(root: &Path, config: &Config) -> String {
             .as_bytes(),
     );
     h.field(toml::to_string(&config.tags).unwrap_or_default().as_bytes());
+    // The tombstones: an entry taken out by hand brings its paper back.
+    h.field(&fs::read(root.join(REMOVED_FILE)).unwrap_or_default());
     for sub in [DIGESTS_DIR, PAPERS_DIR] {
         let mut names: Vec<(String, u64, u128)> = fs::read_dir(root.join(sub))
             .into_iter()
@@ -100,7 +111,7 @@ pub fn up_to_date(root: &Path, config: &Config) -> bool {
 
 /// What builds call: [`import_site`], unless nothing it reads changed since
 /// the last import that went without errors. `gazette import` always runs
-/// in full (it also brings back a page deleted by hand).
+/// in full.
 pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, Diagnostic> {
     if up_to_date(root, config) {
         return Ok(ImportReport {
@@ -141,25 +152,36 @@ pub struct DigestRecord {
 /// nothing can be written at all (e.g. content/papers/ not writable).
 pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnostic> {
     let mut report = ImportReport::default();
+    // Before anything is read: without its tombstones, import could bring
+    // removed papers back.
+    let tombstones = removal::read(root)?;
     let dumps = read_dumps(root, &mut report.diagnostics);
     let today = chrono::Local::now().date_naive();
-    let parsed: Vec<(Vec<DigestRecord>, Vec<Diagnostic>)> = dumps
+    let parsed: Vec<DumpRecords> = dumps
         .par_iter()
         .map(|dump| records_of(dump, config, today))
         .collect();
     let mut all = Vec::new();
-    for (records, diagnostics) in parsed {
-        all.extend(records);
-        report.diagnostics.extend(diagnostics);
+    let mut guesses = Vec::new();
+    for (dump, parsed) in dumps.iter().zip(parsed) {
+        all.extend(parsed.records);
+        report.diagnostics.extend(parsed.diagnostics);
+        if let Some((year, warning)) = parsed.year_guess {
+            guesses.push((dump.name.clone(), year, warning));
+        }
     }
+    report.guessed_years = guesses.len();
+    report
+        .diagnostics
+        .extend(warn_once_per_guess(root, guesses));
     let (mut records, merged) = merge(all);
     report.diagnostics.extend(merged);
     report.diagnostics.extend(undated_warnings(&records));
-    let tagger = Tagger::from_config(&config.tags);
+    let tagger = Tagger::from_config(&config.tags)?;
     records.par_iter_mut().for_each(|r| {
         r.facts.tags = tagger.tags(&r.facts.title, &r.facts.abstract_);
     });
-    write_pages(root, &records, &mut report)?;
+    write_pages(root, &records, &tombstones, &mut report)?;
     report.diagnostics.sort();
     Ok(report)
 }
@@ -252,12 +274,52 @@ fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
     dumps
 }
 
+/// What one dump gave.
+struct DumpRecords {
+    records: Vec<DigestRecord>,
+    diagnostics: Vec<Diagnostic>,
+    /// The year assumed for its year-less dates when that is a guess, and
+    /// the warning that says how to set it.
+    year_guess: Option<(i32, Diagnostic)>,
+}
+
+/// The guessed-year warnings worth printing: each (dump, year) guess is
+/// said once, then remembered in [`YEAR_GUESSES`] and kept quiet until the
+/// person acts (sets the year, renames the file) or the guess changes. The
+/// memory holds exactly the current guesses, so a guess that comes back
+/// after being fixed is said again. Best effort: without the file, the
+/// warnings are printed again.
+fn warn_once_per_guess(root: &Path, guesses: Vec<(String, i32, Diagnostic)>) -> Vec<Diagnostic> {
+    let path = root.join(YEAR_GUESSES);
+    let said: HashSet<String> = fs::read_to_string(&path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut now = String::new();
+    let mut warnings = Vec::new();
+    for (name, year, warning) in guesses {
+        // A tab cannot be in a file name Gazette reads, nor a newline.
+        let line = format!("{name}\t{year}");
+        if !said.contains(&line) {
+            warnings.push(warning);
+        }
+        now.push_str(&line);
+        now.push('\n');
+    }
+    let unchanged = fs::read_to_string(&path).is_ok_and(|old| old == now);
+    if !unchanged {
+        if now.is_empty() {
+            let _ = fs::remove_file(&path);
+        } else if fs::create_dir_all(root.join(CACHE_DIR)).is_ok() {
+            let _ = atomic::write(&path, now.as_bytes());
+        }
+    }
+    warnings
+}
+
 /// Parses one dump, resolves its year and turns its entries into records.
-fn records_of(
-    dump: &Dump,
-    config: &Config,
-    today: NaiveDate,
-) -> (Vec<DigestRecord>, Vec<Diagnostic>) {
+fn records_of(dump: &Dump, config: &Config, today: NaiveDate) -> DumpRecords {
     let parsed = digest::parse(&dump.bytes, &dump.origin);
     let mut diagnostics = parsed.diagnostics;
     let resolved = year::resolve(&year::YearInputs {
@@ -272,9 +334,9 @@ fn records_of(
     // A guessed year matters only to dates printed without one (a trending
     // page prints every year; a file that is not a digest has no dates).
     let year_less = |d: &Option<DumpDate>| d.is_some_and(|d| d.year.is_none());
-    if year_less(&parsed.listing_date) || parsed.entries.iter().any(|e| year_less(&e.date)) {
-        diagnostics.extend(resolved.warning);
-    }
+    let year_guess = resolved.warning.filter(|_| {
+        year_less(&parsed.listing_date) || parsed.entries.iter().any(|e| year_less(&e.date))
+    });
     let mut bad_dates = Vec::new();
     let mut to_date = |d: DumpDate, line: usize| -> Option<NaiveDate> {
         let y = d.year.unwrap_or(resolved.year);
@@ -325,7 +387,9 @@ fn records_of(
         records.push(DigestRecord {
             key,
             facts: Facts {
-                title: entry.title.trim().to_string(),
+                // The key stays the raw title's: pages imported before a
+                // cleaning rule existed are still found by it.
+                title: digest::clean_title(entry.title.trim()),
                 arxiv: entry.arxiv.clone(),
                 date: own.or(listing),
                 authors,
@@ -348,7 +412,11 @@ fn records_of(
         });
     }
     diagnostics.extend(bad_dates);
-    (records, diagnostics)
+    DumpRecords {
+        records,
+        diagnostics,
+        year_guess: year_guess.map(|w| (resolved.year, w)),
+    }
 }
 
 /// Merges records of the same paper, in order of first appearance: the
@@ -747,11 +815,80 @@ enum PageAction {
     Create(PathBuf),
     Update(PathBuf),
     Unchanged,
+    /// Removed: listed in `content/removed.toml`.
+    KeptOut,
+}
+
+/// Whether a paper known by `key` and `arxiv` is the record's paper, as
+/// merging decides: the same arXiv id, or the same key when one of them
+/// has no id.
+fn same_paper(key: &str, arxiv: Option<&str>, r: &DigestRecord) -> bool {
+    same_ids((key, arxiv), (&r.key, r.facts.arxiv.as_deref()))
+}
+
+fn same_ids(a: (&str, Option<&str>), b: (&str, Option<&str>)) -> bool {
+    match (a.1, b.1) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.0 == b.0,
+    }
+}
+
+/// A paper that had a page after the last import: (key, arXiv id, the
+/// page's file stem). One that had and has none now was deleted by hand.
+type HadPage = (String, Option<String>, String);
+
+fn read_imported_pages(root: &Path) -> Vec<HadPage> {
+    fs::read_to_string(root.join(IMPORTED_PAGES))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.split('\t');
+            let (key, arxiv, stem) = (parts.next()?, parts.next()?, parts.next()?);
+            let arxiv = (!arxiv.is_empty()).then(|| arxiv.to_string());
+            Some((key.to_string(), arxiv, stem.to_string()))
+        })
+        .collect()
+}
+
+/// The stem of the page the record's paper had, if it had one.
+fn had_page_of<'a>(had: &'a [HadPage], r: &DigestRecord) -> Option<&'a str> {
+    had.iter()
+        .find(|(key, arxiv, _)| same_paper(key, arxiv.as_deref(), r))
+        .map(|(_, _, stem)| stem.as_str())
+}
+
+/// Forgets that the paper known by `key` and `arxiv` had a page, for
+/// `gazette remove`: its page is gone on purpose, so an undo before the
+/// next import must not take it for deleted by hand.
+pub fn forget_page(root: &Path, key: &str, arxiv: Option<&str>) {
+    if !root.join(IMPORTED_PAGES).exists() {
+        return;
+    }
+    let mut had = read_imported_pages(root);
+    had.retain(|(k, a, _)| !same_ids((k, a.as_deref()), (key, arxiv)));
+    write_imported_pages(root, &had);
+}
+
+/// Best effort, like the stamp: without it a page deleted by hand before
+/// the next import comes back (as in a fresh clone).
+fn write_imported_pages(root: &Path, pages: &[HadPage]) {
+    let mut text = String::new();
+    for (key, arxiv, stem) in pages {
+        let arxiv = arxiv.as_deref().unwrap_or("");
+        text.push_str(&format!("{key}\t{arxiv}\t{stem}\n"));
+    }
+    if fs::read_to_string(root.join(IMPORTED_PAGES)).is_ok_and(|old| old == text) {
+        return;
+    }
+    if fs::create_dir_all(root.join(CACHE_DIR)).is_ok() {
+        let _ = atomic::write(&root.join(IMPORTED_PAGES), text.as_bytes());
+    }
 }
 
 fn write_pages(
     root: &Path,
     records: &[DigestRecord],
+    tombstones: &[removal::Tombstone],
     report: &mut ImportReport,
 ) -> Result<(), Diagnostic> {
     let dir = root.join(PAPERS_DIR);
@@ -766,6 +903,16 @@ fn write_pages(
     }
     remove_stale_temporaries(&dir, &mut report.diagnostics);
     let mut existing = scan_pages(&dir, &mut report.diagnostics);
+    let had_page = read_imported_pages(root);
+    let removed = |r: &DigestRecord| {
+        tombstones
+            .iter()
+            .any(|t| same_paper(&t.key, t.arxiv.as_deref(), r))
+    };
+    // A page folder emptied by hand is a wish to import afresh, not to
+    // remove every paper.
+    let emptied = existing.stems.is_empty();
+    let mut deleted_by_hand = Vec::new();
 
     // Slugs are handed out in order of first appearance, so they are
     // deterministic; an existing page keeps its file whatever its title.
@@ -777,6 +924,18 @@ fn write_pages(
             taken.insert(page.path.clone());
         }
         let action = match page {
+            Some(page) if removed(r) => {
+                report.diagnostics.push(Diagnostic::warning(
+                    page_origin(&page.path),
+                    0,
+                    format!(
+                        "this paper is listed in {REMOVED_FILE}, so import leaves its page alone; \
+                         delete the page to remove it, or its entry there to have it imported"
+                    ),
+                ));
+                PageAction::Unchanged
+            }
+            None if removed(r) => PageAction::KeptOut,
             Some(page)
                 if !page.rewrite && page.hash.as_deref() == Some(r.facts.hash().as_str()) =>
             {
@@ -798,6 +957,28 @@ fn write_pages(
             None if existing.broken_stems.contains(&base_slug(&r.facts.title)) => {
                 PageAction::Unchanged
             }
+            // Only now: a page that is broken or taken over by hand is
+            // still there, not deleted.
+            None if !emptied && had_page_of(&had_page, r).is_some() => {
+                let stem = had_page_of(&had_page, r).unwrap_or_default();
+                deleted_by_hand.push(removal::Tombstone {
+                    slug: stem.to_string(),
+                    title: r.facts.title.clone(),
+                    key: r.key.clone(),
+                    arxiv: r.facts.arxiv.clone(),
+                    digests: r.facts.digests.clone(),
+                });
+                report.diagnostics.push(Diagnostic::warning(
+                    format!("{PAPERS_DIR}/{stem}.md"),
+                    0,
+                    format!(
+                        "was deleted, so the paper is now listed in {REMOVED_FILE} and import \
+                         keeps it out (as `gazette remove {stem}` would); to have it back, run \
+                         `gazette remove --undo {stem}`"
+                    ),
+                ));
+                PageAction::KeptOut
+            }
             None => {
                 let slug = unique_slug(&r.facts.title, &existing.stems);
                 existing.stems.insert(slug.clone());
@@ -806,17 +987,22 @@ fn write_pages(
         };
         actions.push(action);
     }
+    for tombstone in &deleted_by_hand {
+        removal::record(root, tombstone)?;
+    }
 
     enum Done {
         Added,
         Updated(usize),
         Unchanged(usize),
+        KeptOut,
     }
     let results: Vec<Result<(Done, Vec<Diagnostic>), Diagnostic>> = actions
         .par_iter()
         .zip(records.par_iter())
         .map(|(action, r)| match action {
             PageAction::Unchanged => Ok((Done::Unchanged(0), Vec::new())),
+            PageAction::KeptOut => Ok((Done::KeptOut, Vec::new())),
             PageAction::Create(path) => {
                 write_page(path, &page::new_page(&r.key, &r.facts))?;
                 Ok((Done::Added, Vec::new()))
@@ -873,6 +1059,7 @@ fn write_pages(
             }
         })
         .collect();
+    let written: Vec<bool> = results.iter().map(Result::is_ok).collect();
     for result in results {
         match result {
             Ok((done, notes)) => {
@@ -886,12 +1073,32 @@ fn write_pages(
                         report.unchanged += 1;
                         report.kept_edits += kept;
                     }
+                    Done::KeptOut => report.kept_removed += 1,
                 }
                 report.diagnostics.extend(notes);
             }
             Err(e) => report.diagnostics.push(e),
         }
     }
+    // Which papers have a page now; a page that could not be written is
+    // not one, or the next import would take it for deleted by hand.
+    let mut with_pages: Vec<HadPage> = Vec::new();
+    for ((action, r), written) in actions.iter().zip(records).zip(&written) {
+        let path = match action {
+            PageAction::Create(path) | PageAction::Update(path) => Some(path),
+            PageAction::Unchanged => existing.page_of(r, &HashSet::new()).map(|p| &p.path),
+            PageAction::KeptOut => None,
+        };
+        let exists = *written || !matches!(action, PageAction::Create(_));
+        if let Some(stem) = path.filter(|_| exists).and_then(|p| p.file_stem()) {
+            with_pages.push((
+                r.key.clone(),
+                r.facts.arxiv.clone(),
+                stem.to_string_lossy().into_owned(),
+            ));
+        }
+    }
+    write_imported_pages(root, &with_pages);
     Ok(())
 }
 

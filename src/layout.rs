@@ -13,6 +13,9 @@ pub const DIGESTS_DIR: &str = "digests";
 pub const CONTENT_DIR: &str = "content";
 /// One Markdown page per paper, written by import, editable.
 pub const PAPERS_DIR: &str = "content/papers";
+/// The papers removed for good (`gazette remove`): versioned with the
+/// content, so a build from a fresh clone keeps them out too.
+pub const REMOVED_FILE: &str = "content/removed.toml";
 /// Themes, one folder each: `themes/<name>/`.
 pub const THEMES_DIR: &str = "themes";
 /// Templates: in a theme's folder, and at the root to override the theme's.
@@ -27,6 +30,12 @@ pub const OUTPUT_DIR: &str = "public";
 pub const CACHE_DIR: &str = ".gazette";
 /// What the last clean import saw, in [`CACHE_DIR`].
 pub const IMPORT_STAMP: &str = ".gazette/import-stamp";
+/// Which papers had a page after the last import, in [`CACHE_DIR`]: one
+/// that had and has none was deleted by hand.
+pub const IMPORTED_PAGES: &str = ".gazette/imported-pages";
+/// The guessed years already warned about, in [`CACHE_DIR`]: each is said
+/// once, not at every build.
+pub const YEAR_GUESSES: &str = ".gazette/year-guesses";
 /// What the last `gazette build` read and wrote, in [`CACHE_DIR`].
 pub const BUILD_RECORD: &str = ".gazette/build-record";
 /// Held by whichever Gazette is writing the site (one at a time), in [`CACHE_DIR`].
@@ -64,6 +73,7 @@ pub fn theme_dir(name: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     Config,
+    /// What import reads: the dumps, and the papers removed for good.
     Digests,
     Content,
     /// Templates or static files, the theme's or the site's.
@@ -73,6 +83,10 @@ pub enum Source {
 /// Which source a path relative to the site root belongs to, if any
 /// (`public/`, `target/`, editor files at the root: none).
 pub fn source_of(rel: &Path) -> Option<Source> {
+    // In content/, but import's: editing it takes a paper out or back in.
+    if rel == Path::new(REMOVED_FILE) {
+        return Some(Source::Digests);
+    }
     let first = match rel.components().next()? {
         Component::Normal(first) => first.to_str()?,
         _ => return None,
@@ -93,9 +107,19 @@ mod tests {
     #[test]
     fn paper_pages_and_the_stamp_sit_in_their_parent_folders() {
         assert_eq!(Path::new(PAPERS_DIR).parent(), Some(Path::new(CONTENT_DIR)));
-        for file in [IMPORT_STAMP, BUILD_RECORD, LOCK_FILE] {
+        for file in [
+            IMPORT_STAMP,
+            BUILD_RECORD,
+            LOCK_FILE,
+            YEAR_GUESSES,
+            IMPORTED_PAGES,
+        ] {
             assert_eq!(Path::new(file).parent(), Some(Path::new(CACHE_DIR)));
         }
+        assert_eq!(
+            Path::new(REMOVED_FILE).parent(),
+            Some(Path::new(CONTENT_DIR))
+        );
     }
 
     #[test]
@@ -111,5 +135,10 @@ mod tests {
         assert_eq!(source_of(Path::new("public/index.html")), None);
         assert_eq!(source_of(Path::new(".gazette/import-stamp")), None);
         assert_eq!(source_of(Path::new("/content/x.md")), None, "absolute");
+        assert_eq!(
+            source_of(Path::new(REMOVED_FILE)),
+            Some(Source::Digests),
+            "an edit there imports"
+        );
     }
 }

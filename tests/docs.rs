@@ -1,5 +1,6 @@
 //! The docs stay true to the code. Every relative link in the README, the
-//! guide (`docs/`) and ARCHITECTURE.md resolves, anchors included; and the
+//! guide (`docs/`) and ARCHITECTURE.md resolves, anchors included, and every
+//! test ARCHITECTURE.md names exists; and the
 //! reference tables that mirror code list exactly what the code has: the
 //! config keys `Config` accepts, the commands and options `gazette --help`
 //! prints, the variables each page's template receives, and the built-in
@@ -1187,45 +1188,67 @@ fn the_template_tables_list_exactly_the_variables_each_template_receives() {
 // ---------------------------------------------------------------------------
 // Built-in tag rules.
 
-#[test]
-fn the_built_in_tag_rules_table_is_the_code_s_rules_in_order() {
-    let doc = Doc::read("docs/digest.md");
-    let table = doc.table("Built-in tag rules");
-    let mut bad = Vec::new();
-    let rules = gazette::tagging::DEFAULT_RULES;
-    for (i, row) in table.rows.iter().enumerate() {
-        let at = doc.at(row.offset);
-        let tag = row
-            .cells
-            .first()
-            .and_then(|c| only_code(c))
-            .unwrap_or_default();
-        let words: Vec<&str> = row
-            .cells
-            .get(1)
-            .into_iter()
-            .flatten()
-            .filter_map(|item| match item {
-                Item::Code(c) => Some(c.as_str()),
-                Item::Text(_) => None,
-            })
-            .collect();
-        match rules.get(i) {
-            Some((name, keywords)) if *name == tag && *keywords == words.as_slice() => {}
-            Some((name, keywords)) => bad.push(format!(
-                "{at}: rule {} is `{name}` = {keywords:?}, the table says `{tag}` = {words:?}",
-                i + 1
-            )),
-            None => bad.push(format!("{at}: `{tag}` is not a built-in rule")),
+/// The table of built-in rules, as `docs/digest.md` must show it: made from
+/// `src/tagging/rules.toml`, the rules themselves.
+fn built_in_rules_table() -> String {
+    let code = |words: &[String]| -> String {
+        words
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut table = String::from(
+        "| tag | keywords (title and abstract) | in the title only | conditions |\n|---|---|---|---|\n",
+    );
+    for (tag, rule) in gazette::tagging::built_in_rules().unwrap() {
+        let mut conditions = Vec::new();
+        for c in &rule.context {
+            let place = if c.title_only { " in the title" } else { "" };
+            conditions.push(format!(
+                "`{}`{place} only with {}",
+                c.keyword,
+                code(&c.needs)
+            ));
         }
-    }
-    for (name, _) in rules.iter().skip(table.rows.len()) {
-        bad.push(format!(
-            "{}: the table has no row for the rule `{name}`",
-            doc.at(table.offset)
+        if !rule.not_in.is_empty() {
+            conditions.push(format!("not inside {}", code(&rule.not_in)));
+        }
+        if !rule.covered_by.is_empty() {
+            conditions.push(format!(
+                "abstract only: not beside {} in the title",
+                code(&rule.covered_by)
+            ));
+        }
+        table.push_str(&format!(
+            "| `{tag}` | {} | {} | {} |\n",
+            code(&rule.keywords),
+            code(&rule.title_only),
+            conditions.join("; ")
         ));
     }
-    problems(bad);
+    table
+}
+
+#[test]
+fn the_built_in_tag_rules_table_is_made_from_the_rules_file() {
+    let path = repo().join("docs/digest.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let expected = built_in_rules_table();
+    let heading = "### Built-in tag rules";
+    let Some(at) = text.find(heading) else {
+        panic!("docs/digest.md: no `{heading}` section");
+    };
+    let start = at + text[at..].find("\n|").expect("a table under the heading") + 1;
+    let end = text[start..]
+        .find("\n\n")
+        .map_or(text.len(), |i| start + i + 1);
+    let line = text[..start].lines().count() + 1;
+    assert!(
+        text[start..end] == expected,
+        "docs/digest.md:{line}: the built-in tag rules table is not src/tagging/rules.toml's; \
+         replace it with:\n\n{expected}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1282,5 +1305,33 @@ fn the_reserved_slugs_in_the_docs_are_the_code_s() {
         }
     }
     assert_eq!(found, 2, "the sentence on reserved slugs moved");
+    problems(bad);
+}
+
+// ---------------------------------------------------------------------------
+// ARCHITECTURE.md names the tests that guard each invariant.
+
+#[test]
+fn every_test_architecture_md_names_exists() {
+    let doc = Doc::read("ARCHITECTURE.md");
+    let mut bad = Vec::new();
+    let mut found = 0;
+    for (event, range) in Parser::new_ext(&doc.text, Options::ENABLE_TABLES).into_offset_iter() {
+        // A test is named `path/file.rs::test_name`.
+        let Event::Code(span) = event else { continue };
+        let Some((file, name)) = span.split_once(".rs::") else {
+            continue;
+        };
+        found += 1;
+        let defined = fs::read_to_string(repo().join(format!("{file}.rs")))
+            .is_ok_and(|code| code.contains(&format!("fn {name}(")));
+        if !defined {
+            bad.push(format!(
+                "{}: no test `{name}` in {file}.rs",
+                doc.at(range.start)
+            ));
+        }
+    }
+    assert!(found > 20, "ARCHITECTURE.md names only {found} tests");
     problems(bad);
 }

@@ -265,6 +265,21 @@ fn a_page_with_broken_front_matter_is_reported_and_left_untouched() {
         280,
         "no duplicate page for the broken one"
     );
+    assert_eq!(report.kept_removed, 0, "a page mid-edit is not a removal");
+    assert!(gazette::removal::read(site.path()).unwrap().is_empty());
+
+    // The same for a page taken over by hand (its [imported] table deleted).
+    let (name, _) = page_titled(&all, "A Single Transformer for Scalable");
+    let text = &all[name];
+    let cut = text.find("\n[imported]").unwrap();
+    let end = text[cut + 1..].find("\n+++").unwrap() + cut + 1;
+    let mine = format!("{}{}", &text[..cut], &text[end..]);
+    let path = site.path().join("content/papers").join(name);
+    fs::write(&path, &mine).unwrap();
+    let report = import(site.path());
+    assert_eq!(report.kept_removed, 0, "{report:?}");
+    assert!(gazette::removal::read(site.path()).unwrap().is_empty());
+    assert_eq!(fs::read_to_string(&path).unwrap(), mine, "untouched");
 }
 
 #[test]
@@ -375,13 +390,13 @@ fn builds_skip_the_import_until_a_dump_a_setting_or_the_page_set_changes() {
         "nothing changed"
     );
 
-    // A page deleted by hand comes back at the next build.
+    // A page deleted by hand is noticed by the next build (and stays out).
     let all = pages(root);
     let (name, _) = page_titled(&all, "Stateful Conformer");
     fs::remove_file(root.join("content/papers").join(name)).unwrap();
     let again = import_if_changed(root, &config).unwrap();
     assert!(!again.skipped);
-    assert_eq!(again.added, 1);
+    assert_eq!((again.added, again.kept_removed), (0, 1));
 
     // A new dump is imported.
     fs::write(
@@ -465,6 +480,282 @@ fn a_page_renamed_while_its_front_matter_is_broken_gets_no_second_copy() {
         fs::read_to_string(dir.join("my-notes-on-conformers.md")).unwrap(),
         broken
     );
+}
+
+/// Every page of a site whose only dump is `name` holding `bytes`.
+fn pages_of_one_dump(name: &str, bytes: &[u8]) -> (BTreeMap<String, String>, ImportReport) {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir(site.path().join("digests")).unwrap();
+    fs::write(site.path().join("digests").join(name), bytes).unwrap();
+    fs::write(
+        site.path().join("config.toml"),
+        format!("[import.years]\n\"{name}\" = 2025\n"),
+    )
+    .unwrap();
+    let report = import(site.path());
+    (pages(site.path()), report)
+}
+
+fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if bom {
+        out.extend(if little { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+    }
+    for unit in text.encode_utf16() {
+        out.extend(if little {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn a_utf16_dump_imports_the_same_pages_as_its_utf8_original() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let name = "004_41f7e9e21dc0960a.txt";
+    let original = fs::read_to_string(repo.join("digests").join(name)).unwrap();
+    let (expected, report) = pages_of_one_dump(name, original.as_bytes());
+    assert_eq!(expected.len(), 67, "{report:?}");
+    // PowerShell 5 `>` and Notepad "Unicode" write UTF-16 LE with a mark,
+    // with Windows line ends; other tools leave the mark out or write BE.
+    let windows = original.replace('\n', "\r\n");
+    let mut utf8_bom = b"\xEF\xBB\xBF".to_vec();
+    utf8_bom.extend(windows.as_bytes());
+    for (what, bytes) in [
+        (
+            "UTF-16 LE (with a byte-order mark)",
+            utf16(&windows, true, true),
+        ),
+        (
+            "UTF-16 LE (without a byte-order mark)",
+            utf16(&original, true, false),
+        ),
+        (
+            "UTF-16 BE (with a byte-order mark)",
+            utf16(&original, false, true),
+        ),
+        (
+            "UTF-16 BE (without a byte-order mark)",
+            utf16(&windows, false, false),
+        ),
+        ("UTF-8", utf8_bom),
+    ] {
+        let (got, report) = pages_of_one_dump(name, &bytes);
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "{what}: the same page files"
+        );
+        assert!(got == expected, "{what}: the same pages, byte for byte");
+        let notes: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        if what != "UTF-8" {
+            assert!(
+                notes.contains(&format!(
+                    "digests/{name}: warning: read as {what}; Gazette reads it as it is, \
+                     and saving it as UTF-8 silences this note"
+                )),
+                "{what}: {notes:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_that_is_not_text_is_not_a_digest_and_makes_no_page() {
+    // A zip archive and an image saved under a dump's name, and text in
+    // UTF-32 (neither UTF-8 nor UTF-16: every character has three zeros).
+    let utf32: Vec<u8> = "Daily Papers\n\nA Title\n\nAn abstract that is long enough.\n"
+        .chars()
+        .flat_map(|c| (c as u32).to_le_bytes())
+        .collect();
+    for bytes in [
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00junk".to_vec(),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec(),
+        utf32,
+    ] {
+        let (pages, report) = pages_of_one_dump("x.txt", &bytes);
+        assert!(pages.is_empty(), "{pages:?}");
+        let notes: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert_eq!(notes.len(), 1, "one message for the file: {notes:?}");
+        assert!(
+            notes[0].starts_with("digests/x.txt: warning: not a digest"),
+            "{notes:?}"
+        );
+    }
+}
+
+#[test]
+fn a_guessed_year_is_warned_about_once_per_dump_until_the_person_sets_it() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    fs::create_dir(root.join("digests")).unwrap();
+    // Two seeds copied into a new site with no settings: nothing tells
+    // their year.
+    let names = ["000_bb9f3ca8e7c3113e.txt", "001_8f9d0c8f438dc6d9.txt"];
+    for name in names {
+        fs::copy(
+            repo.join("digests").join(name),
+            root.join("digests").join(name),
+        )
+        .unwrap();
+    }
+    let guessed = |report: &ImportReport| -> Vec<String> {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("was assumed"))
+            .map(|d| d.file.clone())
+            .collect()
+    };
+    let first = import(root);
+    assert_eq!(
+        guessed(&first),
+        [
+            "digests/000_bb9f3ca8e7c3113e.txt",
+            "digests/001_8f9d0c8f438dc6d9.txt"
+        ]
+    );
+    assert_eq!(first.guessed_years, 2);
+    let second = import(root);
+    assert!(
+        guessed(&second).is_empty(),
+        "said once: {:?}",
+        second.diagnostics
+    );
+    assert_eq!(second.guessed_years, 2, "still a guess");
+    assert!(
+        gazette::pipeline::import_summary(&second)
+            .ends_with(", the year of 2 dumps guessed (set it under [import.years])"),
+        "{}",
+        gazette::pipeline::import_summary(&second)
+    );
+
+    // The person sets one year: that dump is no longer a guess; the other
+    // stays quiet.
+    fs::write(
+        root.join("config.toml"),
+        "[import.years]\n\"000_bb9f3ca8e7c3113e.txt\" = 2025\n",
+    )
+    .unwrap();
+    let third = import(root);
+    assert!(guessed(&third).is_empty(), "{:?}", third.diagnostics);
+    assert_eq!(third.guessed_years, 1);
+
+    // Taking the setting out again makes it a guess again, said again.
+    fs::write(root.join("config.toml"), "").unwrap();
+    let fourth = import(root);
+    assert_eq!(guessed(&fourth), ["digests/000_bb9f3ca8e7c3113e.txt"]);
+}
+
+#[test]
+fn a_page_deleted_by_hand_stays_out_is_reported_and_can_be_brought_back() {
+    let site = seed_site();
+    let root = site.path();
+    import(root);
+    let all = pages(root);
+    let (name, page) = page_titled(&all, "Stateful Conformer");
+    let name = name.to_string();
+    let slug = name.trim_end_matches(".md").to_string();
+    fs::remove_file(root.join("content/papers").join(&name)).unwrap();
+
+    let report = import(root);
+    assert_eq!((report.added, report.kept_removed), (0, 1), "{report:?}");
+    assert!(
+        !root.join("content/papers").join(&name).exists(),
+        "not brought back"
+    );
+    let said: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        said.contains(&format!(
+            "content/papers/{name}: warning: was deleted, so the paper is now listed in \
+             content/removed.toml and import keeps it out (as `gazette remove {slug}` would); \
+             to have it back, run `gazette remove --undo {slug}`"
+        )),
+        "{said:?}"
+    );
+    let removed = gazette::removal::read(root).unwrap();
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0].title, page.front.facts.title);
+    assert!(
+        gazette::pipeline::import_summary(&report)
+            .contains(", 1 removed kept out (content/removed.toml)"),
+        "{}",
+        gazette::pipeline::import_summary(&report)
+    );
+
+    // Said once: the next import only counts it.
+    let next = import(root);
+    assert_eq!(next.kept_removed, 1);
+    assert!(
+        !next
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("was deleted"))
+    );
+
+    // A fresh clone (no .gazette/) keeps it out too: the tombstone is content.
+    fs::remove_dir_all(root.join(".gazette")).unwrap();
+    let fresh = import(root);
+    assert_eq!((fresh.added, fresh.kept_removed), (0, 1));
+
+    // Undo: the entry taken out of content/removed.toml brings it back.
+    assert!(gazette::removal::undo(root, &slug).unwrap().is_some());
+    let back = import(root);
+    assert_eq!((back.added, back.kept_removed), (1, 0), "{back:?}");
+    assert_eq!(pages(root), all, "the same page, byte for byte");
+}
+
+#[test]
+fn emptying_the_pages_folder_imports_afresh_rather_than_removing_everything() {
+    let site = seed_site();
+    let root = site.path();
+    import(root);
+    let before = pages(root);
+    for name in before.keys() {
+        fs::remove_file(root.join("content/papers").join(name)).unwrap();
+    }
+    let report = import(root);
+    assert_eq!((report.added, report.kept_removed), (280, 0));
+    assert_eq!(pages(root), before);
+    assert!(gazette::removal::read(root).unwrap().is_empty());
+}
+
+#[test]
+fn a_broken_removed_file_stops_the_import_before_anything_comes_back() {
+    let site = seed_site();
+    let root = site.path();
+    import(root);
+    fs::write(
+        root.join("content/removed.toml"),
+        "[[removed]]\nslug = \"x\"\ntitle = 3\n",
+    )
+    .unwrap();
+    let config = Config::load(root).unwrap();
+    let err = import_site(root, &config).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("content/removed.toml:3: error: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_paper_removed_with_the_command_and_undone_at_once_comes_back() {
+    let site = seed_site();
+    let root = site.path();
+    import(root);
+    let all = pages(root);
+    let (name, _) = page_titled(&all, "Stateful Conformer");
+    let slug = name.trim_end_matches(".md").to_string();
+    gazette::removal::remove(root, &slug, false).unwrap();
+    assert!(gazette::removal::undo(root, &slug).unwrap().is_some());
+    let back = import(root);
+    assert_eq!((back.added, back.kept_removed), (1, 0), "{back:?}");
+    assert!(gazette::removal::read(root).unwrap().is_empty());
+    assert_eq!(pages(root), all);
 }
 
 /// One entry with its own abstract.
@@ -704,10 +995,17 @@ fn import_keeps_a_pages_permissions_and_gives_new_pages_the_usual_ones() {
     // A new page gets what any new file gets here (umask applied), not 0600.
     fs::write(dir.join("probe.txt"), "").unwrap();
     let usual = mode(&dir.join("probe.txt"));
-    let (other, _) = page_titled(&all, "NERV++");
-    fs::remove_file(dir.join(other)).unwrap();
+    // (A new paper: a page deleted by hand would be kept out, not re-made.)
+    fs::write(
+        site.path().join("digests/2025-06-02.txt"),
+        format!(
+            "{HEADER}A Brand New Paper on File Modes\n\nShort.\n\n  • 2 authors\n·\nJun 2, 2025 3\n"
+        ),
+    )
+    .unwrap();
     assert_eq!(import(site.path()).added, 1);
-    assert_eq!(mode(&dir.join(other)), usual, "a new page");
+    let other = dir.join("a-brand-new-paper-on-file-modes.md");
+    assert_eq!(mode(&other), usual, "a new page");
 }
 
 #[test]

@@ -643,6 +643,136 @@ fn a_templates_override_folder_created_while_serving_is_picked_up() {
     });
 }
 
+/// The repository's sample site, copied (config, dumps, pages, theme).
+fn sample_site() -> (tempfile::TempDir, PathBuf) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    fs::create_dir_all(&root).unwrap();
+    fs::copy(repo.join("config.toml"), root.join("config.toml")).unwrap();
+    for sub in ["digests", "content", "themes"] {
+        for entry in walkdir::WalkDir::new(repo.join(sub)) {
+            let entry = entry.unwrap();
+            let target = root.join(entry.path().strip_prefix(repo).unwrap());
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&target).unwrap();
+            } else {
+                fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    (dir, root)
+}
+
+fn run(root: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "gazette {args:?}:\n{stderr}");
+    stderr
+}
+
+/// Every file under `dir` whose text mentions `needle`.
+fn mentioning(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    walk(dir)
+        .into_iter()
+        .filter(|p| fs::read_to_string(p).is_ok_and(|t| t.contains(needle)))
+        .collect()
+}
+
+#[test]
+fn a_removed_paper_stays_removed_across_import_build_and_serve() {
+    let (_dir, root) = sample_site();
+    run(&root, &["build"]);
+    // The newest paper: it is in the feed, the first listing, a day, tags.
+    let feed = fs::read_to_string(root.join("public/feed.xml")).unwrap();
+    let link = feed
+        .split("<link>")
+        .nth(2)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    let slug = link
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let url = format!("/papers/{slug}/");
+    assert!(mentioning(&root.join("public"), &url).len() > 5);
+
+    let said = run(&root, &["remove", &slug]);
+    assert!(
+        said.starts_with(&format!("remove: deleted content/papers/{slug}.md (")),
+        "{said}"
+    );
+    let page = root.join(format!("content/papers/{slug}.md"));
+    assert!(!page.exists());
+
+    let said = run(&root, &["import"]);
+    assert!(
+        said.contains(", 1 removed kept out (content/removed.toml)"),
+        "{said}"
+    );
+    assert!(!page.exists(), "import keeps it out");
+
+    run(&root, &["build"]);
+    assert!(!root.join("public/papers").join(&slug).exists());
+    let still: Vec<_> = mentioning(&root.join("public"), &slug);
+    assert!(
+        still.is_empty(),
+        "no listing, feed, search or sitemap names it: {still:?}"
+    );
+
+    // A fresh clone: no .gazette/, no public/; the tombstone is content.
+    fs::remove_dir_all(root.join(".gazette")).unwrap();
+    fs::remove_dir_all(root.join("public")).unwrap();
+    run(&root, &["build"]);
+    assert!(!page.exists());
+    assert!(mentioning(&root.join("public"), &slug).is_empty());
+
+    // Serving, even when a dump changes and import runs again.
+    let server = Server::start(&root);
+    assert_eq!(server.get(&url).0, 404);
+    let dump = root.join("digests/004_41f7e9e21dc0960a.txt");
+    let text = fs::read_to_string(&dump).unwrap();
+    write(&dump, &format!("{text}\n"));
+    server.wait("the rebuild after the dump changed", || {
+        (rebuilds(&server.console()) > 0).then_some(())
+    });
+    assert_eq!(server.get(&url).0, 404);
+    let (_, search) = server.get("/search.json");
+    assert!(!search.contains(&slug));
+    assert!(!page.exists());
+
+    // Undone by hand while serving (its entry deleted): it is back.
+    let removed = root.join("content/removed.toml");
+    let listed = fs::read_to_string(&removed).unwrap();
+    let header: String = listed
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    write(&removed, &header);
+    server.wait("the paper back after its entry was deleted", || {
+        (server.get(&url).0 == 200).then_some(())
+    });
+    assert!(page.exists());
+    drop(server);
+
+    // Removed again and undone with the command.
+    run(&root, &["remove", &slug]);
+    assert!(!page.exists());
+    let said = run(&root, &["remove", "--undo", &slug]);
+    assert!(said.contains("1 added"), "{said}");
+    assert!(page.exists());
+}
+
 /// Raw request with a chosen Host header; returns the status.
 fn get_with_host(port: u16, host: &str) -> u16 {
     use std::io::{Read, Write};

@@ -1,5 +1,5 @@
 //! Vocabulary for synthetic papers. The topic phrases carry the keywords
-//! of the built-in tagging rules (`src/tagging.rs`), so generated papers
+//! of the built-in tagging rules (`src/tagging/rules.toml`), so generated papers
 //! get realistic tags and tag pages of realistic sizes.
 
 /// (task as a title phrase, the same in running text).

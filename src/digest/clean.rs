@@ -231,7 +231,201 @@ fn find_dollar(text: &str, from: usize) -> Option<usize> {
 fn clean_prose(text: &str) -> String {
     let text = commands(text);
     let text = glued_debris(&text);
+    let text = lost_backslashes(&text, true);
     stray_braces(&text)
+}
+
+/// Cleans a title: the debris rules that are evident inside one word
+/// (`HyperZcdotZcdotW` → `HyperZ⋅Z⋅W`, `x2013` → `–`). Titles never get
+/// math delimiters: they are plain text everywhere they appear.
+pub fn clean_title(raw: &str) -> String {
+    lost_backslashes(raw, false)
+}
+
+/// Words whose LaTeX lost its backslashes on the way into the dump, one
+/// word (space-separated) at a time: `x!in!{4,8}` (`$x\!\in\!\{4,8\}$`)
+/// is math again (only when `math` is set), `compressionx2013which` (an
+/// HTML character code that lost its `&#` and `;`) gets its dash back, and
+/// symbol names glued into a word (`HyperZcdotZcdotW`,
+/// `imageleftrightarrowtext`) become their symbols.
+fn lost_backslashes(text: &str, math: bool) -> String {
+    let debris = ["!", "x20", "cdot", "arrow"];
+    if !debris.iter().any(|d| text.contains(d)) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if word.contains("://") {
+            out.push_str(word);
+            continue;
+        }
+        match math.then(|| relation_debris(word)).flatten() {
+            Some(repaired) => out.push_str(&repaired),
+            None => out.push_str(&glued_symbols(&html_codes(word))),
+        }
+    }
+    out
+}
+
+/// Relations whose `\!\name\!` lost its backslashes (`x!in!{4,8}`).
+const RELATIONS: &[&str] = &[
+    "in", "notin", "leq", "geq", "le", "ge", "neq", "approx", "sim", "equiv", "subset", "subseteq",
+    "to", "times", "cdot", "propto",
+];
+
+/// `x!in!{4,8}` (with `(` before and `).,;:` after, at most) →
+/// `$x \in \{4,8\}$`: a variable or number, a known relation between
+/// `!`s, and a variable, a number or a brace group. Anything else: `None`.
+fn relation_debris(word: &str) -> Option<String> {
+    let first = word.find('!')?;
+    let rest = &word[first + 1..];
+    let second = rest.find('!')?;
+    let name = &rest[..second];
+    if !RELATIONS.contains(&name) {
+        return None;
+    }
+    let before = &word[..first];
+    let left_start = before
+        .rfind(|c: char| !c.is_ascii_alphanumeric())
+        .map_or(0, |i| i + 1);
+    let (prefix, left) = before.split_at(left_start);
+    // A variable (a letter, maybe with digits: `x`, `k2`) or a number.
+    let operand = |s: &str| {
+        let digits = s.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        s.len() - digits.len() <= 1 && digits.chars().all(|c| c.is_ascii_digit()) && !s.is_empty()
+    };
+    if !operand(left) || !prefix.chars().all(|c| matches!(c, '(' | '[')) {
+        return None;
+    }
+    let after = &rest[second + 1..];
+    let (right, suffix) = if after.starts_with('{') {
+        let (inner, tail) = braced(after)?;
+        if inner.len() > 64 || inner.contains(['{', '}', '\\', '$']) {
+            return None;
+        }
+        (format!("\\{{{inner}\\}}"), tail)
+    } else {
+        let end = after
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(after.len());
+        if !operand(&after[..end]) {
+            return None;
+        }
+        (after[..end].to_string(), &after[end..])
+    };
+    if !suffix
+        .chars()
+        .all(|c| matches!(c, ')' | ']' | '.' | ',' | ';' | ':'))
+    {
+        return None;
+    }
+    Some(format!("{prefix}${left} \\{name} {right}${suffix}"))
+}
+
+/// HTML character codes that lost their `&#` and `;`, between two letters
+/// (`compressionx2013which`, `criteriax2013has`).
+const HTML_CODES: &[(&str, &str)] = &[
+    ("x2013", "–"),
+    ("x2014", "—"),
+    ("x2018", "‘"),
+    ("x2019", "’"),
+    ("x201c", "“"),
+    ("x201d", "”"),
+    ("x2026", "…"),
+];
+
+fn html_codes(word: &str) -> std::borrow::Cow<'_, str> {
+    if !word.contains("x20") {
+        return word.into();
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut rest = word;
+    while let Some(i) = rest.find("x20") {
+        let code = rest.get(i..i + 5).map(str::to_ascii_lowercase);
+        let symbol = HTML_CODES
+            .iter()
+            .find(|(c, _)| code.as_deref() == Some(*c))
+            .map(|(_, s)| *s);
+        let letter_before = rest[..i]
+            .chars()
+            .next_back()
+            .or_else(|| out.chars().next_back())
+            .is_some_and(char::is_alphabetic);
+        let letter_after = rest
+            .get(i + 5..)
+            .and_then(|r| r.chars().next())
+            .is_some_and(char::is_alphabetic);
+        match symbol {
+            Some(symbol) if letter_before && letter_after => {
+                out.push_str(&rest[..i]);
+                out.push_str(symbol);
+                rest = &rest[i + 5..];
+            }
+            _ => {
+                out.push_str(&rest[..i + 3]);
+                rest = &rest[i + 3..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Symbol names that are never English, glued into a word.
+const ARROWS: &[(&str, &str)] = &[
+    ("leftrightarrow", "↔"),
+    ("Leftrightarrow", "⇔"),
+    ("rightarrow", "→"),
+    ("Rightarrow", "⇒"),
+    ("leftarrow", "←"),
+];
+
+/// `imageleftrightarrowtext` → `image↔text`; `cdot` alone, or glued between
+/// a letter or digit (or `{`) and a capital or digit (or `}`), → `⋅`
+/// (`HyperZcdotZcdotW`; `anecdote` is left alone). When the word had such
+/// debris and is left with only letters, digits, symbols and braces, the
+/// braces go too: `HyperZ{cdotZ{cdot}W}` → `HyperZ⋅Z⋅W`.
+fn glued_symbols(word: &str) -> String {
+    if word == "cdot" {
+        return "⋅".to_string();
+    }
+    let mut text = word.to_string();
+    let mut changed = false;
+    for (name, symbol) in ARROWS {
+        if text.contains(name) {
+            text = text.replace(name, symbol);
+            changed = true;
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("cdot") {
+        let before = rest[..i]
+            .chars()
+            .next_back()
+            .or_else(|| out.chars().next_back());
+        let after = rest[i + 4..].chars().next();
+        let glued = before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '{')
+            && after.is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '}');
+        out.push_str(&rest[..i]);
+        if glued {
+            out.push('⋅');
+            changed = true;
+        } else {
+            out.push_str("cdot");
+        }
+        rest = &rest[i + 4..];
+    }
+    out.push_str(rest);
+    let plain =
+        |c: char| c.is_alphanumeric() || matches!(c, '{' | '}' | '⋅' | '↔' | '⇔' | '→' | '⇒' | '←');
+    if changed && out.contains('{') && out.chars().all(plain) {
+        out.retain(|c| !matches!(c, '{' | '}'));
+    }
+    out
 }
 
 /// The sentence punctuation a dump separated from a URL (`.../CRATE .`):
@@ -712,8 +906,76 @@ mod tests {
             text("more than 600k {architecture, accuracy} pairs"),
             "more than 600k architecture, accuracy pairs"
         );
-        let kept = "ImageNet-{A,R,V2,Sketch} and 10^{19} and x!in!{4,8} and D_{KL}(True||Model) O(L^{{4}/{3}})";
+        let kept = "ImageNet-{A,R,V2,Sketch} and 10^{19} and D_{KL}(True||Model) O(L^{{4}/{3}})";
         assert_eq!(text(kept), kept);
+    }
+
+    #[test]
+    fn a_relation_that_lost_its_backslashes_is_math_again() {
+        // 004 line 211 (ARC-Encoder).
+        assert_eq!(
+            text("times fewer continuous representations (typically x!in!{4,8}) than text tokens."),
+            "times fewer continuous representations (typically $x \\in \\{4,8\\}$) than text tokens."
+        );
+        assert_eq!(text("with k!leq!K, done"), "with $k \\leq K$, done");
+        // Not a relation, or not short operands: left alone.
+        for kept in [
+            "WHAM!/WHAMR! and Yes!in!No",
+            "a!foo!{1} and x!in!{a{b}c} and averyveryverylong!in!{1}",
+            "so!in!{1}good",
+        ] {
+            assert_eq!(text(kept), kept);
+        }
+    }
+
+    #[test]
+    fn html_character_codes_that_lost_their_marks_are_characters_again() {
+        // 000 line 129 and 001 line 201 (machine-oriented compression).
+        assert_eq!(
+            text(
+                "a new paradigm of machine-oriented compressionx2013which prioritizes the retention of features salient for machine perception over traditional human-centric criteriax2013has emerged"
+            ),
+            "a new paradigm of machine-oriented compression–which prioritizes the retention of features salient for machine perception over traditional human-centric criteria–has emerged"
+        );
+        assert_eq!(
+            text("we evaluate various perception modelsx2013including image classification"),
+            "we evaluate various perception models–including image classification"
+        );
+        for kept in ["the x2013 code", "RTX2013 and x20134", "ax2099b"] {
+            assert_eq!(text(kept), kept);
+        }
+    }
+
+    #[test]
+    fn symbol_names_glued_into_words_are_symbols_again() {
+        // 004 line 473 (the title) and 475 (its abstract).
+        assert_eq!(
+            clean_title(
+                "HyperZcdotZcdotW Operator Connects Slow-Fast Networks for Full Context Interaction"
+            ),
+            "HyperZ⋅Z⋅W Operator Connects Slow-Fast Networks for Full Context Interaction"
+        );
+        assert_eq!(
+            text("we propose a HyperZ{cdotZ{cdot}W} operator that connects hyper-kernels (W)"),
+            "we propose a HyperZ⋅Z⋅W operator that connects hyper-kernels (W)"
+        );
+        // 002 line 177 (a standalone cdot) and 003 line 259 (an arrow).
+        assert_eq!(
+            text("schemes that both have time complexity O (log(D) cdot |p|), where"),
+            "schemes that both have time complexity O (log(D) ⋅ |p|), where"
+        );
+        assert_eq!(
+            text("video modeling, multimodal imageleftrightarrowtext models, and"),
+            "video modeling, multimodal image↔text models, and"
+        );
+        for kept in ["an anecdote, anecdotal", "Acdotb", "cdots"] {
+            assert_eq!(text(kept), kept);
+            assert_eq!(clean_title(kept), kept);
+        }
+        assert_eq!(
+            clean_title("x!in!{4,8} stays: titles get no math"),
+            "x!in!{4,8} stays: titles get no math"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! search results pages), in any of the shapes people save them in.
 //!
 //! `parse` turns one dump into a [`Digest`] (raw facts plus diagnostics):
+//! `encoding` reads its bytes as text (UTF-8 or UTF-16),
 //! `shape` tells a plain copy, a copy with links and a Markdown export
 //! apart, and `plain`, `linked` and `markdown` each read one shape into the
 //! same [`Entry`] type, with `fields` (dates, counts, page text) and
@@ -14,6 +15,7 @@
 pub mod arxiv;
 mod builder;
 pub mod clean;
+pub mod encoding;
 mod fields;
 mod hf_url;
 mod linked;
@@ -23,7 +25,7 @@ mod plain;
 pub mod shape;
 pub mod year;
 
-pub use clean::{Cleaned, Link, LinkKind, clean_abstract};
+pub use clean::{Cleaned, Link, LinkKind, clean_abstract, clean_title};
 pub use parse::parse;
 
 use crate::diagnostic::Diagnostic;

@@ -1,23 +1,35 @@
-//! Bytes → [`Digest`]: decode, tell the dump's shape, hand it to the parser
-//! for that shape, then the checks every shape shares (not a digest at all,
-//! a truncated last entry).
+//! Bytes → [`Digest`]: decode (`encoding`), tell the dump's shape, hand it
+//! to the parser for that shape, then the checks every shape shares (not a
+//! digest at all, a truncated last entry).
 
 use super::fields::{Line, non_blank_lines, quote};
 use super::shape::{self, Shape};
-use super::{Digest, linked, markdown, plain};
+use super::{Digest, encoding, linked, markdown, plain};
 use crate::diagnostic::Diagnostic;
 
 /// Parses one dump, whatever its shape (see [`shape::detect`]). Never panics
 /// and never fails: whatever cannot be understood becomes a diagnostic
 /// naming `origin` and the line, and parsing carries on with the next entry.
-/// Invalid UTF-8 is decoded lossily.
+/// UTF-8 and UTF-16 are read (see [`encoding`]); anything else is decoded
+/// as UTF-8 lossily.
 pub fn parse(bytes: &[u8], origin: &str) -> Digest {
     let mut digest = Digest {
         origin: origin.to_string(),
         ..Digest::default()
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = decode(bytes, origin, &mut digest.diagnostics);
+    let mut decoding = Vec::new();
+    let text = encoding::decode(bytes, origin, &mut decoding);
+    if encoding::looks_binary(&text) {
+        // One message for the file: how its bytes decoded does not matter.
+        digest.diagnostics.push(Diagnostic::warning(
+            origin,
+            0,
+            "not a digest: the file holds binary data, not text (an image or an archive \
+             saved under a dump's name?); nothing imported from this file",
+        ));
+        return digest;
+    }
+    digest.diagnostics.extend(decoding);
     let lines = non_blank_lines(&text);
     if lines.is_empty() {
         digest.diagnostics.push(Diagnostic::warning(
@@ -35,7 +47,7 @@ pub fn parse(bytes: &[u8], origin: &str) -> Digest {
     if digest.entries.is_empty() {
         not_a_digest(&lines, &mut digest);
     } else {
-        check_truncated_end(bytes, &mut digest);
+        check_truncated_end(&text, &mut digest);
     }
     digest
 }
@@ -55,32 +67,13 @@ fn not_a_digest(lines: &[Line], digest: &mut Digest) {
     ));
 }
 
-/// UTF-8 decoding; invalid bytes become U+FFFD with a warning at their line.
-fn decode<'a>(
-    bytes: &'a [u8],
-    origin: &str,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> std::borrow::Cow<'a, str> {
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let bad = e.valid_up_to();
-        let line = 1 + bytes[..bad].iter().filter(|&&b| b == b'\n').count();
-        diagnostics.push(Diagnostic::warning(
-            origin,
-            line,
-            "the digest is not valid UTF-8; invalid bytes were replaced by \u{FFFD} \
-             (save the file as UTF-8 to fix)",
-        ));
-    }
-    String::from_utf8_lossy(bytes)
-}
-
 /// A dump whose last entry stops mid-abstract (no final newline, no final
 /// punctuation) was most likely cut off when it was saved.
-fn check_truncated_end(bytes: &[u8], digest: &mut Digest) {
+fn check_truncated_end(text: &str, digest: &mut Digest) {
     let Some(last) = digest.entries.last() else {
         return;
     };
-    let ends_with_newline = bytes.last() == Some(&b'\n');
+    let ends_with_newline = text.ends_with('\n');
     let has_metadata = last.who.is_some() || last.date.is_some();
     let abstract_ends_sentence = last
         .abstract_raw

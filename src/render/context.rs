@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
 
-use super::{Theme, markdown, outbound, pages, theme};
+use super::{Theme, markdown, math, outbound, pages, theme};
 use crate::diagnostic::Diagnostic;
 use crate::site::{Paper, Site, urls};
 
@@ -180,9 +180,13 @@ fn summary_fields(globals: &Globals, paper: &Paper) -> Map<String, Value> {
         "code".into(),
         json!(paper.code.as_deref().filter(|c| is_web_url(c))),
     );
+    // Math reads as text here (`O(n log n)`): an excerpt may cut a formula.
     m.insert(
         "abstract_short".into(),
-        json!(excerpt(&paper.abstract_, EXCERPT_CHARS)),
+        json!(excerpt(
+            &math::text_to_plain(&paper.abstract_),
+            EXCERPT_CHARS
+        )),
     );
     m
 }
@@ -212,6 +216,10 @@ pub fn paper_data(
     };
     let mut full = summary.clone();
     full.insert("abstract".into(), json!(paper.abstract_));
+    full.insert(
+        "abstract_html".into(),
+        json!(math::text_to_html(&paper.abstract_)),
+    );
     let out = outbound::of(paper);
     full.insert("arxiv".into(), json!(out.arxiv));
     full.insert("arxiv_url".into(), json!(out.arxiv_url));

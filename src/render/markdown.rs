@@ -1,8 +1,10 @@
 //! The person's notes (and free pages): Markdown → HTML with pulldown-cmark.
 //!
-//! Tables, footnotes, strikethrough and task lists are on; every heading
-//! gets an `id` (its slugified text, made unique on the page) so sections
-//! can be linked; fenced code blocks are highlighted by [`highlight`].
+//! Tables, footnotes, strikethrough, task lists and math are on; every
+//! heading gets an `id` (its slugified text, made unique on the page) so
+//! sections can be linked; fenced code blocks are highlighted by
+//! [`highlight`]; `$…$` and `$$…$$` become MathML by [`math`], their TeX
+//! untouched by Markdown's escapes.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -11,6 +13,7 @@ use pulldown_cmark::{
 };
 
 use super::highlight;
+use super::math::{self, Display};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -18,6 +21,7 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_MATH
 }
 
 /// Renders Markdown to HTML. Empty input gives an empty string.
@@ -58,6 +62,7 @@ pub fn to_text(source: &str) -> String {
     for event in parse(source, &definitions) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::InlineMath(tex) | Event::DisplayMath(tex) => out.push_str(&math::to_text(&tex)),
             // Inline markup ends inside a line; anything else ends a block.
             Event::End(
                 TagEnd::Emphasis
@@ -355,8 +360,9 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Headings<'a, I> {
     }
 }
 
-/// Replaces each fenced code block by its highlighted HTML. Indented blocks
-/// have no language and stay as pulldown-cmark renders them.
+/// Replaces each fenced code block by its highlighted HTML (indented blocks
+/// have no language and stay as pulldown-cmark renders them), and each
+/// formula by its MathML.
 struct Highlighted<I> {
     events: I,
 }
@@ -379,6 +385,14 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Highlighted<I> {
                     &lang, &code,
                 ))))
             }
+            Event::InlineMath(tex) => Some(Event::InlineHtml(CowStr::from(math::to_mathml(
+                &tex,
+                Display::Inline,
+            )))),
+            Event::DisplayMath(tex) => Some(Event::InlineHtml(CowStr::from(math::to_mathml(
+                &tex,
+                Display::Block,
+            )))),
             event => Some(event),
         }
     }
@@ -436,6 +450,57 @@ mod tests {
         let html = to_html_shifted("# A\n\n###### B\n", 1);
         assert!(html.contains("<h2 id=\"a\">A</h2>"), "{html}");
         assert!(html.contains("<h6 id=\"b\">B</h6>"), "{html}");
+    }
+
+    #[test]
+    fn math_in_notes_is_mathml_and_keeps_its_tex() {
+        // The note: Markdown escapes used to eat `\{`.
+        let html = to_html("We pick $x \\in \\{4,8\\}$ here.\n\n$$\\sum_i x_i$$\n");
+        assert!(html.starts_with("<p>We pick <math>"), "{html}");
+        assert!(
+            html.contains(
+                "<annotation encoding=\"application/x-tex\">x \\in \\{4,8\\}</annotation>"
+            ),
+            "the TeX, backslashes and all: {html}"
+        );
+        assert!(html.contains("<math display=\"block\">"), "{html}");
+        assert!(!html.contains('$'), "{html}");
+    }
+
+    #[test]
+    fn math_in_notes_reaches_search_as_readable_text() {
+        let text = to_text("We pick $x \\in \\{4,8\\}$ in $O(n \\log n)$.\n");
+        assert_eq!(
+            text,
+            format!(
+                "We pick {} in O(n log n).\n",
+                math::to_text("x \\in \\{4,8\\}")
+            )
+        );
+        assert!(!text.contains('\\'), "{text}");
+    }
+
+    #[test]
+    fn dollars_as_currency_and_broken_math_stay_readable() {
+        let html = to_html("It costs $5 and $10 a month.\n");
+        assert_eq!(html, "<p>It costs $5 and $10 a month.</p>\n");
+        let html = to_html("Broken: $x^{$ and $\\frac{a}$.\n");
+        // Unbalanced braces are not math to Markdown: text, as written.
+        assert!(html.starts_with("<p>Broken: $x^{$ and "), "{html}");
+        assert!(
+            html.contains("<span class=\"math-tex\">$\\frac{a}$</span>"),
+            "{html}"
+        );
+        let html = to_html("`$x$` in code\n");
+        assert!(html.contains("<code>$x$</code>"), "{html}");
+    }
+
+    #[test]
+    fn a_note_of_adversarial_math_renders_in_bounded_time() {
+        let nested = format!("${}x{}$\n", "{".repeat(5000), "}".repeat(5000));
+        assert!(to_html(&nested).contains("math-tex"));
+        let huge = format!("$${}$$\n", "a+b ".repeat(2_500_000));
+        assert!(to_html(&huge).contains("math-tex"));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod highlight;
 mod json;
 pub mod links;
 pub mod markdown;
+pub mod math;
 pub mod outbound;
 mod pages;
 pub mod search;

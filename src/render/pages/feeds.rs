@@ -11,7 +11,7 @@ use rss::{Category, Channel, Guid, Item};
 use super::{orgs, tags};
 use crate::diagnostic::Diagnostic;
 use crate::render::engine::{Bytes, Env, Inputs, Jobs, PaperRef, Render};
-use crate::render::escape;
+use crate::render::{escape, math};
 use crate::site::{Paper, urls};
 
 /// Whose feed.
@@ -102,8 +102,9 @@ fn item(link: &str, paper: &Paper, built: Option<NaiveDate>) -> Item {
     let mut item = Item::default();
     item.set_title(paper.title.clone());
     item.set_link(link.to_string());
-    // Readers treat the description as HTML; the abstract is plain text.
-    item.set_description(escape::html(&paper.abstract_));
+    // Readers treat the description as HTML; the abstract is plain text,
+    // its math made readable (feed readers drop MathML).
+    item.set_description(escape::html(&math::text_to_plain(&paper.abstract_)));
     item.set_guid(Guid {
         value: link.to_string(),
         permalink: true,

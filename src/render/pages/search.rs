@@ -197,4 +197,42 @@ mod tests {
         assert_eq!(records[0][5], serde_json::json!(["llm", "vision"]));
         assert_eq!(manifest["years"], serde_json::json!([[2025, 0, 3]]));
     }
+
+    #[test]
+    fn math_reaches_search_and_feeds_as_readable_text_and_pages_as_mathml() {
+        let mut site = sample();
+        site.papers[0].abstract_ =
+            "It reaches $O(n \\log n)$ with 10^{19} tokens and D_{KL} < 1.".to_string();
+        let out = build(&site, "https://example.org/");
+        let manifest: serde_json::Value =
+            serde_json::from_str(text(&out, "search/index.json")).unwrap();
+        let block = manifest["records"]["blocks"][0].as_str().unwrap();
+        let records: Vec<serde_json::Value> =
+            serde_json::from_str(text(&out, &format!("search/r/{block}/0.json"))).unwrap();
+        let record = records.iter().find(|r| r[1] == "/papers/alpha/").unwrap();
+        assert_eq!(
+            record[6],
+            "It reaches O(n log n) with 10¹⁹ tokens and D_KL < 1."
+        );
+        let feed = rss::Channel::read_from(out.files["feed.xml"].as_ref()).unwrap();
+        let item = feed
+            .items()
+            .iter()
+            .find(|i| i.title() == Some("Alpha model"))
+            .unwrap();
+        assert_eq!(
+            item.description(),
+            Some("It reaches O(n log n) with 10¹⁹ tokens and D_KL &lt; 1.")
+        );
+        let page = text(&out, "papers/alpha/index.html");
+        assert!(
+            page.contains("<p class=\"abstract-full\">It reaches <math>"),
+            "{page}"
+        );
+        assert!(page.contains("tokens and <math>"), "{page}");
+        assert!(
+            page.contains("&lt; 1.</p>"),
+            "escaped around the math: {page}"
+        );
+    }
 }

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::index::{self, BODY, DocIn, File, Input, ORGANIZATION, TAGS, TITLE};
 use super::{Doc, Record};
 use crate::render::context::{Globals, excerpt};
-use crate::render::markdown;
+use crate::render::{markdown, math};
 use crate::site::{FreePage, Paper, Site, urls};
 
 /// Characters of the excerpt a result shows.
@@ -22,11 +22,13 @@ const EXCERPT_CHARS: usize = 180;
 pub fn doc(p: &Paper) -> Doc {
     let tags = p.tags.join(" \n ");
     let notes = markdown::to_text(&p.body);
+    // Math as words (`O(n log n)`, `10¹⁹`), not TeX.
+    let abstract_ = math::text_to_plain(&p.abstract_);
     Doc::new(&[
         (&p.title, TITLE),
         (&tags, TAGS),
         (p.organization.as_deref().unwrap_or(""), ORGANIZATION),
-        (&p.abstract_, BODY),
+        (&abstract_, BODY),
         (&notes, BODY),
     ])
 }
@@ -40,7 +42,7 @@ pub fn record(globals: &Globals, p: &Paper) -> Box<[u8]> {
         p.organization.as_deref(),
         p.upvotes,
         &p.tags,
-        &excerpt(&p.abstract_, EXCERPT_CHARS),
+        &excerpt(&math::text_to_plain(&p.abstract_), EXCERPT_CHARS),
     )
     .to_json()
 }
