@@ -216,7 +216,8 @@ fn a_free_page_problem_is_reported_before_template_errors() {
 /// Any two kinds whose pages land on one path (organizations that slugify
 /// alike, say) are caught, named by their sources when they have them.
 mod collisions {
-    use super::super::{Bytes, Env, Jobs, Render, collisions};
+    use super::super::plan::collisions;
+    use super::super::{Bytes, Env, Jobs, Render};
     use crate::diagnostic::Diagnostic;
 
     #[derive(Hash)]
