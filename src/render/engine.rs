@@ -270,7 +270,9 @@ pub fn render_all(
             for (path, bytes) in files {
                 if let Err(e) = sink.put(&path, key, bytes) {
                     stopped.store(true, Ordering::Relaxed);
-                    let mut first = write_error.lock().unwrap_or_else(|p| p.into_inner());
+                    let mut first = write_error
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
                     first.get_or_insert(e);
                     return Ok(Outcome::Stopped);
                 }
@@ -278,7 +280,10 @@ pub fn render_all(
             Ok(Outcome::Rendered(n))
         })
         .collect();
-    if let Some(e) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    if let Some(e) = write_error
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
         return Err(RenderError::Output(e));
     }
 

@@ -125,7 +125,7 @@ fn close(out: &mut String, group: Group, inner: &str, pending: &mut Option<Group
 }
 
 fn parenthesized(s: &str) -> String {
-    if s.chars().count() <= 1 || s.chars().all(|c| c.is_alphanumeric()) {
+    if s.chars().count() <= 1 || s.chars().all(char::is_alphanumeric) {
         s.to_string()
     } else {
         format!("({s})")

@@ -176,7 +176,7 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
     // Postings per word, documents in id order.
     let mut words: HashMap<&str, Vec<(u32, f32)>> = HashMap::new();
     for (id, d) in input.docs.iter().enumerate() {
-        for (w, tf) in d.doc.words.iter() {
+        for (w, tf) in &d.doc.words {
             words.entry(w).or_default().push((id as u32, *tf));
         }
     }
