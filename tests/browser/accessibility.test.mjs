@@ -4,10 +4,9 @@
 // missing.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { join } from "node:path";
+import { test } from "node:test";
 
-import { axeViolations, buildSampleSite, haveChromium, launch, serveStatic } from "./harness.mjs";
+import { axeViolations, haveChromium, servedSampleSite } from "./harness.mjs";
 
 // One URL per page kind (a kind with several pages: its first).
 export const PAGE_KINDS = {
@@ -41,34 +40,22 @@ const VARIANTS = [
   { colorScheme: "dark", width: 1280 },
 ];
 
-let site, server, browser;
-
-before(async () => {
-  if (!haveChromium) return;
-  site = buildSampleSite();
-  server = await serveStatic(join(site, "public"));
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = servedSampleSite();
 
 for (const { colorScheme, width } of VARIANTS) {
   test(`every page kind passes axe in ${colorScheme} mode at ${width} px`, { skip: !haveChromium && "Chromium not installed" }, async () => {
-    const context = await browser.newContext({ colorScheme, viewport: { width, height: 900 } });
+    const context = await live.browser.newContext({ colorScheme, viewport: { width, height: 900 } });
     const page = await context.newPage();
     const problems = [];
     page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     for (const [kind, path] of Object.entries(PAGE_KINDS)) {
-      const response = await page.goto(`${server.url}${path}`, { waitUntil: "load" });
+      const response = await page.goto(`${live.server.url}${path}`, { waitUntil: "load" });
       assert.equal(response.status(), 200, `${kind} (${path}) is served`);
       for (const v of await axeViolations(page)) problems.push(`${kind} ${path}: ${v}`);
     }
     await context.close();
     assert.deepEqual(problems, [], problems.join("\n"));
-    assert.deepEqual(server.missing, [], `requested but missing: ${server.missing.join(", ")}`);
+    assert.deepEqual(live.server.missing, [], `requested but missing: ${live.server.missing.join(", ")}`);
   });
 }

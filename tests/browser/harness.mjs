@@ -3,6 +3,7 @@
 // Chromium with playwright-core (which never downloads a browser).
 
 import { execFileSync } from "node:child_process";
+import { after, before } from "node:test";
 import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -119,4 +120,24 @@ export async function axeViolations(page) {
   return result.violations.flatMap((v) =>
     v.nodes.map((n) => `${v.id}: ${n.target.join(" ")} (${v.help})`),
   );
+}
+
+/**
+ * For a test file: before its tests, builds the sample site, serves it and
+ * launches Chromium (when there is one); after them, closes both. Returns
+ * an object whose `site`, `server` and `browser` are set by then.
+ */
+export function servedSampleSite() {
+  const live = {};
+  before(async () => {
+    if (!haveChromium) return;
+    live.site = buildSampleSite();
+    live.server = await serveStatic(join(live.site, "public"));
+    live.browser = await launch();
+  });
+  after(async () => {
+    await live.browser?.close();
+    await live.server?.close();
+  });
+  return live;
 }

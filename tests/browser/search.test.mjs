@@ -5,28 +5,15 @@
 // light and dark at phone and desktop widths.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { join } from "node:path";
+import { test } from "node:test";
 
-import { axeViolations, buildSampleSite, haveChromium, launch, serveStatic } from "./harness.mjs";
+import { axeViolations, haveChromium, servedSampleSite } from "./harness.mjs";
 
 const skip = !haveChromium && "Chromium not installed";
-let site, server, browser;
-
-before(async () => {
-  if (!haveChromium) return;
-  site = buildSampleSite();
-  server = await serveStatic(join(site, "public"));
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = servedSampleSite();
 
 async function newPage(options = {}) {
-  const context = await browser.newContext(options);
+  const context = await live.browser.newContext(options);
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -39,7 +26,7 @@ const hrefs = (page) => page.locator("#search-results .result h2 a").evaluateAll
 
 test("typing shows highlighted results, more results pages on, a filter goes in the URL and a reload gives the same", { skip }, async () => {
   const { page, context, problems } = await newPage();
-  await page.goto(`${server.url}/search/`);
+  await page.goto(`${live.server.url}/search/`);
   await page.locator("#q").pressSequentially("speech");
   await assert.doesNotReject(status(page).filter({ hasText: /papers match/ }).waitFor());
   const text = await status(page).textContent();
@@ -89,7 +76,7 @@ test("typing fast never shows a query's results after a newer one's, and fetches
     }
     await route.continue();
   });
-  await page.goto(`${server.url}/search/`);
+  await page.goto(`${live.server.url}/search/`);
   await page.locator("#q").fill("benchmark");
   await page.waitForFunction(() => location.search.includes("benchmark"));
   await page.locator("#q").fill("video");
@@ -116,7 +103,7 @@ test("typing fast never shows a query's results after a newer one's, and fetches
 
 test("keyboard: / focuses the box, arrows walk the results, Enter opens one", { skip }, async () => {
   const { page, context } = await newPage();
-  await page.goto(`${server.url}/search/?q=diffusion`);
+  await page.goto(`${live.server.url}/search/?q=diffusion`);
   await page.locator("#search-results .result").first().waitFor();
   await page.locator("h1").click();
   await page.keyboard.press("/");
@@ -126,13 +113,13 @@ test("keyboard: / focuses the box, arrows walk the results, Enter opens one", { 
   const second = (await hrefs(page))[1];
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute("href")), second);
   await page.keyboard.press("Enter");
-  await page.waitForURL(`${server.url}${second}`);
+  await page.waitForURL(`${live.server.url}${second}`);
   await context.close();
 });
 
 test("the header box on every page leads to the search page's results, and fits a phone", { skip }, async () => {
   const { page, context } = await newPage({ viewport: { width: 390, height: 844 } });
-  await page.goto(`${server.url}/top/`);
+  await page.goto(`${live.server.url}/top/`);
   const box = page.locator(".site-header input[type=search]");
   assert.ok(await box.isVisible());
   const { x, width } = await box.boundingBox();
@@ -150,7 +137,7 @@ test("hostile queries show no error and run no script; nothing matched says so",
   const { page, context, problems } = await newPage();
   await page.exposeFunction("pwned", () => problems.push("a query ran script"));
   for (const q of ["<img src=x onerror=pwned()>", "!!!", '"unmatched', "🙂", "x".repeat(10_000), "(.*)+[^]$"]) {
-    await page.goto(`${server.url}/search/?q=${encodeURIComponent(q)}`);
+    await page.goto(`${live.server.url}/search/?q=${encodeURIComponent(q)}`);
     await status(page).filter({ hasText: /match/ }).waitFor();
     assert.match(await status(page).textContent(), /^No papers match/);
   }
@@ -161,7 +148,7 @@ test("hostile queries show no error and run no script; nothing matched says so",
 test("a missing shard says so and the rest of the page keeps working", { skip }, async () => {
   const { page, context } = await newPage();
   await page.route("**/search/t/**", (route) => route.fulfill({ status: 404, body: "gone" }));
-  await page.goto(`${server.url}/search/?q=speech`);
+  await page.goto(`${live.server.url}/search/?q=speech`);
   await status(page).filter({ hasText: /could not be loaded/ }).waitFor();
   await page.locator("nav a", { hasText: "Tags" }).click();
   await page.waitForURL(/\/tags\/$/);
@@ -170,7 +157,7 @@ test("a missing shard says so and the rest of the page keeps working", { skip },
 
 test("without JavaScript the page says so and links to tags and the archive", { skip }, async () => {
   const { page, context } = await newPage({ javaScriptEnabled: false });
-  await page.goto(`${server.url}/search/?q=speech`);
+  await page.goto(`${live.server.url}/search/?q=speech`);
   const note = page.locator("main p", { hasText: "needs JavaScript" });
   assert.ok(await note.isVisible());
   assert.ok(await note.locator("a[href='/tags/']").isVisible());
@@ -182,7 +169,7 @@ for (const colorScheme of ["light", "dark"]) {
   for (const width of [390, 1280]) {
     test(`axe finds no violation on the search page with results (${colorScheme}, ${width} px)`, { skip }, async () => {
       const { page, context } = await newPage({ colorScheme, viewport: { width, height: 900 } });
-      await page.goto(`${server.url}/search/?q=speech`);
+      await page.goto(`${live.server.url}/search/?q=speech`);
       await page.locator("#search-results mark").first().waitFor();
       assert.deepEqual(await axeViolations(page), []);
       await context.close();
