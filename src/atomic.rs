@@ -29,7 +29,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     };
     let kept = std::fs::metadata(path)
         .ok()
-        .filter(|m| m.is_file())
+        .filter(std::fs::Metadata::is_file)
         .map(|m| m.permissions());
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX);

@@ -186,7 +186,11 @@ impl Config {
 
     /// Values that parse but make no sense: the key's path and why.
     fn validate(&self) -> Result<(), (Vec<String>, String)> {
-        let at = |path: &[&str]| path.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        let at = |path: &[&str]| {
+            path.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         if self.paginate == 0 {
             return Err((
                 at(&["paginate"]),

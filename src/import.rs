@@ -74,7 +74,7 @@ fn stamp(root: &Path, config: &Config) -> String {
         let mut names: Vec<(String, u64, u128)> = fs::read_dir(root.join(sub))
             .into_iter()
             .flatten()
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .map(|e| {
                 let meta = e.metadata().ok();
                 let modified = meta
@@ -120,7 +120,11 @@ pub fn import_if_changed(root: &Path, config: &Config) -> Result<ImportReport, D
         });
     }
     let report = import_site(root, config)?;
-    if !report.diagnostics.iter().any(|d| d.is_error()) {
+    if !report
+        .diagnostics
+        .iter()
+        .any(super::diagnostic::Diagnostic::is_error)
+    {
         // Best effort: without a stamp the next build imports again.
         let path = root.join(IMPORT_STAMP);
         if let Some(dir) = path.parent()
@@ -238,7 +242,7 @@ fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
         }
     };
     let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| DUMP_EXTENSIONS.iter().any(|x| n.ends_with(x)) && !n.starts_with('.'))
         .collect();
@@ -251,10 +255,10 @@ fn read_dumps(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Dump> {
             if meta.is_dir() {
                 return Err(std::io::Error::other("it is a folder, not a file"));
             }
-            let modified = meta
-                .modified()
-                .map(|t| chrono::DateTime::<chrono::Local>::from(t).year())
-                .unwrap_or_else(|_| chrono::Local::now().year());
+            let modified = meta.modified().map_or_else(
+                |_| chrono::Local::now().year(),
+                |t| chrono::DateTime::<chrono::Local>::from(t).year(),
+            );
             Ok((fs::read(&path)?, modified))
         });
         match read {
@@ -614,7 +618,7 @@ struct Scanned {
 fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
     let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
         Ok(entries) => entries
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "md"))
             .collect(),

@@ -261,7 +261,7 @@ fn find_page(root: &Path, target: &str) -> Result<PathBuf, Diagnostic> {
     let by_slug = fs::read_dir(root.join(PAPERS_DIR))
         .into_iter()
         .flatten()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| Path::new(PAPERS_DIR).join(e.file_name()))
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .find(|p| {

@@ -341,7 +341,11 @@ mod tests {
         assert_eq!(report.written, ["static/.nojekyll"]);
         assert_eq!(read(&site.join(GITHUB_WORKFLOW)), "# my own workflow\n");
         assert_eq!(read(&site.join(CONFIG_FILE)), config_before);
-        let kept: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        let kept: Vec<String> = report
+            .diagnostics
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         let expected_start = |path: &str| {
             format!(
                 "{}: warning: exists, so it was left",
@@ -395,7 +399,11 @@ mod tests {
         )
         .unwrap();
         let report = init(site, Some(Host::Github)).unwrap();
-        let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        let warnings: Vec<String> = report
+            .diagnostics
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         let prefix = format!(
             "{}:3: warning: GitHub Pages serves a custom domain",
             site.join(CONFIG_FILE).display()

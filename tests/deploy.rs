@@ -372,7 +372,7 @@ fn the_github_workflow_has_what_pages_requires_and_pins_this_release() {
         env!("CARGO_PKG_REPOSITORY")
     );
     let push = &workflow["on"]["push"]["branches"];
-    assert_eq!(push.as_vec().map(|b| b.len()), Some(1), "{push:?}");
+    assert_eq!(push.as_vec().map(std::vec::Vec::len), Some(1), "{push:?}");
     // Pull requests build, but neither look up Pages nor publish.
     assert!(!workflow["on"]["pull_request"].is_badvalue());
     let build = &workflow["jobs"]["build"];

@@ -33,7 +33,7 @@ fn every_seed_parses_to_its_known_number_of_papers_without_errors() {
                 "{name}: {:?}",
                 d.diagnostics
                     .iter()
-                    .map(|d| d.to_string())
+                    .map(std::string::ToString::to_string)
                     .collect::<Vec<_>>()
             );
             for e in &d.entries {

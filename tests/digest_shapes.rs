@@ -53,7 +53,11 @@ fn pages(root: &Path) -> BTreeMap<String, PageFile> {
 }
 
 fn messages(report: &ImportReport) -> Vec<String> {
-    report.diagnostics.iter().map(|d| d.to_string()).collect()
+    report
+        .diagnostics
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect()
 }
 
 /// Who wrote a paper, as its page says.
@@ -300,14 +304,14 @@ fn each_shape_imports_exactly_its_papers_with_their_facts() {
                         (f.authors, f.organization.as_deref()),
                         (Some(n), None),
                         "{what}"
-                    )
+                    );
                 }
                 By::Org(name, _) => {
                     assert_eq!(
                         (f.authors, f.organization.as_deref()),
                         (None, Some(name)),
                         "{what}"
-                    )
+                    );
                 }
             }
             assert!(

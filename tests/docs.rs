@@ -477,7 +477,9 @@ fn the_configuration_table_lists_exactly_the_keys_config_accepts() {
             bad.push(format!("{at}: `{key}` is listed twice"));
         }
         // The default column: a TOML value, `none` or `empty` are checked.
-        let shown = |v: Option<&toml::Value>| v.map_or("nothing".to_string(), |v| v.to_string());
+        let shown = |v: Option<&toml::Value>| {
+            v.map_or("nothing".to_string(), std::string::ToString::to_string)
+        };
         let default = key.split('.').try_fold(&defaults, |v, k| v.get(k));
         let cell = row.cells.get(1).map(Vec::as_slice).unwrap_or_default();
         if let Some(value) = only_code(cell) {
@@ -496,11 +498,14 @@ fn the_configuration_table_lists_exactly_the_keys_config_accepts() {
                     "{at}: `{key}` has a default ({}), the table says none",
                     shown(default)
                 )),
-                "empty" if !default.is_some_and(|d| d.as_table().is_some_and(|t| t.is_empty())) => {
+                "empty"
+                    if !default
+                        .is_some_and(|d| d.as_table().is_some_and(toml::map::Map::is_empty)) =>
+                {
                     bad.push(format!(
                         "{at}: `{key}` is not empty by default ({})",
                         shown(default)
-                    ))
+                    ));
                 }
                 _ => {}
             }
@@ -1270,7 +1275,7 @@ fn the_pages_table_names_exactly_the_templates_a_theme_must_have() {
         .collect();
     let required: BTreeSet<String> = gazette::render::theme::REQUIRED
         .iter()
-        .map(|t| t.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     let mut bad = Vec::new();
     compare(

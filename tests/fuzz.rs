@@ -49,7 +49,11 @@ fn run(target: u64, default_cases: u64, mut case: impl FnMut(&mut Rng)) {
             let message = panic
                 .downcast_ref::<String>()
                 .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .or_else(|| {
+                    panic
+                        .downcast_ref::<&str>()
+                        .map(std::string::ToString::to_string)
+                })
                 .unwrap_or_default();
             panic!(
                 "case failed; rerun it with GAZETTE_FUZZ_SEED={seed} GAZETTE_FUZZ_CASES=1: {message}"

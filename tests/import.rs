@@ -72,7 +72,7 @@ fn errors(report: &ImportReport) -> Vec<String> {
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| d.to_string())
+        .map(std::string::ToString::to_string)
         .collect()
 }
 
@@ -549,7 +549,11 @@ fn a_utf16_dump_imports_the_same_pages_as_its_utf8_original() {
             "{what}: the same page files"
         );
         assert!(got == expected, "{what}: the same pages, byte for byte");
-        let notes: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        let notes: Vec<String> = report
+            .diagnostics
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         if what != "UTF-8" {
             assert!(
                 notes.contains(&format!(
@@ -577,7 +581,11 @@ fn a_file_that_is_not_text_is_not_a_digest_and_makes_no_page() {
     ] {
         let (pages, report) = pages_of_one_dump("x.txt", &bytes);
         assert!(pages.is_empty(), "{pages:?}");
-        let notes: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        let notes: Vec<String> = report
+            .diagnostics
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         assert_eq!(notes.len(), 1, "one message for the file: {notes:?}");
         assert!(
             notes[0].starts_with("digests/x.txt: warning: not a digest"),
@@ -667,7 +675,11 @@ fn a_page_deleted_by_hand_stays_out_is_reported_and_can_be_brought_back() {
         !root.join("content/papers").join(&name).exists(),
         "not brought back"
     );
-    let said: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    let said: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     assert!(
         said.contains(&format!(
             "content/papers/{name}: warning: was deleted, so the paper is now listed in \
@@ -836,7 +848,7 @@ fn merging_entries_whose_abstracts_differ_is_reported_at_both_places() {
         .diagnostics
         .iter()
         .filter(|d| d.message.contains("abstract"))
-        .map(|d| d.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
@@ -900,7 +912,7 @@ fn two_pages_with_one_imported_key_are_reported_and_only_the_first_is_updated() 
         .diagnostics
         .iter()
         .filter(|d| d.message.contains("`[imported] key`"))
-        .map(|d| d.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     for (copy, w) in [name, "z-copy.md"].iter().zip(&warnings) {
@@ -1064,7 +1076,7 @@ fn a_field_added_at_the_bottom_of_the_front_matter_is_moved_out_of_imported() {
         .diagnostics
         .iter()
         .filter(|d| d.message.contains("`rating`"))
-        .map(|d| d.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     assert_eq!(moved.len(), 1, "{:?}", report.diagnostics);
     assert!(

@@ -475,7 +475,7 @@ fn sole_link(segs: &[Seg]) -> Option<(&[Seg], Option<&str>)> {
     for seg in segs {
         match seg {
             Seg::Link { label, url } if found.is_none() => {
-                found = Some((label.as_slice(), url.as_deref()))
+                found = Some((label.as_slice(), url.as_deref()));
             }
             Seg::Text(t) if t.trim().is_empty() => {}
             _ => return None,

@@ -418,7 +418,10 @@ mod tests {
     }
 
     fn warnings(d: &Digest) -> Vec<String> {
-        d.diagnostics.iter().map(|d| d.to_string()).collect()
+        d.diagnostics
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect()
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub fn file_name_date(file_name: &str) -> Option<NaiveDate> {
             _ => b.is_ascii_digit(),
         });
         let digit_before = i > 0 && bytes[i - 1].is_ascii_digit();
-        let digit_after = bytes.get(i + 10).is_some_and(|b| b.is_ascii_digit());
+        let digit_after = bytes.get(i + 10).is_some_and(u8::is_ascii_digit);
         if !shape || digit_before || digit_after {
             return None;
         }

@@ -406,7 +406,7 @@ impl DirWriter {
         let mut made = lock(&self.made);
         for (path, record) in &files {
             made.push(Made {
-                path: path.to_string(),
+                path: (*path).clone(),
                 record: **record,
                 staged: false,
             });
@@ -646,7 +646,7 @@ fn copy_permissions(from: &Path, to: &Path) {
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -85,7 +85,10 @@ impl<'a> MemorySink<'a> {
 
     /// The output and the key of each of its files.
     pub fn finish(self) -> (Output, HashMap<String, u64>) {
-        let made = self.made.into_inner().unwrap_or_else(|p| p.into_inner());
+        let made = self
+            .made
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut output = Output::default();
         let mut keys = HashMap::with_capacity(made.len());
         for (path, key, bytes) in made {
@@ -96,7 +99,10 @@ impl<'a> MemorySink<'a> {
     }
 
     fn push(&self, path: &str, key: u64, bytes: Arc<[u8]>) {
-        let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        let mut made = self
+            .made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         made.push((path.to_string(), key, bytes));
     }
 }

@@ -16,7 +16,6 @@
 //! built, or the in-memory output `serve` answers from); the sink also
 //! decides which files it can keep from the last render.
 
-use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -26,12 +25,19 @@ use serde_json::{Map, Value};
 use tera::Tera;
 
 use super::context::{self, Globals, PaperData};
-use super::{RenderCache, RenderStats, Theme, pages, theme};
+use super::{RenderCache, RenderStats, Theme, theme};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{Stable, stable};
 use crate::output::Sink;
 use crate::site::{Paper, Site, urls};
+
+mod jobs;
+mod plan;
+
+use jobs::Job;
+pub use jobs::Jobs;
+use plan::{group_errors, plan};
 
 /// An output file's bytes, shared with the cache.
 pub type Bytes = Arc<[u8]>;
@@ -99,112 +105,6 @@ pub struct PaperRef<'s> {
 impl Hash for PaperRef<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.key.hash(state);
-    }
-}
-
-/// What a kind hands the engine: its jobs, and problems with the site.
-#[derive(Default)]
-pub struct Jobs<'s> {
-    list: Vec<Job<'s>>,
-    errors: Vec<Diagnostic>,
-}
-
-struct Job<'s> {
-    url: String,
-    /// A page people browse to (listed in the sitemap).
-    page: bool,
-    work: Box<dyn Work + 's>,
-}
-
-impl<'s> Jobs<'s> {
-    /// An HTML page at `url`, listed in the sitemap.
-    pub fn page(&mut self, url: impl Into<String>, job: impl Render + 's) {
-        self.push(url.into(), true, job);
-    }
-
-    /// Any other file at `url` (feeds, JSON, statics, `404.html`).
-    pub fn file(&mut self, url: impl Into<String>, job: impl Render + 's) {
-        self.push(url.into(), false, job);
-    }
-
-    /// Several files from one job, rooted at `url` (see [`RenderFiles`]).
-    pub fn files(&mut self, url: impl Into<String>, job: impl RenderFiles + 's) {
-        self.list.push(Job {
-            url: url.into(),
-            page: false,
-            work: Box::new(Many(job)),
-        });
-    }
-
-    /// A problem that stops the render before any page is made.
-    pub fn error(&mut self, diagnostic: Diagnostic) {
-        self.errors.push(diagnostic);
-    }
-
-    fn push(&mut self, url: String, page: bool, job: impl Render + 's) {
-        self.list.push(Job {
-            url,
-            page,
-            work: Box::new(job),
-        });
-    }
-}
-
-/// A job's files: (site path, bytes).
-pub type Files = Vec<(String, Bytes)>;
-
-/// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
-trait Work: Sync {
-    fn key(&self, state: &mut Stable);
-    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic>;
-    /// Whether the job makes the one file at its URL (a [`Render`]): only
-    /// then can a sink tell it still has the job's output.
-    fn one_file(&self) -> bool;
-    fn origin(&self) -> Option<String>;
-}
-
-impl<T: Render> Work for T {
-    fn key(&self, state: &mut Stable) {
-        // The type too: two kinds of job at one path (a static file in
-        // place of a generated one) never share a key.
-        std::any::type_name::<T>().hash(state);
-        self.hash(state);
-    }
-
-    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
-        Ok(vec![(urls::file_for(url), self.render(env, url)?)])
-    }
-
-    fn one_file(&self) -> bool {
-        true
-    }
-
-    fn origin(&self) -> Option<String> {
-        self.source()
-    }
-}
-
-/// A [`RenderFiles`] job in the list (a wrapper: one blanket impl per trait
-/// would overlap).
-struct Many<T>(T);
-
-impl<T: RenderFiles> Work for Many<T> {
-    fn key(&self, state: &mut Stable) {
-        std::any::type_name::<T>().hash(state);
-        self.0.hash(state);
-    }
-
-    fn one_file(&self) -> bool {
-        false
-    }
-
-    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
-        self.0.render(env, url)
-    }
-
-    /// Made from the site as a whole (the search index).
-    fn origin(&self) -> Option<String> {
-        None
     }
 }
 
@@ -370,7 +270,9 @@ pub fn render_all(
             for (path, bytes) in files {
                 if let Err(e) = sink.put(&path, key, bytes) {
                     stopped.store(true, Ordering::Relaxed);
-                    let mut first = write_error.lock().unwrap_or_else(|p| p.into_inner());
+                    let mut first = write_error
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
                     first.get_or_insert(e);
                     return Ok(Outcome::Stopped);
                 }
@@ -378,7 +280,10 @@ pub fn render_all(
             Ok(Outcome::Rendered(n))
         })
         .collect();
-    if let Some(e) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    if let Some(e) = write_error
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
         return Err(RenderError::Output(e));
     }
 
@@ -421,126 +326,6 @@ fn job_key(site_key: u64, job: &Job) -> u64 {
     (site_key, &job.url).hash(&mut h);
     job.work.key(&mut h);
     h.finish()
-}
-
-/// Every kind's jobs, in table order (where two write one path, the later
-/// wins: a file in `static/` replaces a generated `robots.txt` or
-/// `sitemap.xml`). `Pages` kinds are made after all `Site` kinds, in their
-/// place in the table.
-fn plan<'s>(inputs: &'s Inputs<'s>) -> Result<Vec<Job<'s>>, Vec<Diagnostic>> {
-    let mut made: Vec<Jobs> = pages::KINDS
-        .iter()
-        .map(|kind| {
-            let mut jobs = Jobs::default();
-            if let Kind::Site(make) = kind {
-                make(inputs, &mut jobs);
-            }
-            jobs
-        })
-        .collect();
-    let pages: Vec<String> = (made.iter().flat_map(|jobs| &jobs.list))
-        .filter(|j| j.page)
-        .map(|j| j.url.clone())
-        .collect();
-    for (kind, jobs) in pages::KINDS.iter().zip(&mut made) {
-        if let Kind::Pages(make) = kind {
-            make(inputs, &pages, jobs);
-        }
-    }
-    let mut errors: Vec<Diagnostic> = made.iter_mut().flat_map(|j| j.errors.drain(..)).collect();
-    let list: Vec<Job> = made.into_iter().flat_map(|j| j.list).collect();
-    if errors.is_empty() {
-        errors = collisions(&list);
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    // Where a static file replaces another the later wins, and only it
-    // runs: jobs run in parallel, so the loser must not reach the sink.
-    let mut last: HashMap<String, usize> = HashMap::with_capacity(list.len());
-    for (i, job) in list.iter().enumerate() {
-        last.insert(urls::file_for(&job.url), i);
-    }
-    Ok(list
-        .into_iter()
-        .enumerate()
-        .filter(|(i, job)| last.get(&urls::file_for(&job.url)) == Some(i))
-        .map(|(_, job)| job)
-        .collect())
-}
-
-/// Two jobs writing one output file. A later file may replace an earlier
-/// file (a static `robots.txt` replaces the generated one, as documented);
-/// anything involving a page is an error naming both sources: a static file
-/// or a second page at a page's address would hide a page, whichever kinds
-/// made them (paper, free page, tag, organization, static file).
-fn collisions(jobs: &[Job]) -> Vec<Diagnostic> {
-    let mut first: HashMap<String, &Job> = HashMap::with_capacity(jobs.len());
-    let mut errors = Vec::new();
-    for job in jobs {
-        let path = urls::file_for(&job.url);
-        let Some(earlier) = first.get(&path).copied() else {
-            first.insert(path, job);
-            continue;
-        };
-        if !earlier.page && !job.page {
-            first.insert(path, job);
-            continue;
-        }
-        let name = |j: &Job| match j.work.origin() {
-            Some(file) => file,
-            None => format!("Gazette's page /{}", j.url),
-        };
-        let why = "one would hide the other; rename or remove one";
-        // The address people browse to, when one of them is a page.
-        let url = if job.page { &job.url } else { &earlier.url };
-        errors.push(match (job.work.origin(), earlier.work.origin()) {
-            (Some(file), _) | (None, Some(file)) => {
-                let other = if job.work.origin().is_some() {
-                    earlier
-                } else {
-                    job
-                };
-                Diagnostic::error(
-                    file,
-                    0,
-                    format!(
-                        "/{url} is made twice, by this file and by {}: {why}",
-                        name(other)
-                    ),
-                )
-            }
-            (None, None) => Diagnostic::error(
-                "gazette",
-                0,
-                format!("/{url} is made twice, by two of Gazette's pages: {why}"),
-            ),
-        });
-    }
-    errors.sort();
-    errors.dedup();
-    errors
-}
-
-/// One diagnostic per distinct problem, naming the first page it broke and
-/// how many others: a bad card template must not print 10,000 lines.
-fn group_errors(errors: Vec<JobError>) -> Vec<Diagnostic> {
-    let mut groups: BTreeMap<Diagnostic, (String, usize)> = BTreeMap::new();
-    for (d, page) in errors {
-        let entry = groups.entry(d).or_insert((page.clone(), 0));
-        entry.0 = entry.0.clone().min(page);
-        entry.1 += 1;
-    }
-    groups
-        .into_iter()
-        .map(|(mut d, (page, n))| {
-            d.message = match n {
-                1 => format!("{} (page /{page})", d.message),
-                _ => format!("{} (page /{page} and {} more)", d.message, n - 1),
-            };
-            d
-        })
-        .collect()
 }
 
 /// What every page may depend on: the templates and the values every page

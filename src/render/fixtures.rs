@@ -31,7 +31,7 @@ pub fn paper(
         authors: Some(3),
         organization: None,
         upvotes,
-        tags: tags.iter().map(|t| t.to_string()).collect(),
+        tags: tags.iter().map(std::string::ToString::to_string).collect(),
         code: Some(format!("https://github.com/x/{slug}")),
         links: vec![
             format!("https://github.com/x/{slug}"),

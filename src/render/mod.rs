@@ -9,17 +9,17 @@
 //! How it is built and how to add a page kind: docs/dev/render.md. The
 //! template contract theme authors rely on: docs/templates.md.
 
-pub mod context;
+pub(crate) mod context;
 mod engine;
-pub mod escape;
+pub(crate) mod escape;
 #[cfg(test)]
 mod fixtures;
 mod highlight;
 mod json;
 pub mod links;
-pub mod markdown;
-pub mod math;
-pub mod outbound;
+pub(crate) mod markdown;
+pub(crate) mod math;
+pub(crate) mod outbound;
 mod pages;
 pub mod search;
 pub mod theme;

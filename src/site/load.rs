@@ -304,8 +304,8 @@ fn markdown_files(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<P
         }
     };
     let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+        .filter_map(std::result::Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| name.ends_with(".md") && !name.starts_with('.'))
         .map(|name| Path::new(dir).join(name))
@@ -603,7 +603,10 @@ mod tests {
             ("content/papers/c.md", &page("C", "")),
         ]);
         let errors = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap_err();
-        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        let text: Vec<String> = errors
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         assert_eq!(errors.len(), 2, "{text:?}");
         assert!(
             text[0].starts_with("content/papers/a.md:3: error:"),
@@ -651,7 +654,10 @@ mod tests {
             ),
         ]);
         let errors = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap_err();
-        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        let text: Vec<String> = errors
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         assert_eq!(errors.len(), 1, "{text:?}");
         assert!(
             text[0].starts_with("content/papers/b.md:1: error:")

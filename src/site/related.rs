@@ -258,7 +258,7 @@ fn vectors(papers: &[Paper]) -> Vec<Vector> {
     let n = papers.len() as f32;
     raw.into_par_iter()
         .map(|mut doc: Vec<(u32, f32)>| {
-            for (id, w) in doc.iter_mut() {
+            for (id, w) in &mut doc {
                 let df = df[*id as usize] as f32;
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
                 *w = (1.0 + w.ln()) * idf;
@@ -535,7 +535,7 @@ mod tests {
             authors: None,
             organization: None,
             upvotes: 0,
-            tags: tags.iter().map(|t| t.to_string()).collect(),
+            tags: tags.iter().map(std::string::ToString::to_string).collect(),
             code: None,
             links: vec![],
             digests: vec![],

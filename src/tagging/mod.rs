@@ -494,7 +494,10 @@ mod tests {
 
     fn rule(keywords: &[&str]) -> Rule {
         Rule {
-            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            keywords: keywords
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
             ..Rule::default()
         }
     }

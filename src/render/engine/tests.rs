@@ -197,7 +197,7 @@ fn a_broken_card_template_is_one_error_not_one_per_paper() {
 fn a_template_syntax_error_names_file_and_line() {
     let theme = theme_with(&[("page.html", "ok\n{% if %}\n")]);
     let err = render_err(&sample(), &theme);
-    assert_eq!(err[0].file, "templates/page.html", "{:?}", err);
+    assert_eq!(err[0].file, "templates/page.html", "{err:?}");
     assert_eq!(err[0].line, 2, "{}", err[0]);
 }
 
@@ -216,7 +216,8 @@ fn a_free_page_problem_is_reported_before_template_errors() {
 /// Any two kinds whose pages land on one path (organizations that slugify
 /// alike, say) are caught, named by their sources when they have them.
 mod collisions {
-    use super::super::{Bytes, Env, Jobs, Render, collisions};
+    use super::super::plan::collisions;
+    use super::super::{Bytes, Env, Jobs, Render};
     use crate::diagnostic::Diagnostic;
 
     #[derive(Hash)]
@@ -237,7 +238,7 @@ mod collisions {
         make(&mut jobs);
         collisions(&jobs.list)
             .iter()
-            .map(|d| d.to_string())
+            .map(std::string::ToString::to_string)
             .collect()
     }
 

@@ -1,0 +1,115 @@
+//! The job list each page kind fills, and the one shape every job takes
+//! in it ([`Work`]) whatever its type.
+
+use std::hash::Hash;
+
+use super::{Bytes, Env, Render, RenderFiles};
+use crate::diagnostic::Diagnostic;
+use crate::fingerprint::Stable;
+use crate::site::urls;
+
+/// What a kind hands the engine: its jobs, and problems with the site.
+#[derive(Default)]
+pub struct Jobs<'s> {
+    pub(super) list: Vec<Job<'s>>,
+    pub(super) errors: Vec<Diagnostic>,
+}
+
+pub(super) struct Job<'s> {
+    pub(super) url: String,
+    /// A page people browse to (listed in the sitemap).
+    pub(super) page: bool,
+    pub(super) work: Box<dyn Work + 's>,
+}
+
+impl<'s> Jobs<'s> {
+    /// An HTML page at `url`, listed in the sitemap.
+    pub fn page(&mut self, url: impl Into<String>, job: impl Render + 's) {
+        self.push(url.into(), true, job);
+    }
+
+    /// Any other file at `url` (feeds, JSON, statics, `404.html`).
+    pub fn file(&mut self, url: impl Into<String>, job: impl Render + 's) {
+        self.push(url.into(), false, job);
+    }
+
+    /// Several files from one job, rooted at `url` (see [`RenderFiles`]).
+    pub fn files(&mut self, url: impl Into<String>, job: impl RenderFiles + 's) {
+        self.list.push(Job {
+            url: url.into(),
+            page: false,
+            work: Box::new(Many(job)),
+        });
+    }
+
+    /// A problem that stops the render before any page is made.
+    pub fn error(&mut self, diagnostic: Diagnostic) {
+        self.errors.push(diagnostic);
+    }
+
+    fn push(&mut self, url: String, page: bool, job: impl Render + 's) {
+        self.list.push(Job {
+            url,
+            page,
+            work: Box::new(job),
+        });
+    }
+}
+
+/// A job's files: (site path, bytes).
+pub type Files = Vec<(String, Bytes)>;
+
+/// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
+pub(super) trait Work: Sync {
+    fn key(&self, state: &mut Stable);
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic>;
+    /// Whether the job makes the one file at its URL (a [`Render`]): only
+    /// then can a sink tell it still has the job's output.
+    fn one_file(&self) -> bool;
+    fn origin(&self) -> Option<String>;
+}
+
+impl<T: Render> Work for T {
+    fn key(&self, state: &mut Stable) {
+        // The type too: two kinds of job at one path (a static file in
+        // place of a generated one) never share a key.
+        std::any::type_name::<T>().hash(state);
+        self.hash(state);
+    }
+
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+        Ok(vec![(urls::file_for(url), self.render(env, url)?)])
+    }
+
+    fn one_file(&self) -> bool {
+        true
+    }
+
+    fn origin(&self) -> Option<String> {
+        self.source()
+    }
+}
+
+/// A [`RenderFiles`] job in the list (a wrapper: one blanket impl per trait
+/// would overlap).
+struct Many<T>(T);
+
+impl<T: RenderFiles> Work for Many<T> {
+    fn key(&self, state: &mut Stable) {
+        std::any::type_name::<T>().hash(state);
+        self.0.hash(state);
+    }
+
+    fn one_file(&self) -> bool {
+        false
+    }
+
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+        self.0.render(env, url)
+    }
+
+    /// Made from the site as a whole (the search index).
+    fn origin(&self) -> Option<String> {
+        None
+    }
+}
