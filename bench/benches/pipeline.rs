@@ -14,6 +14,11 @@ use gazette::config::Config;
 use gazette::site::load::{self, LoadCache};
 use gazette::{digest, import, output, render};
 
+// The allocator the `gazette` binary uses, so each stage costs here what
+// it costs in the shipped binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PAPERS: usize = 1_000;
 
 /// A fresh site holding the corpus's config and digests, nothing imported.

@@ -1,21 +1,18 @@
-//! `gazette-bench`: generate synthetic corpora and time Gazette (and Hugo)
-//! on them. Run it as `cargo bench-site <command>` (see docs/performance.md).
+//! `gazette-bench`: generate synthetic corpora and time Gazette, Hugo, Zola
+//! and the floor writer on them side by side. Run it as `cargo bench-site
+//! <command>` (see docs/performance.md).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use gazette_bench::run::{self, RunOptions};
-
-// The allocator the `gazette` binary uses, so the in-process stage times
-// are those of the shipped binary.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use gazette_bench::tool::{Templates, Tool, floor};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "gazette-bench",
-    about = "Gazette's benchmark: synthetic corpora, and the real binary timed on them"
+    about = "Gazette's benchmark: synthetic corpora, and Gazette, Hugo, Zola and the floor timed on them"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -26,8 +23,11 @@ struct Cli {
 enum Command {
     /// Write a synthetic site (config.toml + digests/ + the default theme) with N papers.
     Gen(GenArgs),
-    /// Measure builds on synthetic corpora (and Hugo on the same papers).
+    /// Measure builds on synthetic corpora: Gazette, the floor, Hugo and Zola side by side.
     Run(RunArgs),
+    /// The floor writer: write the files a plan lists (path and size) into OUT.
+    #[command(hide = true)]
+    Floor(FloorArgs),
     /// Time only the related papers on synthetic corpora (imported, not built).
     Related(RelatedArgs),
 }
@@ -60,14 +60,26 @@ struct GenArgs {
 #[derive(Debug, Args)]
 struct RunArgs {
     /// Corpus sizes, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+    #[arg(long, value_delimiter = ',', default_value = "10000")]
     sizes: Vec<usize>,
-    /// Runs per measurement (the median is reported).
+    /// Rounds: every tool runs once per round, in a rotated order (the median is reported).
     #[arg(long, default_value_t = 3)]
     runs: usize,
-    /// Also build the same papers with Hugo, if `hugo` is on PATH.
+    /// Tools to measure, comma-separated: gazette, floor, hugo, zola (Hugo and
+    /// Zola when on PATH).
+    #[arg(long, value_delimiter = ',', default_value = "gazette,floor,hugo,zola", value_parser = parse_tool)]
+    tools: Vec<Tool>,
+    /// Template sets, comma-separated: default (Gazette's default theme and
+    /// Hugo and Zola templates showing the same), minimal (titles and links).
+    #[arg(long, value_delimiter = ',', default_value = "default,minimal", value_parser = parse_templates)]
+    templates: Vec<Templates>,
+    /// Skip the edit-to-reload latency through the preview servers.
     #[arg(long)]
-    hugo: bool,
+    no_latency: bool,
+    /// Generate the corpora in DIR (the medium measured: /dev/shm for tmpfs);
+    /// default: the system's temporary folder.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
     /// Also measure search: index time and size, bytes per first query
     /// (needs node), and Pagefind side by side at the size nearest 10,000
     /// (`pip install pagefind-bin`; its queries need Chromium).
@@ -77,6 +89,27 @@ struct RunArgs {
     /// `cargo build --release -p gazette` and time that).
     #[arg(long, value_name = "PATH")]
     gazette: Option<PathBuf>,
+    /// Keep each corpus's folder (every tool's site, output and logs) to
+    /// look at afterwards; its path is printed.
+    #[arg(long)]
+    keep: bool,
+}
+
+#[derive(Debug, Args)]
+struct FloorArgs {
+    /// The plan: one `size<TAB>relative/path` line per file.
+    #[arg(long)]
+    plan: PathBuf,
+    /// The folder to write into; it must not exist.
+    out: PathBuf,
+}
+
+fn parse_tool(name: &str) -> Result<Tool, String> {
+    Tool::parse(name).ok_or_else(|| format!("unknown tool `{name}`: gazette, floor, hugo or zola"))
+}
+
+fn parse_templates(name: &str) -> Result<Templates, String> {
+    Templates::parse(name).ok_or_else(|| format!("unknown templates `{name}`: default or minimal"))
 }
 
 fn main() -> ExitCode {
@@ -85,10 +118,18 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&RunOptions {
             sizes: args.sizes,
             runs: args.runs,
-            hugo: args.hugo,
+            tools: args.tools,
+            templates: args.templates,
+            latency: !args.no_latency,
+            dir: args.dir,
             search: args.search,
             gazette: args.gazette,
+            keep: args.keep,
+            command_line: command_line(),
         }),
+        Command::Floor(args) => {
+            floor::read_plan(&args.plan).and_then(|files| floor::write_tree(&files, &args.out))
+        }
         Command::Related(args) => gazette_bench::related::run(&args.sizes, args.runs),
     };
     match result {
@@ -110,4 +151,10 @@ fn gen_corpus(args: &GenArgs) -> anyhow::Result<()> {
         args.dir.display()
     );
     Ok(())
+}
+
+/// `cargo bench-site run ...` as typed, for the report's footer.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    format!("cargo bench-site {}", args.join(" "))
 }

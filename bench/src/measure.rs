@@ -1,5 +1,5 @@
-//! Timing a child process: wall time from start to exit and its peak
-//! resident memory, plus the median of runs. Shared by every tool.
+//! Timing a child process: wall time from start to exit, the CPU time it
+//! used and its peak resident memory. Shared by every tool.
 
 use std::fs;
 use std::path::Path;
@@ -12,8 +12,12 @@ use anyhow::{Context, bail};
 #[derive(Debug, Clone, Copy)]
 pub struct Timed {
     pub elapsed: Duration,
+    /// User plus system CPU time of the child and the threads it waited
+    /// for: less disturbed than wall time by other work on the machine.
+    /// `None` where the platform does not report it (everything but Unix).
+    pub cpu: Option<Duration>,
     /// Peak resident set size in bytes; `None` where the platform does
-    /// not report it (everything but Unix).
+    /// not report it.
     pub peak_rss: Option<u64>,
 }
 
@@ -29,7 +33,7 @@ pub fn time_child(command: &mut Command, log: &Path) -> anyhow::Result<Timed> {
         .stderr(log_file)
         .spawn()
         .with_context(|| format!("cannot start {}", command.get_program().display()))?;
-    let (status, peak_rss) = wait_with_peak_rss(child)?;
+    let (status, usage) = wait_with_usage(child)?;
     let elapsed = started.elapsed();
     if !status.success() {
         let text = fs::read_to_string(log).unwrap_or_default();
@@ -43,13 +47,24 @@ pub fn time_child(command: &mut Command, log: &Path) -> anyhow::Result<Timed> {
             args.join(" ")
         );
     }
-    Ok(Timed { elapsed, peak_rss })
+    Ok(Timed {
+        elapsed,
+        cpu: usage.map(|u| u.cpu),
+        peak_rss: usage.map(|u| u.peak_rss),
+    })
 }
 
-/// Waits for the child with `wait4`, which also reports its peak resident
-/// set size (`ru_maxrss`).
+/// What `wait4` reports about a child besides its exit status.
+#[derive(Debug, Clone, Copy)]
+struct Usage {
+    cpu: Duration,
+    peak_rss: u64,
+}
+
+/// Waits for the child with `wait4`, which also reports its CPU time and
+/// peak resident set size (`ru_maxrss`).
 #[cfg(unix)]
-fn wait_with_peak_rss(child: Child) -> anyhow::Result<(ExitStatus, Option<u64>)> {
+fn wait_with_usage(child: Child) -> anyhow::Result<(ExitStatus, Option<Usage>)> {
     use std::os::unix::process::ExitStatusExt as _;
 
     let pid = child.id() as libc::pid_t;
@@ -77,25 +92,22 @@ fn wait_with_peak_rss(child: Child) -> anyhow::Result<(ExitStatus, Option<u64>)>
     } else {
         units * 1024
     };
-    Ok((ExitStatus::from_raw(status), Some(bytes)))
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    let usage = Usage {
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
+        peak_rss: bytes,
+    };
+    Ok((ExitStatus::from_raw(status), Some(usage)))
 }
 
-/// Without `wait4` there is no portable peak memory: wait, report none.
+/// Without `wait4` there is no portable CPU time or peak memory: wait,
+/// report none.
 #[cfg(not(unix))]
-fn wait_with_peak_rss(mut child: Child) -> anyhow::Result<(ExitStatus, Option<u64>)> {
+fn wait_with_usage(mut child: Child) -> anyhow::Result<(ExitStatus, Option<Usage>)> {
     let status = child.wait().context("waiting for the benchmark child")?;
     Ok((status, None))
-}
-
-pub fn median(samples: &[Duration]) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    let n = sorted.len();
-    if !n.is_multiple_of(2) {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
 }
 
 pub fn remove_if_present(path: &Path) -> anyhow::Result<()> {
@@ -105,26 +117,9 @@ pub fn remove_if_present(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Files under `dir` whose name ends in `.extension`.
-pub fn count_files(dir: &Path, extension: &str) -> usize {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| e.path().extension().is_some_and(|x| x == extension))
-        .count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn median_of_odd_and_even_counts() {
-        let ms = Duration::from_millis;
-        assert_eq!(median(&[ms(5), ms(1), ms(3)]), ms(3));
-        assert_eq!(median(&[ms(4), ms(2)]), ms(3));
-    }
 
     #[cfg(unix)]
     fn script(dir: &Path, body: &str) -> std::path::PathBuf {
@@ -149,20 +144,17 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn peak_memory_of_a_child_is_measured() {
+    fn cpu_time_and_peak_memory_of_a_child_are_measured() {
         let tmp = tempfile::tempdir().unwrap();
-        let child = script(tmp.path(), "exit 0");
+        let child = script(
+            tmp.path(),
+            "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done",
+        );
         let timed = time_child(&mut Command::new(&child), &tmp.path().join("log")).unwrap();
         assert!(timed.peak_rss.is_some_and(|bytes| bytes > 0), "{timed:?}");
-    }
-
-    #[test]
-    fn only_files_with_the_extension_are_counted() {
-        let tmp = tempfile::tempdir().unwrap();
-        fs::create_dir_all(tmp.path().join("a/b")).unwrap();
-        for name in ["index.html", "a/b/index.html", "a/feed.xml"] {
-            fs::write(tmp.path().join(name), "x").unwrap();
-        }
-        assert_eq!(count_files(tmp.path(), "html"), 2);
+        assert!(
+            timed.cpu.is_some_and(|cpu| cpu > Duration::ZERO),
+            "{timed:?}"
+        );
     }
 }

