@@ -24,6 +24,17 @@ async function newPage(options = {}) {
 const status = (page) => page.locator("#search-status");
 const hrefs = (page) => page.locator("#search-results .result h2 a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
 
+test("results show their dates as the site's pages do", { skip }, async () => {
+  const { page, context, problems } = await newPage();
+  await page.goto(`${live.server.url}/search/?q=speech`);
+  await page.locator("#search-results .result").nth(3).waitFor();
+  const metas = await page.locator("#search-results .meta").allTextContents();
+  for (const meta of metas) assert.match(meta, /^([A-Z][a-z]{2} \d{1,2}, \d{4}|undated)( · |$)/);
+  assert.ok(metas.some((m) => /^[A-Z][a-z]{2} \d/.test(m)), metas.join("\n"));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("typing shows highlighted results, more results pages on, a filter goes in the URL and a reload gives the same", { skip }, async () => {
   const { page, context, problems } = await newPage();
   await page.goto(`${live.server.url}/search/`);

@@ -138,7 +138,7 @@ function start() {
     li.append(h);
     const meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = [r.date || "undated", r.org, r.upvotes ? `▲ ${r.upvotes}` : "", r.tags.join(", ")]
+    meta.textContent = [r.date ? readableDate(r.date) : "undated", r.org, r.upvotes ? `▲ ${r.upvotes}` : "", r.tags.join(", ")]
       .filter(Boolean)
       .join(" · ");
     li.append(meta);
@@ -238,4 +238,12 @@ function start() {
   // The manifest is needed by the first query: fetch it now, while the
   // person is still typing.
   index.manifest().catch(() => {});
+}
+
+// Dates as the site's own pages print them ("Sep 9, 2025"); records keep
+// ISO dates so they sort and filter.
+const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+function readableDate(iso) {
+  const when = new Date(`${iso}T00:00:00Z`);
+  return Number.isNaN(when.getTime()) ? iso : DATE_FORMAT.format(when);
 }
