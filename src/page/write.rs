@@ -4,7 +4,9 @@
 
 use super::Facts;
 use super::facts::{Fact, canonical, leaves_no_trace, write_canonical, write_string};
-use super::front_matter::{DELIMITER, IMPORTED, IMPORTED_KEYS, key_line, read, split};
+use super::front_matter::{
+    DELIMITER, FrontMatter, IMPORTED, IMPORTED_KEYS, PageFile, key_line, read, split,
+};
 use crate::diagnostic::Diagnostic;
 
 /// The hash of one fact's canonical text, as `[imported] facts` stores it.
@@ -34,10 +36,16 @@ fn item_value(doc: &toml_edit::Table, key: &str) -> Option<toml_edit::Value> {
 /// Written straight as text, in the layout `toml_edit` gives a page that
 /// [`update_page`] rewrites (a test holds the two together).
 pub fn new_page(key: &str, facts: &Facts) -> String {
+    created(key, facts).0
+}
+
+/// [`new_page`], with the page as [`read`] would read it back, so import
+/// can hand what it wrote to `load` without a parse.
+pub fn created(key: &str, facts: &Facts) -> (String, PageFile) {
     let mut out = String::with_capacity(1024 + facts.abstract_.len());
     out.push_str(DELIMITER);
     out.push('\n');
-    let mut hashes = String::with_capacity(256);
+    let mut hashes: Vec<(&str, String)> = Vec::with_capacity(Facts::KEYS.len());
     let mut all = crate::fingerprint::Fnv::default();
     let mut canon = String::new();
     for (name, fact) in facts.fields() {
@@ -46,11 +54,7 @@ pub fn new_page(key: &str, facts: &Facts) -> String {
             write_canonical(fact.as_ref(), &mut canon);
             all.field(name.as_bytes());
             all.field(canon.as_bytes());
-            hashes.push_str(if hashes.is_empty() { "{ " } else { ", " });
-            hashes.push_str(name);
-            hashes.push_str(" = \"");
-            hashes.push_str(&canonical_hash(&canon));
-            hashes.push('"');
+            hashes.push((name, canonical_hash(&canon)));
         }
         if let Some(fact) = fact {
             out.push_str(name);
@@ -59,18 +63,45 @@ pub fn new_page(key: &str, facts: &Facts) -> String {
             out.push('\n');
         }
     }
+    let hash = crate::fingerprint::hex(all.finish());
     out.push_str("\n[");
     out.push_str(IMPORTED);
     out.push_str("]\nkey = ");
     write_string(key, &mut out);
     out.push_str("\nhash = \"");
-    out.push_str(&crate::fingerprint::hex(all.finish()));
-    out.push_str("\"\nfacts = ");
-    out.push_str(&hashes);
+    out.push_str(&hash);
+    out.push_str("\"\nfacts = { ");
+    for (i, (name, h)) in hashes.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+        out.push_str(" = \"");
+        out.push_str(h);
+        out.push('"');
+    }
     out.push_str(" }\n");
     out.push_str(DELIMITER);
     out.push('\n');
-    out
+    let mut imported = toml::Table::new();
+    imported.insert("key".into(), key.into());
+    imported.insert("hash".into(), hash.into());
+    let facts_table: toml::Table = (hashes.into_iter())
+        .map(|(name, h)| (name.to_string(), toml::Value::String(h)))
+        .collect();
+    imported.insert("facts".into(), facts_table.into());
+    let page = PageFile {
+        front: FrontMatter {
+            facts: facts.clone(),
+            slug: None,
+            imported: Some(imported),
+            extra: toml::Table::new(),
+        },
+        body: String::new(),
+        // The body, empty, starts on the line after the closing `+++`.
+        body_line: out.matches('\n').count() + 1,
+    };
+    (out, page)
 }
 
 /// What updating a page did.
@@ -745,10 +776,11 @@ mod tests {
             title in hostile(),
         ) {
             let key = crate::page::key::title_key(&title);
-            let text = new_page(&key, &facts);
+            let (text, written) = created(&key, &facts);
             prop_assert_eq!(&text, &new_page_by_toml_edit(&key, &facts));
             if !facts.title.trim().is_empty() {
                 let page = read(&text, "p.md").unwrap();
+                prop_assert_eq!(&written, &page, "import hands load what load would read");
                 prop_assert_eq!(&page.front.facts, &facts);
                 prop_assert_eq!(
                     page.front.imported_key_and_hash(),

@@ -19,7 +19,9 @@
 //! is left out when a tag that covers it is in the title. Title tags come
 //! first, best score (a title hit counts three) first, ties in rule order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -278,7 +280,7 @@ pub struct Tagger {
     tags: Vec<String>,
     /// For each tag, the tags that cover it.
     covered_by: Vec<Vec<usize>>,
-    by_first: HashMap<Key, Vec<Phrase>>,
+    by_first: FxHashMap<Key, Vec<Phrase>>,
     contexts: usize,
     max: usize,
 }
@@ -320,7 +322,7 @@ impl Tagger {
         let mut tagger = Tagger {
             tags: rules.iter().map(|(t, _)| t.clone()).collect(),
             covered_by: Vec::new(),
-            by_first: HashMap::new(),
+            by_first: FxHashMap::default(),
             contexts: 0,
             max,
         };
@@ -414,7 +416,7 @@ impl Tagger {
     fn votes(&self, hits: &[Hit], in_title: bool, contexts: &[bool], words: usize) -> Vec<u32> {
         // For tags with a `not_in` match: at each word, how far the `not_in`
         // phrases starting at or before it reach.
-        let mut reach: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut reach: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
         for b in hits.iter().filter(|b| b.role == Role::NotIn) {
             let r = reach.entry(b.tag).or_insert_with(|| vec![0; words]);
             r[b.start] = r[b.start].max(b.start + b.len);
