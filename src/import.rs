@@ -689,13 +689,19 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         if let Some(stem) = path.file_stem() {
             existing.stems.insert(stem.to_string_lossy().into_owned());
         }
-        if let (Ok(page), Some(name)) = (&page, path.file_name()) {
-            existing.parsed.push(page::Parsed {
-                path: Path::new(PAPERS_DIR).join(name),
-                fingerprint,
-                page: page.clone(),
-            });
-        }
+        // Kept whole for `load`, and read here in place.
+        let page = match page {
+            Ok(page) => {
+                let name = path.file_name().unwrap_or_default();
+                existing.parsed.push(page::Parsed {
+                    path: Path::new(PAPERS_DIR).join(name),
+                    fingerprint,
+                    page,
+                });
+                Ok(&existing.parsed[existing.parsed.len() - 1].page)
+            }
+            Err(e) => Err(e),
+        };
         match page {
             Ok(page) => match page.front.imported_key_and_hash() {
                 Some((stored, hash)) => {
