@@ -246,27 +246,39 @@ fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, 
 /// string, so no line of it can ever read as the closing `+++`. Reads back
 /// as `s` exactly (tests in page::write).
 pub fn write_string(s: &str, out: &mut String) {
+    use std::fmt::Write;
     out.reserve(s.len() + 2);
     out.push('"');
+    // Scanned by byte: what needs escaping is ASCII, or U+0080..U+009F
+    // (`\xC2` then `\x80..=\x9F` in UTF-8); both start on a character.
+    let bytes = s.as_bytes();
     let mut plain = 0;
-    for (i, c) in s.char_indices() {
-        let escaped = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            c if c.is_control() => "",
-            _ => continue,
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (escaped, len): (Option<&str>, usize) = match b {
+            b'"' => (Some("\\\""), 1),
+            b'\\' => (Some("\\\\"), 1),
+            b'\n' => (Some("\\n"), 1),
+            b'\r' => (Some("\\r"), 1),
+            b'\t' => (Some("\\t"), 1),
+            0..0x20 | 0x7f => (None, 1),
+            0xc2 if bytes.get(i + 1).is_some_and(|&n| (0x80..0xa0).contains(&n)) => (None, 2),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&s[plain..i]);
-        plain = i + c.len_utf8();
-        if escaped.is_empty() {
-            use std::fmt::Write;
-            let _ = write!(out, "\\u{:04X}", c as u32);
-        } else {
-            out.push_str(escaped);
+        match escaped {
+            Some(escaped) => out.push_str(escaped),
+            None => {
+                let c = s[i..].chars().next().unwrap_or_default();
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
         }
+        i += len;
+        plain = i;
     }
     out.push_str(&s[plain..]);
     out.push('"');

@@ -763,6 +763,22 @@ mod tests {
             let mut text = "v = ".to_string();
             write_string(&s, &mut text);
             prop_assert!(!text.contains('\n'), "one line: {text:?}");
+            // As pages were written before: escaped by character, `\uXXXX`
+            // for every control character but the named ones.
+            let mut by_char = "v = \"".to_string();
+            for c in s.chars() {
+                match c {
+                    '"' => by_char.push_str("\\\""),
+                    '\\' => by_char.push_str("\\\\"),
+                    '\n' => by_char.push_str("\\n"),
+                    '\r' => by_char.push_str("\\r"),
+                    '\t' => by_char.push_str("\\t"),
+                    c if c.is_control() => by_char.push_str(&format!("\\u{:04X}", c as u32)),
+                    c => by_char.push(c),
+                }
+            }
+            by_char.push('"');
+            prop_assert_eq!(&text, &by_char);
             let table: toml::Table = toml::from_str(&text).unwrap();
             prop_assert_eq!(table["v"].as_str(), Some(s.as_str()));
         }
