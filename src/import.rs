@@ -1022,7 +1022,7 @@ fn write_pages(
     }
 
     enum Done {
-        Added(page::Parsed),
+        Added(Box<page::Parsed>),
         Updated(usize, PathBuf),
         Unchanged(usize),
         KeptOut,
@@ -1042,7 +1042,7 @@ fn write_pages(
                     fingerprint: crate::fingerprint::content(text.as_bytes()),
                     page,
                 };
-                Ok((Done::Added(parsed), Vec::new()))
+                Ok((Done::Added(Box::new(parsed)), Vec::new()))
             }
             PageAction::Update(path) => {
                 let origin = page_origin(path);
@@ -1104,7 +1104,7 @@ fn write_pages(
                 match done {
                     Done::Added(parsed) => {
                         report.added += 1;
-                        report.pages.push(parsed);
+                        report.pages.push(*parsed);
                     }
                     Done::Updated(kept, path) => {
                         report.updated += 1;

@@ -187,7 +187,7 @@ impl Fact<'_> {
 
     /// The value as a `toml_edit` value, formatted as [`Fact::write_toml`]
     /// writes it (parsed from that text, which is import's own).
-    pub(super) fn to_value(&self) -> toml_edit::Value {
+    pub(super) fn into_value(self) -> toml_edit::Value {
         let mut text = String::new();
         self.write_toml(&mut text);
         let mut value: toml_edit::Value = text

@@ -199,7 +199,7 @@ pub fn update_page(
             }
         } else if current_hash != new_hash {
             match new {
-                Some(fact) => doc[key] = toml_edit::Item::Value(fact.to_value()),
+                Some(fact) => doc[key] = toml_edit::Item::Value(fact.into_value()),
                 None => {
                     doc.remove(key);
                 }
