@@ -130,8 +130,11 @@ pub fn excerpt(text: &str, max: usize) -> String {
 
 /// A paper as template data, made once per change of the paper.
 pub struct PaperData {
-    /// For listings: short fields plus `card`, the pre-rendered card HTML.
+    /// For listings and neighbours: the short fields, without `card`
+    /// (most places that take a summary drop it, so it is not cloned in).
     pub summary: Value,
+    /// The paper's card, rendered once and spliced into every listing.
+    pub card: String,
     /// For the paper's own page: everything.
     pub full: Value,
     /// Its line of `papers.json`.
@@ -198,22 +201,7 @@ pub fn paper_data(
     theme: &Theme,
     paper: &Paper,
 ) -> Result<PaperData, Diagnostic> {
-    let summary = summary_fields(globals, paper);
-    let mut own = Map::new();
-    own.insert("paper".into(), Value::Object(summary));
-    let mut ctx = globals.context(&urls::paper(&paper.slug), own);
-    let card = tera.render("partials/card.html", &ctx).map_err(|e| {
-        theme::template_error(
-            theme,
-            Some("partials/card.html"),
-            &e,
-            "cannot render a paper card",
-        )
-    })?;
-    // Taken back out of the context rather than cloned: this runs per paper.
-    let Some(Value::Object(summary)) = ctx.remove("paper") else {
-        unreachable!("inserted above")
-    };
+    let (card, summary) = card(globals, tera, theme, paper, summary_fields(globals, paper))?;
     let mut full = summary.clone();
     full.insert("abstract".into(), json!(paper.abstract_));
     full.insert(
@@ -254,15 +242,41 @@ pub fn paper_data(
             globals.url(&urls::week(year, week))
         })),
     );
-    let mut summary = summary;
-    summary.insert("card".into(), json!(card));
     Ok(PaperData {
         summary: Value::Object(summary),
+        card,
         full: Value::Object(full),
         facts_json: pages::papers_json::record(globals, paper),
         search_doc: pages::search::doc(paper),
         search_record: pages::search::record(globals, paper),
     })
+}
+
+/// Renders `paper`'s card from `summary` (its summary fields, without
+/// `card`), with the paper's page as `page_url`; gives the summary back
+/// (taken out of the context rather than cloned: this runs per paper).
+pub fn card(
+    globals: &Globals,
+    tera: &Tera,
+    theme: &Theme,
+    paper: &Paper,
+    summary: Map<String, Value>,
+) -> Result<(String, Map<String, Value>), Diagnostic> {
+    let mut own = Map::new();
+    own.insert("paper".into(), Value::Object(summary));
+    let mut ctx = globals.context(&urls::paper(&paper.slug), own);
+    let card = tera.render("partials/card.html", &ctx).map_err(|e| {
+        theme::template_error(
+            theme,
+            Some("partials/card.html"),
+            &e,
+            "cannot render a paper card",
+        )
+    })?;
+    let Some(Value::Object(summary)) = ctx.remove("paper") else {
+        unreachable!("inserted above")
+    };
+    Ok((card, summary))
 }
 
 /// Whether any template uses the variable `name` inside a `{{ }}` or

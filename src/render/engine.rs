@@ -137,6 +137,27 @@ impl Env<'_> {
         &self.data[paper.pos]
     }
 
+    /// A paper's summary with its `card`, as listings' `papers` and a paper
+    /// page's `previous` and `next` show it.
+    pub fn summary_with_card(&self, paper: PaperRef) -> Value {
+        let data = self.data(paper);
+        let mut summary = data.summary.clone();
+        if let Some(fields) = summary.as_object_mut() {
+            fields.insert("card".into(), Value::String(data.card.clone()));
+        }
+        summary
+    }
+
+    /// `paper`'s card rendered from `summary` (its summary fields changed
+    /// by a page, such as the upvotes a listing showed), and the summary.
+    pub fn card(
+        &self,
+        paper: PaperRef,
+        summary: Map<String, Value>,
+    ) -> Result<(String, Map<String, Value>), Diagnostic> {
+        context::card(&self.globals, &self.tera, self.theme, paper.paper, summary)
+    }
+
     /// Renders `template` for the page at `url`, with the shared values plus `own`.
     pub fn page(
         &self,

@@ -8,17 +8,25 @@ use std::borrow::Cow;
 /// and in XML. Tera's default also escapes `/` as `&#x2F;`, which is safe
 /// but turns every URL in a page into noise for people reading the source.
 pub fn html(input: &str) -> String {
+    // Runs between special bytes are copied whole: every page escapes its
+    // titles and abstracts, and a char-by-char push was 3 % of a build.
+    // The special characters are ASCII, so a byte index is a char boundary.
     let mut out = String::with_capacity(input.len() + 16);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&input[start..]);
     out
 }
 
@@ -51,6 +59,15 @@ mod tests {
             super::html(r#"<a href="x">Tom's & "co"</a> https://x.org/a"#),
             "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; &quot;co&quot;&lt;/a&gt; https://x.org/a"
         );
+    }
+
+    #[test]
+    fn text_around_and_between_markup_characters_is_kept_whole() {
+        assert_eq!(super::html(""), "");
+        assert_eq!(super::html("plain ünïcode ✓"), "plain ünïcode ✓");
+        assert_eq!(super::html("<<é>>"), "&lt;&lt;é&gt;&gt;");
+        assert_eq!(super::html("a&"), "a&amp;");
+        assert_eq!(super::html("'x'\"y\"→"), "&#39;x&#39;&quot;y&quot;→");
     }
 
     #[test]

@@ -96,15 +96,13 @@ impl Page<'_> {
         own.insert("title".into(), json!(title));
         own.insert("count".into(), json!(self.count));
         if self.fill_papers {
-            let papers = self.shown.iter().map(|&p| env.data(p).summary.clone());
+            let papers = self.shown.iter().map(|&p| env.summary_with_card(p));
             own.insert("papers".into(), Value::Array(papers.collect()));
         }
         // The cards already rendered, joined: one string for Tera to copy.
         let mut cards = String::with_capacity(self.shown.len() * 1600);
         for &p in &self.shown {
-            if let Some(card) = env.data(p).summary["card"].as_str() {
-                cards.push_str(card);
-            }
+            cards.push_str(&env.data(p).card);
         }
         own.insert("cards".into(), json!(cards));
         let url_of = |n: usize| env.url(&urls::page(&self.base, n));

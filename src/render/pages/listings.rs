@@ -97,17 +97,30 @@ pub fn index<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
 
 impl Render for Day<'_> {
     fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
-        let entries: Vec<Value> = (self.entries.iter().enumerate())
-            .map(|(i, &(p, upvotes))| {
-                let mut paper = env.data(p).summary.clone();
-                if let Some(fields) = paper.as_object_mut() {
-                    fields.remove("card");
-                    // The card shows what this listing showed.
-                    fields.insert("upvotes".into(), json!(upvotes.unwrap_or(0)));
-                }
-                json!({"position": i + 1, "upvotes": upvotes, "paper": paper})
-            })
-            .collect();
+        let mut entries = Vec::with_capacity(self.entries.len());
+        for (i, &(p, upvotes)) in self.entries.iter().enumerate() {
+            let data = env.data(p);
+            let Value::Object(mut paper) = data.summary.clone() else {
+                unreachable!("a summary is an object")
+            };
+            // The card shows what this listing showed: the paper's own card
+            // when that is its upvotes (most entries), else one made here.
+            let shown = upvotes.unwrap_or(0);
+            paper.insert("upvotes".into(), json!(shown));
+            let card = if p.paper.upvotes == shown {
+                data.card.clone()
+            } else {
+                let (card, back) = env.card(p, paper)?;
+                paper = back;
+                card
+            };
+            entries.push(json!({
+                "position": i + 1,
+                "upvotes": upvotes,
+                "paper": paper,
+                "card": card,
+            }));
+        }
         let summary = |s: &Option<Summary>| s.as_ref().map_or(Value::Null, |s| s.value(env));
         let mut own = Map::new();
         let title = match self.listing.date {
@@ -190,5 +203,52 @@ mod tests {
         assert!(nov < mar, "listed on, newest first: {alpha_page}");
         assert!(alpha_page.contains("Apr 28, 2025") && !alpha_page.contains("001.txt"));
         assert_eq!(links::broken_links(&out, "/"), Vec::<String>::new());
+    }
+
+    /// Each entry carries its card: the paper's own where the listing
+    /// showed the paper's upvotes, one made for the listing where not; a
+    /// `listing.html` that includes the card itself keeps working.
+    #[test]
+    fn a_listing_entry_carries_the_card_as_the_listing_showed_it() {
+        let mut a = paper("a", "Alpha", Some((2025, 3, 11)), 30, &[]);
+        a.listed = vec![
+            listed("001.txt", Some((2025, 3, 11)), 2, 4),
+            listed("000.txt", Some((2025, 4, 28)), 1, 30),
+        ];
+        let mut b = paper("b", "Beta", Some((2025, 3, 11)), 9, &[]);
+        b.listed = vec![listed("001.txt", Some((2025, 3, 11)), 1, 9)];
+        let site = site_of(vec![a, b], vec![]);
+        let card = (
+            "partials/card.html",
+            "[{{ paper.title }}|{{ paper.upvotes }}|{{ page_url }}]",
+        );
+        let spliced = theme_with(&[
+            card,
+            (
+                "listing.html",
+                "{% for e in entries %}{{ e.card | safe }}{% endfor %}",
+            ),
+        ]);
+        let out = build_with(&site, &spliced);
+        assert_eq!(
+            text(&out, "listings/2025-03-11/index.html"),
+            "[Beta|9|/papers/b/][Alpha|4|/papers/a/]"
+        );
+        assert_eq!(
+            text(&out, "listings/2025-04-28/index.html"),
+            "[Alpha|30|/papers/a/]"
+        );
+        let included = theme_with(&[
+            card,
+            (
+                "listing.html",
+                "{% for e in entries %}{% set paper = e.paper %}{% include \"partials/card.html\" %}{% endfor %}",
+            ),
+        ]);
+        let out = build_with(&site, &included);
+        assert_eq!(
+            text(&out, "listings/2025-03-11/index.html"),
+            "[Beta|9|/listings/2025-03-11/][Alpha|4|/listings/2025-03-11/]"
+        );
     }
 }

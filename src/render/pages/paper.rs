@@ -40,7 +40,7 @@ pub fn jobs<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
 
 impl Render for PaperPage<'_> {
     fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
-        let summary = |p: Option<PaperRef>| p.map_or(Value::Null, |p| env.data(p).summary.clone());
+        let summary = |p: Option<PaperRef>| p.map_or(Value::Null, |p| env.summary_with_card(p));
         let mut own = Map::new();
         own.insert("title".into(), json!(self.paper.paper.title));
         own.insert("paper".into(), env.data(self.paper).full.clone());
@@ -53,7 +53,6 @@ impl Render for PaperPage<'_> {
             .map(|&p| {
                 let mut r = env.data(p).summary.clone();
                 if let Some(fields) = r.as_object_mut() {
-                    fields.remove("card");
                     let shared: Vec<Value> = (fields["tags"].as_array().into_iter().flatten())
                         .filter(|t| {
                             t["slug"]
