@@ -33,13 +33,16 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{Stable, stable};
 use crate::output::Sink;
-use crate::site::{Paper, Site, urls};
+use crate::site::{Site, urls};
 
 mod jobs;
+mod papers;
 mod plan;
 
 use jobs::Job;
 pub use jobs::Jobs;
+use papers::shown_key;
+pub use papers::{Noted, PaperRef};
 use plan::{group_errors, plan};
 
 /// An output file's bytes, shared with the cache.
@@ -94,81 +97,6 @@ impl<'s> Inputs<'s> {
     pub fn papers(&self, positions: &[usize]) -> Vec<PaperRef<'s>> {
         positions.iter().map(|&i| self.papers[i]).collect()
     }
-}
-
-/// A paper in a job. Hashes as every fact of the paper but its notes (and
-/// the site key): a job holding a `PaperRef` must not show `paper.body`;
-/// one that does holds a [`Noted`] instead.
-#[derive(Clone, Copy)]
-pub struct PaperRef<'s> {
-    pos: usize,
-    /// The paper's facts without its notes.
-    shown: u64,
-    /// Its notes.
-    notes: u64,
-    pub paper: &'s Paper,
-}
-
-impl<'s> PaperRef<'s> {
-    /// The paper with its notes, for a job that shows them.
-    pub fn noted(self) -> Noted<'s> {
-        Noted(self)
-    }
-}
-
-impl Hash for PaperRef<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.shown.hash(state);
-    }
-}
-
-/// A paper in a job that shows its notes (its own page, the search index):
-/// hashes as its facts and its notes.
-#[derive(Clone, Copy)]
-pub struct Noted<'s>(pub PaperRef<'s>);
-
-impl Hash for Noted<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.0.shown, self.0.notes).hash(state);
-    }
-}
-
-/// The key of everything a [`PaperRef`] may show: every field of the
-/// paper but its notes (and the fingerprint, which covers the notes).
-/// Spelt out, so a new field cannot be left out of the key.
-fn shown_key(site_key: u64, paper: &Paper) -> u64 {
-    let Paper {
-        slug,
-        source,
-        body_line,
-        title,
-        arxiv,
-        date,
-        authors,
-        organization,
-        upvotes,
-        tags,
-        code,
-        links,
-        digests,
-        listed,
-        abstract_,
-        body: _,
-        extra,
-        key,
-        fingerprint: _,
-        warnings,
-    } = paper;
-    let mut h = Stable::default();
-    (site_key, slug, source, body_line, title, arxiv, date).hash(&mut h);
-    (authors, organization, upvotes, tags, code, links, digests).hash(&mut h);
-    (listed, abstract_, key, warnings).hash(&mut h);
-    // A table of TOML values (floats) has no `Hash`; its JSON is what
-    // templates see of it.
-    serde_json::to_string(extra)
-        .unwrap_or_default()
-        .hash(&mut h);
-    h.finish()
 }
 
 /// What every renderer may read besides its job: values covered by the
