@@ -1,9 +1,11 @@
 //! Stable 64-bit hashes for change detection, stable across runs unlike
-//! `std::hash::DefaultHasher`: FNV-1a for page files and imported facts
-//! (its values are stored in pages, so it can never change), and XXH3 (the
-//! `xxhash-rust` crate, tens of times faster on large inputs) for what the
-//! build remembers in `.gazette/`: render keys ([`Stable`]) and the hashes
-//! of output files and inputs ([`content`]).
+//! `std::hash::DefaultHasher`: FNV-1a for imported facts (its values are
+//! stored in pages, so it can never change), and XXH3 (the `xxhash-rust`
+//! crate, tens of times faster on large inputs) for everything else: page
+//! files as loading and import see them, and what the build remembers in
+//! `.gazette/` (render keys, [`Stable`]; the hashes of output files and
+//! inputs, [`content`]). Changing one of those means bumping the record's
+//! version (`record::MAGIC`), so an old record means a full build.
 
 const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -48,7 +50,7 @@ pub fn hex(value: u64) -> String {
     format!("{value:016x}")
 }
 
-/// XXH3 of a whole file's bytes: output files and build inputs.
+/// XXH3 of a whole file's bytes: page files, output files, build inputs.
 pub fn content(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }

@@ -8,12 +8,13 @@
 //! page or merged into its existing page, which is found by its `arxiv` id
 //! or by the `[imported] key` it carries, whatever its file is called.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::atomic;
 use crate::config::Config;
@@ -53,6 +54,9 @@ pub struct ImportReport {
     /// Papers of the digests kept out because `content/removed.toml` lists
     /// them (removed with `gazette remove`, or their page deleted by hand).
     pub kept_removed: usize,
+    /// The pages import wrote, or read and left as they were, parsed: a
+    /// build's `load` reuses them rather than parse every page again.
+    pub pages: Vec<page::Parsed>,
 }
 
 /// What import's result depends on, cheaply: each dump's name, size and
@@ -438,10 +442,10 @@ pub fn merge(records: Vec<DigestRecord>) -> (Vec<DigestRecord>, Vec<Diagnostic>)
     let mut diagnostics = Vec::new();
     // Per merged record, the abstracts of its entries until now (for the
     // few records seen more than once).
-    let mut abstracts: HashMap<usize, Vec<String>> = HashMap::new();
-    let mut by_arxiv: HashMap<String, usize> = HashMap::new();
+    let mut abstracts: FxHashMap<usize, Vec<String>> = FxHashMap::default();
+    let mut by_arxiv: FxHashMap<String, usize> = FxHashMap::default();
     // Title key → the records with that title, in order.
-    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_key: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     for r in records {
         let arxiv = r.facts.arxiv.clone();
         let same_arxiv = arxiv.as_ref().and_then(|a| by_arxiv.get(a)).copied();
@@ -566,28 +570,30 @@ struct ImportedPage {
 struct Existing {
     /// Imported pages by key (see [`current_key`]; several papers may
     /// share a title and differ by arXiv id), in file name order.
-    by_key: HashMap<String, Vec<ImportedPage>>,
+    by_key: FxHashMap<String, Vec<ImportedPage>>,
     /// Imported pages by their `arxiv` id.
-    by_arxiv: HashMap<String, ImportedPage>,
+    by_arxiv: FxHashMap<String, ImportedPage>,
     /// Title keys of pages written by hand (no `[imported]`): left alone.
-    hand_written: HashSet<String>,
+    hand_written: FxHashSet<String>,
     /// arXiv ids of pages written by hand: left alone too.
-    hand_written_arxiv: HashSet<String>,
+    hand_written_arxiv: FxHashSet<String>,
     /// Keys of pages whose front matter does not parse, recovered from
     /// their text: reported, never replaced by a second page.
-    broken: HashSet<String>,
+    broken: FxHashSet<String>,
     /// File stems of broken pages whose key cannot be recovered: a paper
     /// that would get that file name is held back rather than duplicated.
-    broken_stems: HashSet<String>,
+    broken_stems: FxHashSet<String>,
     /// File stems of every page, readable or not: taken slugs.
-    stems: HashSet<String>,
+    stems: FxHashSet<String>,
+    /// Every page that parsed, for `load` (see [`ImportReport::pages`]).
+    parsed: Vec<page::Parsed>,
 }
 
 impl Existing {
     /// The imported page of a record: the one with its arXiv id, else one
     /// with its title key whose arXiv id does not say it is another paper,
     /// and that no other record of this import has taken.
-    fn page_of(&self, r: &DigestRecord, taken: &HashSet<PathBuf>) -> Option<&ImportedPage> {
+    fn page_of(&self, r: &DigestRecord, taken: &FxHashSet<PathBuf>) -> Option<&ImportedPage> {
         let arxiv = &r.facts.arxiv;
         let free = |page: &&ImportedPage| !taken.contains(&page.path);
         if let Some(page) = arxiv
@@ -609,6 +615,8 @@ impl Existing {
 /// seems to be about; and the line of its `[imported] key`.
 struct Scanned {
     path: PathBuf,
+    /// Of the bytes read ([`crate::fingerprint::content`]).
+    fingerprint: u64,
     page: Result<page::PageFile, (Diagnostic, Option<String>)>,
     key_line: usize,
     /// Lines under `[imported]` set keys that are not import's.
@@ -629,6 +637,7 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         .into_par_iter()
         .map(|path| {
             let origin = page_origin(&path);
+            let mut fingerprint = 0;
             let (page, key_line, strays) = match fs::read(&path) {
                 Err(e) => (
                     Err((
@@ -639,6 +648,7 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
                     false,
                 ),
                 Ok(bytes) => {
+                    fingerprint = crate::fingerprint::content(&bytes);
                     let text = String::from_utf8_lossy(&bytes);
                     let scan = scan_lines(&text);
                     let page = match std::str::from_utf8(&bytes) {
@@ -651,6 +661,7 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
             };
             Scanned {
                 path,
+                fingerprint,
                 page,
                 key_line,
                 strays,
@@ -658,16 +669,18 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         })
         .collect();
     let mut existing = Existing {
-        by_key: HashMap::new(),
-        by_arxiv: HashMap::new(),
-        hand_written: HashSet::new(),
-        hand_written_arxiv: HashSet::new(),
-        broken: HashSet::new(),
-        broken_stems: HashSet::new(),
-        stems: HashSet::new(),
+        by_key: FxHashMap::default(),
+        by_arxiv: FxHashMap::default(),
+        hand_written: FxHashSet::default(),
+        hand_written_arxiv: FxHashSet::default(),
+        broken: FxHashSet::default(),
+        broken_stems: FxHashSet::default(),
+        stems: FxHashSet::default(),
+        parsed: Vec::new(),
     };
     for Scanned {
         path,
+        fingerprint,
         page,
         key_line,
         strays,
@@ -676,6 +689,19 @@ fn scan_pages(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Existing {
         if let Some(stem) = path.file_stem() {
             existing.stems.insert(stem.to_string_lossy().into_owned());
         }
+        // Kept whole for `load`, and read here in place.
+        let page = match page {
+            Ok(page) => {
+                let name = path.file_name().unwrap_or_default();
+                existing.parsed.push(page::Parsed {
+                    path: Path::new(PAPERS_DIR).join(name),
+                    fingerprint,
+                    page,
+                });
+                Ok(&existing.parsed[existing.parsed.len() - 1].page)
+            }
+            Err(e) => Err(e),
+        };
         match page {
             Ok(page) => match page.front.imported_key_and_hash() {
                 Some((stored, hash)) => {
@@ -921,7 +947,7 @@ fn write_pages(
     // Slugs are handed out in order of first appearance, so they are
     // deterministic; an existing page keeps its file whatever its title.
     let mut actions = Vec::with_capacity(records.len());
-    let mut taken = HashSet::new();
+    let mut taken = FxHashSet::default();
     for r in records {
         let page = existing.page_of(r, &taken);
         if let Some(page) = page {
@@ -996,8 +1022,8 @@ fn write_pages(
     }
 
     enum Done {
-        Added,
-        Updated(usize),
+        Added(Box<page::Parsed>),
+        Updated(usize, PathBuf),
         Unchanged(usize),
         KeptOut,
     }
@@ -1008,8 +1034,15 @@ fn write_pages(
             PageAction::Unchanged => Ok((Done::Unchanged(0), Vec::new())),
             PageAction::KeptOut => Ok((Done::KeptOut, Vec::new())),
             PageAction::Create(path) => {
-                write_page(path, &page::new_page(&r.key, &r.facts))?;
-                Ok((Done::Added, Vec::new()))
+                let (text, page) = page::created(&r.key, &r.facts);
+                write_page(path, &text)?;
+                let name = path.file_name().unwrap_or_default();
+                let parsed = page::Parsed {
+                    path: Path::new(PAPERS_DIR).join(name),
+                    fingerprint: crate::fingerprint::content(text.as_bytes()),
+                    page,
+                };
+                Ok((Done::Added(Box::new(parsed)), Vec::new()))
             }
             PageAction::Update(path) => {
                 let origin = page_origin(path);
@@ -1058,20 +1091,25 @@ fn write_pages(
                     Ok((Done::Unchanged(kept), notes))
                 } else {
                     write_page(path, &updated.text)?;
-                    Ok((Done::Updated(kept), notes))
+                    Ok((Done::Updated(kept, path.clone()), notes))
                 }
             }
         })
         .collect();
     let written: Vec<bool> = results.iter().map(Result::is_ok).collect();
+    let mut rewritten = FxHashSet::default();
     for result in results {
         match result {
             Ok((done, notes)) => {
                 match done {
-                    Done::Added => report.added += 1,
-                    Done::Updated(kept) => {
+                    Done::Added(parsed) => {
+                        report.added += 1;
+                        report.pages.push(*parsed);
+                    }
+                    Done::Updated(kept, path) => {
                         report.updated += 1;
                         report.kept_edits += kept;
+                        rewritten.insert(path);
                     }
                     Done::Unchanged(kept) => {
                         report.unchanged += 1;
@@ -1090,7 +1128,7 @@ fn write_pages(
     for ((action, r), written) in actions.iter().zip(records).zip(&written) {
         let path = match action {
             PageAction::Create(path) | PageAction::Update(path) => Some(path),
-            PageAction::Unchanged => existing.page_of(r, &HashSet::new()).map(|p| &p.path),
+            PageAction::Unchanged => existing.page_of(r, &FxHashSet::default()).map(|p| &p.path),
             PageAction::KeptOut => None,
         };
         let exists = *written || !matches!(action, PageAction::Create(_));
@@ -1103,6 +1141,12 @@ fn write_pages(
         }
     }
     write_imported_pages(root, &with_pages);
+    // What import read stands for the pages it did not rewrite.
+    let read = std::mem::take(&mut existing.parsed);
+    report.pages.extend(
+        read.into_iter()
+            .filter(|p| !rewritten.contains(&root.join(&p.path))),
+    );
     Ok(())
 }
 
@@ -1158,7 +1202,7 @@ fn truncate_slug(slug: &str, max: usize) -> String {
 }
 
 /// `base`, or `base-2`, `base-3`, ... whichever is free first.
-pub fn unique_slug(title: &str, taken: &HashSet<String>) -> String {
+pub fn unique_slug(title: &str, taken: &FxHashSet<String>) -> String {
     let base = base_slug(title);
     if !taken.contains(&base) {
         return base;
@@ -1302,7 +1346,7 @@ mod tests {
         let long = "A ".repeat(10) + &"Verylongword ".repeat(20);
         let slug = base_slug(&long);
         assert!(slug.len() <= MAX_SLUG && !slug.ends_with('-'), "{slug}");
-        let mut taken = HashSet::new();
+        let mut taken = FxHashSet::default();
         taken.insert(base_slug("Same Title"));
         assert_eq!(unique_slug("Same Title", &taken), "same-title-2");
         taken.insert("same-title-2".to_string());

@@ -234,7 +234,9 @@ impl Builder {
 
         let mut pages_rewritten = false;
         if self.options.import && (changes.digests || changes.config) {
-            pages_rewritten = import_stage(&root, &config, &mut report)?;
+            let imported = import_stage(&root, &config, &mut report)?;
+            pages_rewritten = imported.is_some();
+            self.load_cache.seed(imported.unwrap_or_default());
         }
 
         let stage = Instant::now();
@@ -306,19 +308,20 @@ impl Builder {
     }
 }
 
-/// Runs import when anything it reads changed; returns whether it ran (and
-/// so may have rewritten any page).
+/// Runs import when anything it reads changed. When it ran (and so may
+/// have rewritten any page), returns the pages it read or wrote, parsed,
+/// for `load` to reuse.
 fn import_stage(
     root: &Path,
     config: &Config,
     report: &mut BuildReport,
-) -> Result<bool, BuildFailure> {
+) -> Result<Option<Vec<crate::page::Parsed>>, BuildFailure> {
     let stage = Instant::now();
-    let imported = import::import_if_changed(root, config)?;
+    let mut imported = import::import_if_changed(root, config)?;
     report.import_summary = Some(import_summary(&imported));
-    report.diagnostics.extend(imported.diagnostics);
+    report.diagnostics.append(&mut imported.diagnostics);
     report.stages.push(("import", stage.elapsed()));
-    Ok(!imported.skipped)
+    Ok((!imported.skipped).then_some(imported.pages))
 }
 
 /// What `gazette build` did.
@@ -383,14 +386,17 @@ pub fn build_dir(
         return Ok(report);
     }
 
+    let mut imported = None;
     if options.import {
-        import_stage(root, &config, &mut report.build)?;
+        imported = import_stage(root, &config, &mut report.build)?;
     }
     // Stamped before the pages are read: a page edited from here on is
     // seen as changed by the next build.
     let scan = record::scan_inputs(root, &config).ok();
     let stage = Instant::now();
-    let site = load::load(root, config.clone(), &mut LoadCache::default())?;
+    let mut load_cache = LoadCache::once(imported.unwrap_or_default());
+    let site = load::load(root, config.clone(), &mut load_cache)?;
+    drop(load_cache);
     report.build.stages.push(("load", stage.elapsed()));
     let stage = Instant::now();
     let theme = render::load_theme(root, &config)?;

@@ -33,7 +33,9 @@ use crate::fingerprint::{self, Stamp};
 use crate::layout::{self, BUILD_RECORD, CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::output::FileRecord;
 
-const MAGIC: &str = "gazette build record 1";
+/// The record's format and the meaning of its hashes: 2 since page
+/// fingerprints are XXH3 ([`fingerprint::content`]), not FNV.
+const MAGIC: &str = "gazette build record 2";
 
 /// What a build's output depends on besides its input files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +76,7 @@ pub struct Input {
     /// Relative to the site root, with `/`.
     pub path: String,
     pub stamp: Stamp,
-    /// The FNV fingerprint of the bytes the build read, kept for a page
+    /// The fingerprint ([`fingerprint::content`]) of the bytes the build read, kept for a page
     /// whose stamp was not trusted, so the next build can compare content.
     pub fingerprint: Option<u64>,
 }
@@ -218,7 +220,7 @@ impl Record {
             }
             if !input.stamp.trusted(self.time) {
                 let same = input.fingerprint.is_some_and(|fp| {
-                    fs::read(root.join(path)).is_ok_and(|bytes| fingerprint::hash(&bytes) == fp)
+                    fs::read(root.join(path)).is_ok_and(|bytes| fingerprint::content(&bytes) == fp)
                 });
                 if !same {
                     return Err(Stale::Changed(format!("{path} may have changed")));
@@ -463,7 +465,7 @@ mod tests {
                 .map(|(path, stamp)| Input {
                     fingerprint: fs::read(root.join(&path))
                         .ok()
-                        .map(|b| fingerprint::hash(&b)),
+                        .map(|b| fingerprint::content(&b)),
                     path,
                     stamp,
                 })

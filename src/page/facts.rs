@@ -68,12 +68,9 @@ impl Facts {
         "listed",
     ];
 
-    /// Each fact as a TOML value, in [`Facts::KEYS`] order; `None` when the
-    /// page should not have the key.
-    pub(super) fn values(&self) -> [(&'static str, Option<toml_edit::Value>); 12] {
-        use toml_edit::Value;
-        let strings = |v: &[String]| Value::Array(v.iter().map(|s| string_value(s)).collect());
-        let date_value = self.date.and_then(date_value);
+    /// Each fact, borrowed, in [`Facts::KEYS`] order; `None` when the page
+    /// should not have the key.
+    pub(super) fn fields(&self) -> [(&'static str, Option<Fact<'_>>); 12] {
         let [
             title,
             arxiv,
@@ -89,26 +86,26 @@ impl Facts {
             listed,
         ] = Self::KEYS;
         [
-            (title, Some(string_value(&self.title))),
-            (arxiv, self.arxiv.as_deref().map(string_value)),
-            (date, date_value),
-            (authors, self.authors.map(|n| Value::from(i64::from(n)))),
-            (organization, self.organization.as_deref().map(string_value)),
-            (upvotes, self.upvotes.map(|n| Value::from(i64::from(n)))),
-            (tags, Some(strings(&self.tags))),
-            (code, self.code.as_deref().map(string_value)),
+            (title, Some(Fact::Str(&self.title))),
+            (arxiv, self.arxiv.as_deref().map(Fact::Str)),
+            (date, self.date.and_then(toml_date).map(Fact::Date)),
+            (authors, self.authors.map(Fact::Int)),
+            (organization, self.organization.as_deref().map(Fact::Str)),
+            (upvotes, self.upvotes.map(Fact::Int)),
+            (tags, Some(Fact::Strings(&self.tags))),
+            (code, self.code.as_deref().map(Fact::Str)),
             (
                 links,
-                (!self.links.is_empty()).then(|| strings(&self.links)),
+                (!self.links.is_empty()).then_some(Fact::Strings(&self.links)),
             ),
-            (digests, Some(strings(&self.digests))),
+            (digests, Some(Fact::Strings(&self.digests))),
             (
                 abstract_,
-                (!self.abstract_.is_empty()).then(|| string_value(&self.abstract_)),
+                (!self.abstract_.is_empty()).then_some(Fact::Str(&self.abstract_)),
             ),
             (
                 listed,
-                (!self.listed.is_empty()).then(|| listed_value(&self.listed)),
+                (!self.listed.is_empty()).then_some(Fact::Listed(&self.listed)),
             ),
         ]
     }
@@ -116,14 +113,88 @@ impl Facts {
     /// One hash over every fact: equal hashes mean the digests say nothing new.
     pub fn hash(&self) -> String {
         let mut h = crate::fingerprint::Fnv::default();
-        for (key, value) in self.values() {
-            if leaves_no_trace(key, value.as_ref()) {
+        let mut canon = String::new();
+        for (key, fact) in self.fields() {
+            if leaves_no_trace(key, fact.is_some()) {
                 continue;
             }
+            canon.clear();
+            write_canonical(fact.as_ref(), &mut canon);
             h.field(key.as_bytes());
-            h.field(canonical(value.as_ref()).as_bytes());
+            h.field(canon.as_bytes());
         }
         crate::fingerprint::hex(h.finish())
+    }
+}
+
+/// One fact's value, borrowed from [`Facts`]: written as TOML text for a
+/// new page, as canonical text for the hashes, as a `toml_edit` value for
+/// an update. The three agree (tests in page::write check them against
+/// each other and against the `toml` parser).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Fact<'a> {
+    Str(&'a str),
+    Int(u32),
+    Date(toml_edit::Datetime),
+    Strings(&'a [String]),
+    Listed(&'a [Listed]),
+}
+
+impl Fact<'_> {
+    /// The value as it is written in a page, after `key = `.
+    pub(super) fn write_toml(&self, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Fact::Str(s) => write_string(s, out),
+            Fact::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Fact::Date(d) => {
+                let _ = write!(out, "{d}");
+            }
+            Fact::Strings(items) => {
+                out.push('[');
+                for (i, s) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write_string(s, out);
+                }
+                out.push(']');
+            }
+            // One inline table per line, so a paper listed twenty times stays
+            // readable and a new listing is a one-line diff.
+            Fact::Listed(listed) => {
+                out.push('[');
+                for l in *listed {
+                    out.push_str("\n  { digest = ");
+                    write_string(&l.digest, out);
+                    if let Some(date) = l.date.and_then(toml_date) {
+                        let _ = write!(out, ", date = {date}");
+                    }
+                    if let Some(position) = l.position {
+                        let _ = write!(out, ", position = {position}");
+                    }
+                    if let Some(upvotes) = l.upvotes {
+                        let _ = write!(out, ", upvotes = {upvotes}");
+                    }
+                    out.push_str(" },");
+                }
+                out.push_str("\n]");
+            }
+        }
+    }
+
+    /// The value as a `toml_edit` value, formatted as [`Fact::write_toml`]
+    /// writes it (parsed from that text, which is import's own).
+    pub(super) fn into_value(self) -> toml_edit::Value {
+        let mut text = String::new();
+        self.write_toml(&mut text);
+        let mut value: toml_edit::Value = text
+            .parse()
+            .expect("a fact written by write_toml is a TOML value");
+        value.decor_mut().clear();
+        value
     }
 }
 
@@ -132,47 +203,23 @@ impl Facts {
 /// written before them, or without them, stays byte for byte the same.
 const LATER_FACTS: [&str; 2] = ["arxiv", "listed"];
 
-pub(super) fn leaves_no_trace(key: &str, value: Option<&toml_edit::Value>) -> bool {
-    value.is_none() && LATER_FACTS.contains(&key)
+pub(super) fn leaves_no_trace(key: &str, present: bool) -> bool {
+    !present && LATER_FACTS.contains(&key)
 }
 
-/// A calendar date as a TOML date (no time).
-fn date_value(d: NaiveDate) -> Option<toml_edit::Value> {
+/// A calendar date as a TOML date (no time); `None` for a year TOML
+/// cannot hold.
+fn toml_date(d: NaiveDate) -> Option<toml_edit::Datetime> {
     let date = toml_edit::Date {
         year: u16::try_from(d.year()).ok()?,
         month: u8::try_from(d.month()).ok()?,
         day: u8::try_from(d.day()).ok()?,
     };
-    Some(toml_edit::Value::from(toml_edit::Datetime {
+    Some(toml_edit::Datetime {
         date: Some(date),
         time: None,
         offset: None,
-    }))
-}
-
-/// `listed` as an array with one inline table per line, so a paper listed
-/// twenty times stays readable and a new listing is a one-line diff.
-fn listed_value(listed: &[Listed]) -> toml_edit::Value {
-    let mut array = toml_edit::Array::new();
-    for l in listed {
-        let mut table = toml_edit::InlineTable::new();
-        table.insert("digest", string_value(&l.digest));
-        if let Some(date) = l.date.and_then(date_value) {
-            table.insert("date", date);
-        }
-        if let Some(position) = l.position {
-            table.insert("position", i64::from(position).into());
-        }
-        if let Some(upvotes) = l.upvotes {
-            table.insert("upvotes", i64::from(upvotes).into());
-        }
-        let mut value = toml_edit::Value::InlineTable(table);
-        value.decor_mut().set_prefix("\n  ");
-        array.push_formatted(value);
-    }
-    array.set_trailing("\n");
-    array.set_trailing_comma(true);
-    toml_edit::Value::Array(array)
+    })
 }
 
 /// A TOML date (no time) as a calendar date.
@@ -194,25 +241,102 @@ fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, 
     }
 }
 
-/// A one-line basic string: a digest's text can never open a multi-line
-/// string, so no line of it can ever read as the closing `+++`.
-fn string_value(s: &str) -> toml_edit::Value {
-    let mut repr = String::with_capacity(s.len() + 2);
-    repr.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => repr.push_str("\\\""),
-            '\\' => repr.push_str("\\\\"),
-            '\n' => repr.push_str("\\n"),
-            '\r' => repr.push_str("\\r"),
-            '\t' => repr.push_str("\\t"),
-            c if c.is_control() => repr.push_str(&format!("\\u{:04X}", c as u32)),
-            c => repr.push(c),
+/// Writes `s` as a one-line TOML basic string, the one escaping Gazette
+/// writes strings with: a digest's text can never open a multi-line
+/// string, so no line of it can ever read as the closing `+++`. Reads back
+/// as `s` exactly (tests in page::write).
+pub fn write_string(s: &str, out: &mut String) {
+    use std::fmt::Write;
+    out.reserve(s.len() + 2);
+    out.push('"');
+    // Scanned by byte: what needs escaping is ASCII, or U+0080..U+009F
+    // (`\xC2` then `\x80..=\x9F` in UTF-8); both start on a character.
+    let bytes = s.as_bytes();
+    let mut plain = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (escaped, len): (Option<&str>, usize) = match b {
+            b'"' => (Some("\\\""), 1),
+            b'\\' => (Some("\\\\"), 1),
+            b'\n' => (Some("\\n"), 1),
+            b'\r' => (Some("\\r"), 1),
+            b'\t' => (Some("\\t"), 1),
+            0..0x20 | 0x7f => (None, 1),
+            0xc2 if bytes.get(i + 1).is_some_and(|&n| (0x80..0xa0).contains(&n)) => (None, 2),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[plain..i]);
+        match escaped {
+            Some(escaped) => out.push_str(escaped),
+            None => {
+                let c = s[i..].chars().next().unwrap_or_default();
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+        }
+        i += len;
+        plain = i;
+    }
+    out.push_str(&s[plain..]);
+    out.push('"');
+}
+
+/// A fact's meaning without its formatting (spaces, comments, quoting), as
+/// the hashes take it: the same text as [`canonical`] gives for the value
+/// the fact is written as.
+pub(super) fn write_canonical(fact: Option<&Fact>, out: &mut String) {
+    use std::fmt::Write;
+    let Some(fact) = fact else {
+        out.push_str("absent");
+        return;
+    };
+    match fact {
+        Fact::Str(s) => {
+            out.push_str("s:");
+            out.push_str(s);
+        }
+        Fact::Int(n) => {
+            let _ = write!(out, "i:{n}");
+        }
+        Fact::Date(d) => {
+            let _ = write!(out, "d:{d}");
+        }
+        Fact::Strings(items) => {
+            out.push('[');
+            for (i, s) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push('\u{1f}');
+                }
+                out.push_str("s:");
+                out.push_str(s);
+            }
+            out.push(']');
+        }
+        Fact::Listed(listed) => {
+            out.push('[');
+            for (i, l) in listed.iter().enumerate() {
+                if i > 0 {
+                    out.push('\u{1f}');
+                }
+                out.push_str("{digest=s:");
+                out.push_str(&l.digest);
+                if let Some(date) = l.date.and_then(toml_date) {
+                    let _ = write!(out, "\u{1f}date=d:{date}");
+                }
+                if let Some(position) = l.position {
+                    let _ = write!(out, "\u{1f}position=i:{position}");
+                }
+                if let Some(upvotes) = l.upvotes {
+                    let _ = write!(out, "\u{1f}upvotes=i:{upvotes}");
+                }
+                out.push('}');
+            }
+            out.push(']');
         }
     }
-    repr.push('"');
-    repr.parse()
-        .unwrap_or_else(|_| toml_edit::Value::from(s.replace(|c: char| c.is_control(), " ")))
 }
 
 /// A value's meaning without its formatting (spaces, comments, quoting), so

@@ -13,4 +13,15 @@ pub mod write;
 
 pub use facts::Facts;
 pub use front_matter::{DELIMITER, FrontMatter, IMPORTED, IMPORTED_KEYS, PageFile, read, split};
-pub use write::{Updated, new_page, update_page};
+pub use write::{Updated, created, new_page, update_page};
+
+/// A page as import read or wrote it, parsed: `load` takes it instead of
+/// parsing the file again while the file still holds those bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// Relative to the site root (`content/papers/x.md`).
+    pub path: std::path::PathBuf,
+    /// [`crate::fingerprint::content`] of the file's bytes.
+    pub fingerprint: u64,
+    pub page: PageFile,
+}

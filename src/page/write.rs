@@ -3,14 +3,29 @@
 //! person owns. `import` never formats TOML itself.
 
 use super::Facts;
-use super::facts::{canonical, leaves_no_trace};
-use super::front_matter::{DELIMITER, IMPORTED, IMPORTED_KEYS, key_line, read, split};
+use super::facts::{Fact, canonical, leaves_no_trace, write_canonical, write_string};
+use super::front_matter::{
+    DELIMITER, FrontMatter, IMPORTED, IMPORTED_KEYS, PageFile, key_line, read, split,
+};
 use crate::diagnostic::Diagnostic;
 
-fn fact_hash(value: Option<&toml_edit::Value>) -> String {
-    let h = crate::fingerprint::hash(canonical(value).as_bytes());
+/// The hash of one fact's canonical text, as `[imported] facts` stores it.
+fn canonical_hash(canonical: &str) -> String {
+    let h = crate::fingerprint::hash(canonical.as_bytes());
     // 32 bits are plenty to notice an edit, and keep the table short.
     format!("{:08x}", h as u32)
+}
+
+/// The stored hash of a value as a page holds it.
+fn fact_hash(value: Option<&toml_edit::Value>) -> String {
+    canonical_hash(&canonical(value))
+}
+
+/// The stored hash of a fact as import would write it.
+fn new_fact_hash(fact: Option<&Fact>) -> String {
+    let mut text = String::new();
+    write_canonical(fact, &mut text);
+    canonical_hash(&text)
 }
 
 fn item_value(doc: &toml_edit::Table, key: &str) -> Option<toml_edit::Value> {
@@ -18,23 +33,75 @@ fn item_value(doc: &toml_edit::Table, key: &str) -> Option<toml_edit::Value> {
 }
 
 /// A new page for a paper: the facts, the bookkeeping, an empty body.
+/// Written straight as text, in the layout `toml_edit` gives a page that
+/// [`update_page`] rewrites (a test holds the two together).
 pub fn new_page(key: &str, facts: &Facts) -> String {
-    let mut doc = toml_edit::DocumentMut::new();
-    let mut hashes = toml_edit::InlineTable::new();
-    for (name, value) in facts.values() {
-        if !leaves_no_trace(name, value.as_ref()) {
-            hashes.insert(name, fact_hash(value.as_ref()).into());
+    created(key, facts).0
+}
+
+/// [`new_page`], with the page as [`read`] would read it back, so import
+/// can hand what it wrote to `load` without a parse.
+pub fn created(key: &str, facts: &Facts) -> (String, PageFile) {
+    let mut out = String::with_capacity(1024 + facts.abstract_.len());
+    out.push_str(DELIMITER);
+    out.push('\n');
+    let mut hashes: Vec<(&str, String)> = Vec::with_capacity(Facts::KEYS.len());
+    let mut all = crate::fingerprint::Fnv::default();
+    let mut canon = String::new();
+    for (name, fact) in facts.fields() {
+        if !leaves_no_trace(name, fact.is_some()) {
+            canon.clear();
+            write_canonical(fact.as_ref(), &mut canon);
+            all.field(name.as_bytes());
+            all.field(canon.as_bytes());
+            hashes.push((name, canonical_hash(&canon)));
         }
-        if let Some(value) = value {
-            doc[name] = toml_edit::Item::Value(value);
+        if let Some(fact) = fact {
+            out.push_str(name);
+            out.push_str(" = ");
+            fact.write_toml(&mut out);
+            out.push('\n');
         }
     }
-    let mut imported = toml_edit::Table::new();
-    imported["key"] = toml_edit::value(key);
-    imported["hash"] = toml_edit::value(facts.hash());
-    imported["facts"] = toml_edit::value(hashes);
-    doc[IMPORTED] = toml_edit::Item::Table(imported);
-    format!("{DELIMITER}\n{doc}{DELIMITER}\n")
+    let hash = crate::fingerprint::hex(all.finish());
+    out.push_str("\n[");
+    out.push_str(IMPORTED);
+    out.push_str("]\nkey = ");
+    write_string(key, &mut out);
+    out.push_str("\nhash = \"");
+    out.push_str(&hash);
+    out.push_str("\"\nfacts = { ");
+    for (i, (name, h)) in hashes.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+        out.push_str(" = \"");
+        out.push_str(h);
+        out.push('"');
+    }
+    out.push_str(" }\n");
+    out.push_str(DELIMITER);
+    out.push('\n');
+    let mut imported = toml::Table::new();
+    imported.insert("key".into(), key.into());
+    imported.insert("hash".into(), hash.into());
+    let facts_table: toml::Table = (hashes.into_iter())
+        .map(|(name, h)| (name.to_string(), toml::Value::String(h)))
+        .collect();
+    imported.insert("facts".into(), facts_table.into());
+    let page = PageFile {
+        front: FrontMatter {
+            facts: facts.clone(),
+            slug: None,
+            imported: Some(imported),
+            extra: toml::Table::new(),
+        },
+        body: String::new(),
+        // The body, empty, starts on the line after the closing `+++`.
+        body_line: out.matches('\n').count() + 1,
+    };
+    (out, page)
 }
 
 /// What updating a page did.
@@ -108,9 +175,9 @@ pub fn update_page(
         .unwrap_or_default();
     let mut hashes = toml_edit::InlineTable::new();
     let mut kept = Vec::new();
-    for (key, new) in facts.values() {
-        let new_hash = fact_hash(new.as_ref());
-        let traceless = leaves_no_trace(key, new.as_ref());
+    for (key, new) in facts.fields() {
+        let new_hash = new_fact_hash(new.as_ref());
+        let traceless = leaves_no_trace(key, new.is_some());
         let current_hash = fact_hash(item_value(doc.as_table(), key).as_ref());
         // A fact missing from a stored table was absent at the last import
         // (see `LATER_FACTS`); with no table at all, the page's value is taken
@@ -132,7 +199,7 @@ pub fn update_page(
             }
         } else if current_hash != new_hash {
             match new {
-                Some(value) => doc[key] = toml_edit::Item::Value(value),
+                Some(fact) => doc[key] = toml_edit::Item::Value(fact.into_value()),
                 None => {
                     doc.remove(key);
                 }
@@ -217,6 +284,7 @@ fn move_strays(
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+    use proptest::prelude::*;
 
     fn facts() -> Facts {
         Facts {
@@ -373,8 +441,8 @@ mod tests {
         let mut with_authors = all.clone();
         with_authors.authors = Some(2);
         for facts in [all, with_authors] {
-            let written: Vec<&str> = facts.values().iter().map(|(k, _)| *k).collect();
-            assert_eq!(written, Facts::KEYS, "values() follows KEYS");
+            let written: Vec<&str> = facts.fields().iter().map(|(k, _)| *k).collect();
+            assert_eq!(written, Facts::KEYS, "fields() follows KEYS");
             let page = read(&new_page("k", &facts), "p.md").unwrap();
             assert_eq!(page.front.facts, facts);
             assert!(page.front.extra.is_empty(), "{:?}", page.front.extra);
@@ -519,5 +587,223 @@ mod tests {
         let err = update_page(&text, "content/papers/x.md", "k", &facts()).unwrap_err();
         assert_eq!(err.file, "content/papers/x.md");
         assert_eq!(err.line, 5, "{err}");
+    }
+
+    /// What `new_page` wrote before it wrote text itself: a `toml_edit`
+    /// document, the layout every page on disk has and `update_page` keeps.
+    fn new_page_by_toml_edit(key: &str, facts: &Facts) -> String {
+        use crate::page::facts::Listed;
+        let string = |s: &str| -> toml_edit::Value {
+            let mut text = String::new();
+            write_string(s, &mut text);
+            text.parse().unwrap()
+        };
+        let strings = |v: &[String]| toml_edit::Value::Array(v.iter().map(|s| string(s)).collect());
+        let date = |d: NaiveDate| {
+            toml_edit::Value::from(toml_edit::Datetime {
+                date: Some(toml_edit::Date {
+                    year: u16::try_from(chrono::Datelike::year(&d)).unwrap(),
+                    month: chrono::Datelike::month(&d) as u8,
+                    day: chrono::Datelike::day(&d) as u8,
+                }),
+                time: None,
+                offset: None,
+            })
+        };
+        let listed = |listed: &[Listed]| {
+            let mut array = toml_edit::Array::new();
+            for l in listed {
+                let mut table = toml_edit::InlineTable::new();
+                table.insert("digest", string(&l.digest));
+                if let Some(d) = l.date {
+                    table.insert("date", date(d));
+                }
+                if let Some(p) = l.position {
+                    table.insert("position", i64::from(p).into());
+                }
+                if let Some(u) = l.upvotes {
+                    table.insert("upvotes", i64::from(u).into());
+                }
+                let mut value = toml_edit::Value::InlineTable(table);
+                value.decor_mut().set_prefix("\n  ");
+                array.push_formatted(value);
+            }
+            array.set_trailing("\n");
+            array.set_trailing_comma(true);
+            toml_edit::Value::Array(array)
+        };
+        let int = |n: u32| toml_edit::Value::from(i64::from(n));
+        let values: [(&str, Option<toml_edit::Value>); 12] = [
+            ("title", Some(string(&facts.title))),
+            ("arxiv", facts.arxiv.as_deref().map(string)),
+            ("date", facts.date.map(date)),
+            ("authors", facts.authors.map(int)),
+            ("organization", facts.organization.as_deref().map(string)),
+            ("upvotes", facts.upvotes.map(int)),
+            ("tags", Some(strings(&facts.tags))),
+            ("code", facts.code.as_deref().map(string)),
+            (
+                "links",
+                (!facts.links.is_empty()).then(|| strings(&facts.links)),
+            ),
+            ("digests", Some(strings(&facts.digests))),
+            (
+                "abstract",
+                (!facts.abstract_.is_empty()).then(|| string(&facts.abstract_)),
+            ),
+            (
+                "listed",
+                (!facts.listed.is_empty()).then(|| listed(&facts.listed)),
+            ),
+        ];
+        let mut doc = toml_edit::DocumentMut::new();
+        let mut hashes = toml_edit::InlineTable::new();
+        let mut all = crate::fingerprint::Fnv::default();
+        for (name, value) in values {
+            if !leaves_no_trace(name, value.is_some()) {
+                hashes.insert(name, fact_hash(value.as_ref()).into());
+                all.field(name.as_bytes());
+                all.field(canonical(value.as_ref()).as_bytes());
+            }
+            if let Some(value) = value {
+                doc[name] = toml_edit::Item::Value(value);
+            }
+        }
+        let mut imported = toml_edit::Table::new();
+        imported["key"] = toml_edit::value(key);
+        imported["hash"] = toml_edit::value(crate::fingerprint::hex(all.finish()));
+        imported["facts"] = toml_edit::value(hashes);
+        doc[IMPORTED] = toml_edit::Item::Table(imported);
+        format!("{DELIMITER}\n{doc}{DELIMITER}\n")
+    }
+
+    /// Text a dump can hold at its worst: quotes, backslashes, every kind
+    /// of control character and line end, `"""` and `+++`, any unicode.
+    fn hostile() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("\"".to_string()),
+            Just("\\".to_string()),
+            Just("\"\"\"".to_string()),
+            Just("'''".to_string()),
+            Just("\n+++\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("\u{0}\u{8}\t\u{b}\u{c}\u{1b}\u{1f}\u{7f}\u{85}\u{9f}".to_string()),
+            Just("\u{2028}\u{feff}\u{fffd}é😀".to_string()),
+            Just("\\u0041 \\n".to_string()),
+            any::<char>().prop_map(String::from),
+            "[a-z ]{0,12}",
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+    }
+
+    fn any_facts() -> impl Strategy<Value = Facts> {
+        use crate::page::facts::Listed;
+        let date = (1i32..=9999, 1u32..=12, 1u32..=28)
+            .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        let listed = (
+            hostile(),
+            proptest::option::of(date.clone()),
+            any::<Option<u32>>(),
+            any::<Option<u32>>(),
+        )
+            .prop_map(|(digest, date, position, upvotes)| Listed {
+                digest,
+                date,
+                position,
+                upvotes,
+            });
+        let strings = || proptest::collection::vec(hostile(), 0..3);
+        (
+            (
+                hostile(),
+                proptest::option::of(hostile()),
+                proptest::option::of(date),
+                any::<Option<u32>>(),
+            ),
+            (
+                proptest::option::of(hostile()),
+                any::<Option<u32>>(),
+                strings(),
+                proptest::option::of(hostile()),
+            ),
+            (
+                strings(),
+                strings(),
+                hostile(),
+                proptest::collection::vec(listed, 0..3),
+            ),
+        )
+            .prop_map(
+                |(
+                    (title, arxiv, date, authors),
+                    (organization, upvotes, tags, code),
+                    (links, digests, abstract_, listed),
+                )| Facts {
+                    title,
+                    arxiv,
+                    date,
+                    authors,
+                    organization,
+                    upvotes,
+                    tags,
+                    code,
+                    links,
+                    digests,
+                    abstract_,
+                    listed,
+                },
+            )
+    }
+
+    proptest! {
+        /// Every string a dump can hold is written as a TOML string that
+        /// the `toml` parser reads back as that very string.
+        #[test]
+        fn every_string_round_trips_through_toml(s in hostile()) {
+            let mut text = "v = ".to_string();
+            write_string(&s, &mut text);
+            prop_assert!(!text.contains('\n'), "one line: {text:?}");
+            // As pages were written before: escaped by character, `\uXXXX`
+            // for every control character but the named ones.
+            let mut by_char = "v = \"".to_string();
+            for c in s.chars() {
+                match c {
+                    '"' => by_char.push_str("\\\""),
+                    '\\' => by_char.push_str("\\\\"),
+                    '\n' => by_char.push_str("\\n"),
+                    '\r' => by_char.push_str("\\r"),
+                    '\t' => by_char.push_str("\\t"),
+                    c if c.is_control() => by_char.push_str(&format!("\\u{:04X}", c as u32)),
+                    c => by_char.push(c),
+                }
+            }
+            by_char.push('"');
+            prop_assert_eq!(&text, &by_char);
+            let table: toml::Table = toml::from_str(&text).unwrap();
+            prop_assert_eq!(table["v"].as_str(), Some(s.as_str()));
+        }
+
+        /// A new page is what `toml_edit` wrote (so pages written before
+        /// stay byte for byte the same and `update_page` keeps them), and
+        /// reads back with every fact as given.
+        #[test]
+        fn a_page_written_as_text_is_the_toml_edit_page_and_reads_back(
+            facts in any_facts(),
+            title in hostile(),
+        ) {
+            let key = crate::page::key::title_key(&title);
+            let (text, written) = created(&key, &facts);
+            prop_assert_eq!(&text, &new_page_by_toml_edit(&key, &facts));
+            if !facts.title.trim().is_empty() {
+                let page = read(&text, "p.md").unwrap();
+                prop_assert_eq!(&written, &page, "import hands load what load would read");
+                prop_assert_eq!(&page.front.facts, &facts);
+                prop_assert_eq!(
+                    page.front.imported_key_and_hash(),
+                    Some((key.clone(), Some(facts.hash())))
+                );
+                prop_assert_eq!(&update_page(&text, "p.md", &key, &facts).unwrap().text, &text);
+            }
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! `content/` → [`Site`]: read every page, build the indexes.
 //!
 //! Pages are read in parallel. Parsed pages are cached by path and content
-//! fingerprint, so a rebuild after one edit parses one file.
+//! fingerprint, so a rebuild after one edit parses one file; the cache can
+//! be seeded with the pages import just read or wrote ([`LoadCache::seed`]),
+//! so a build parses each page once.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -30,9 +32,37 @@ pub struct LoadCache {
     /// How long the last load spent finding related papers; `None` when it
     /// reused the previous lists (no title, abstract or tag changed).
     related_time: Option<Duration>,
+    /// Keep nothing after a load (`gazette build` loads once).
+    once: bool,
 }
 
 impl LoadCache {
+    /// A cache for a single load, seeded with `pages` (see [`Self::seed`]);
+    /// it keeps nothing afterwards, saving a copy of every page.
+    pub fn once(pages: Vec<page::Parsed>) -> LoadCache {
+        let mut cache = LoadCache {
+            once: true,
+            ..LoadCache::default()
+        };
+        cache.seed(pages);
+        cache
+    }
+
+    /// Takes the pages import read or wrote, parsed: the next load uses
+    /// each one whose file still has the same fingerprint instead of
+    /// parsing the file (a page edited since is read as usual).
+    pub fn seed(&mut self, pages: Vec<page::Parsed>) {
+        self.complete = false;
+        for parsed in pages {
+            if let Some(PageKind::Paper) = page_kind(&parsed.path)
+                && let Some(paper) =
+                    paper_from_parsed(parsed.page, &parsed.path, parsed.fingerprint)
+            {
+                self.papers.insert(parsed.path, paper);
+            }
+        }
+    }
+
     /// How long the last load spent finding related papers, or `None` when
     /// it reused the lists of the load before (an edit to notes only).
     pub fn related_time(&self) -> Option<Duration> {
@@ -85,7 +115,7 @@ pub fn reload(
                 continue;
             }
         };
-        let fp = fingerprint::hash(&bytes);
+        let fp = fingerprint::content(&bytes);
         let result = match page_kind(&rel) {
             Some(PageKind::Paper) => paper_from(&rel, &bytes, fp).map(|p| {
                 cache.papers.insert(rel.clone(), p);
@@ -192,14 +222,16 @@ pub fn load(root: &Path, config: Config, cache: &mut LoadCache) -> Result<Site, 
     let paper_files = markdown_files(root, PAPERS_DIR, &mut errors);
     let page_files = markdown_files(root, CONTENT_DIR, &mut errors);
 
-    let papers: Vec<Result<Paper, Diagnostic>> = paper_files
+    // `None`: the cached paper stands (taken out of the cache below, not copied).
+    let mut cached = std::mem::take(&mut cache.papers);
+    let papers: Vec<Result<Option<Paper>, Diagnostic>> = paper_files
         .par_iter()
         .map(|rel| {
             let bytes = read(root, rel)?;
-            let fp = fingerprint::hash(&bytes);
-            match cache.papers.get(rel) {
-                Some(p) if p.fingerprint == fp => Ok(p.clone()),
-                _ => paper_from(rel, &bytes, fp),
+            let fp = fingerprint::content(&bytes);
+            match cached.get(rel) {
+                Some(p) if p.fingerprint == fp => Ok(None),
+                _ => paper_from(rel, &bytes, fp).map(Some),
             }
         })
         .collect();
@@ -207,7 +239,7 @@ pub fn load(root: &Path, config: Config, cache: &mut LoadCache) -> Result<Site, 
         .par_iter()
         .map(|rel| {
             let bytes = read(root, rel)?;
-            let fp = fingerprint::hash(&bytes);
+            let fp = fingerprint::content(&bytes);
             match cache.pages.get(rel) {
                 Some(p) if p.fingerprint == fp => Ok(p.clone()),
                 _ => free_page_from(rel, &bytes, fp),
@@ -215,13 +247,15 @@ pub fn load(root: &Path, config: Config, cache: &mut LoadCache) -> Result<Site, 
         })
         .collect();
 
-    let mut site_papers = Vec::new();
-    for result in papers {
+    let mut site_papers = Vec::with_capacity(papers.len());
+    for (rel, result) in paper_files.iter().zip(papers) {
         match result {
-            Ok(p) => site_papers.push(p),
+            Ok(Some(p)) => site_papers.push(p),
+            Ok(None) => site_papers.extend(cached.remove(rel)),
             Err(e) => errors.push(e),
         }
     }
+    drop(cached);
     let mut site_pages = Vec::new();
     for result in pages {
         match result {
@@ -229,16 +263,18 @@ pub fn load(root: &Path, config: Config, cache: &mut LoadCache) -> Result<Site, 
             Err(e) => errors.push(e),
         }
     }
-    cache.papers = site_papers
-        .iter()
-        .map(|p| (p.source.clone(), p.clone()))
-        .collect();
-    cache.pages = site_pages
-        .iter()
-        .map(|p| (p.source.clone(), p.clone()))
-        .collect();
+    if !cache.once {
+        cache.papers = site_papers
+            .iter()
+            .map(|p| (p.source.clone(), p.clone()))
+            .collect();
+        cache.pages = site_pages
+            .iter()
+            .map(|p| (p.source.clone(), p.clone()))
+            .collect();
+    }
     let site = assemble(config, site_papers, site_pages, errors, None, cache);
-    cache.complete = site.is_ok();
+    cache.complete = site.is_ok() && !cache.once;
     site
 }
 
@@ -355,6 +391,17 @@ fn slug_for(rel: &Path, given: Option<&str>) -> Result<String, Diagnostic> {
             ),
         ))
     }
+}
+
+/// A paper from a page import parsed, when it loads without a message
+/// (a bad slug or arXiv id is left to [`paper_from`], which says where).
+fn paper_from_parsed(page: page::PageFile, rel: &Path, fingerprint: u64) -> Option<Paper> {
+    let slug = slug_for(rel, page.front.slug.as_deref()).ok()?;
+    let mut paper = Paper::from_page(page, slug, rel.to_path_buf(), fingerprint);
+    if let Some(given) = paper.arxiv.take() {
+        paper.arxiv = Some(crate::digest::arxiv::normalize(&given)?);
+    }
+    Some(paper)
 }
 
 fn paper_from(rel: &Path, bytes: &[u8], fingerprint: u64) -> Result<Paper, Diagnostic> {
@@ -772,5 +819,35 @@ mod tests {
         let site = load(dir.path(), Config::default(), &mut LoadCache::default()).unwrap();
         assert_eq!(site.index.by_tag.len(), 1);
         assert_eq!(site.index.by_tag.values().next().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_handed_over_page_stands_while_its_file_has_the_same_bytes() {
+        let text = "+++\ntitle = \"On disk\"\n+++\n";
+        let dir = site_with(&[("content/papers/a.md", text)]);
+        let rel = Path::new("content/papers/a.md");
+        let handed = |fingerprint| {
+            let mut page = page::read(text, "a.md").unwrap();
+            page.front.facts.title = "As import had it".to_string();
+            vec![page::Parsed {
+                path: rel.to_path_buf(),
+                fingerprint,
+                page,
+            }]
+        };
+        let title = |pages| {
+            let site = load(dir.path(), Config::default(), &mut LoadCache::once(pages)).unwrap();
+            site.papers[0].title.clone()
+        };
+        // Not parsed again: what import handed over is what loads.
+        assert_eq!(
+            title(handed(fingerprint::content(text.as_bytes()))),
+            "As import had it"
+        );
+        // The file changed since: it is read.
+        assert_eq!(
+            title(handed(fingerprint::content(b"older bytes"))),
+            "On disk"
+        );
     }
 }

@@ -19,7 +19,10 @@
 //! is left out when a tag that covers it is in the title. Title tags come
 //! first, best score (a title hit counts three) first, ties in rule order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -189,14 +192,34 @@ enum Key {
     Exact(String),
 }
 
-/// Words of a text: `(word key if it may match lowercase keywords, exact key)`.
-fn words(text: &str) -> Vec<(Option<Key>, Key)> {
+/// A word of a text, in the forms of [`Key`], borrowed from the text
+/// where it can be (most words are lowercase already).
+struct TextWord<'a> {
+    /// The [`Key::Word`] form, if the word may match lowercase keywords.
+    word: Option<Cow<'a, str>>,
+    /// The [`Key::Exact`] form.
+    exact: &'a str,
+}
+
+impl TextWord<'_> {
+    fn matches(&self, key: &Key) -> bool {
+        match key {
+            Key::Word(k) => self.word.as_deref() == Some(k.as_str()),
+            Key::Exact(k) => self.exact == k,
+        }
+    }
+}
+
+/// Words of a text.
+fn words(text: &str) -> Vec<TextWord<'_>> {
     let mut out = Vec::new();
     for chunk in text.split(|c: char| !c.is_alphanumeric()) {
         for piece in pieces(chunk) {
             let wordlike = !piece.chars().skip(1).any(char::is_uppercase);
-            let word = wordlike.then(|| Key::Word(fold_lower(piece)));
-            out.push((word, Key::Exact(fold_exact(piece))));
+            out.push(TextWord {
+                word: wordlike.then(|| fold_lower_borrowed(piece)),
+                exact: fold_exact_borrowed(piece),
+            });
         }
     }
     out
@@ -234,19 +257,40 @@ fn pieces(chunk: &str) -> impl Iterator<Item = &str> {
 
 /// Lowercase, with a plural `s` dropped from words longer than three.
 fn fold_lower(word: &str) -> String {
-    let mut w = word.to_lowercase();
+    fold_lower_borrowed(word).into_owned()
+}
+
+/// [`fold_lower`], borrowing a word that is lowercase ASCII already.
+fn fold_lower_borrowed(word: &str) -> Cow<'_, str> {
+    let mut w = if word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    };
     if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
-        w.pop();
+        match &mut w {
+            Cow::Borrowed(b) => *b = &b[..b.len() - 1],
+            Cow::Owned(o) => {
+                o.pop();
+            }
+        }
     }
     w
 }
 
 /// As spelt, with the `s` of an acronym's plural dropped (`LLMs`).
 fn fold_exact(word: &str) -> String {
+    fold_exact_borrowed(word).to_string()
+}
+
+fn fold_exact_borrowed(word: &str) -> &str {
     let mut chars = word.chars().rev();
     match (chars.next(), chars.next()) {
-        (Some('s'), Some(c)) if c.is_uppercase() => word[..word.len() - 1].to_string(),
-        _ => word.to_string(),
+        (Some('s'), Some(c)) if c.is_uppercase() => &word[..word.len() - 1],
+        _ => word,
     }
 }
 
@@ -278,7 +322,10 @@ pub struct Tagger {
     tags: Vec<String>,
     /// For each tag, the tags that cover it.
     covered_by: Vec<Vec<usize>>,
-    by_first: HashMap<Key, Vec<Phrase>>,
+    /// Phrases by their first word, in its [`Key::Word`] and [`Key::Exact`]
+    /// forms (two maps, so a text's words are looked up without a copy).
+    by_first_word: FxHashMap<String, Vec<Phrase>>,
+    by_first_exact: FxHashMap<String, Vec<Phrase>>,
     contexts: usize,
     max: usize,
 }
@@ -320,7 +367,8 @@ impl Tagger {
         let mut tagger = Tagger {
             tags: rules.iter().map(|(t, _)| t.clone()).collect(),
             covered_by: Vec::new(),
-            by_first: HashMap::new(),
+            by_first_word: FxHashMap::default(),
+            by_first_exact: FxHashMap::default(),
             contexts: 0,
             max,
         };
@@ -367,34 +415,29 @@ impl Tagger {
 
     fn add(&mut self, phrase: &str, tag: usize, role: Role) {
         let keys = keyword_keys(phrase);
-        if let Some(first) = keys.first() {
-            self.by_first
-                .entry(first.clone())
-                .or_default()
-                .push(Phrase {
-                    keys: keys.clone(),
-                    tag,
-                    role,
-                });
-        }
+        let (map, first) = match keys.first() {
+            Some(Key::Word(first)) => (&mut self.by_first_word, first),
+            Some(Key::Exact(first)) => (&mut self.by_first_exact, first),
+            None => return,
+        };
+        map.entry(first.clone()).or_default().push(Phrase {
+            keys: keys.clone(),
+            tag,
+            role,
+        });
     }
 
     /// Every phrase matching in `text`.
-    fn hits(&self, text: &[(Option<Key>, Key)]) -> Vec<Hit> {
+    fn hits(&self, text: &[TextWord]) -> Vec<Hit> {
         let mut hits = Vec::new();
         for i in 0..text.len() {
-            let (word, exact) = &text[i];
-            for key in word.iter().chain([exact]) {
-                let Some(phrases) = self.by_first.get(key) else {
-                    continue;
-                };
+            let by_word = (text[i].word.as_deref()).and_then(|w| self.by_first_word.get(w));
+            let by_exact = self.by_first_exact.get(text[i].exact);
+            for phrases in by_word.into_iter().chain(by_exact) {
                 for p in phrases {
                     let end = i + p.keys.len();
                     let matches = end <= text.len()
-                        && p.keys.iter().zip(&text[i..end]).all(|(k, (w, e))| match k {
-                            Key::Word(_) => w.as_ref() == Some(k),
-                            Key::Exact(_) => e == k,
-                        });
+                        && (p.keys.iter().zip(&text[i..end])).all(|(k, w)| w.matches(k));
                     if matches {
                         hits.push(Hit {
                             tag: p.tag,
@@ -414,7 +457,7 @@ impl Tagger {
     fn votes(&self, hits: &[Hit], in_title: bool, contexts: &[bool], words: usize) -> Vec<u32> {
         // For tags with a `not_in` match: at each word, how far the `not_in`
         // phrases starting at or before it reach.
-        let mut reach: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut reach: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
         for b in hits.iter().filter(|b| b.role == Role::NotIn) {
             let r = reach.entry(b.tag).or_insert_with(|| vec![0; words]);
             r[b.start] = r[b.start].max(b.start + b.len);

@@ -3,8 +3,11 @@
 //! organizations files, and the manifest that names them all. The format
 //! is described in docs/search.md; `static/search/query.mjs` reads it.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry as Slot;
 
+use rustc_hash::FxHashMap;
+
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
@@ -40,7 +43,12 @@ pub const FORMAT: u32 = 1;
 /// field-weighted frequency; made once per change of the paper.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Doc {
-    words: Box<[(Box<str>, f32)]>,
+    /// The distinct words, one after another (one allocation per document,
+    /// not one per word).
+    text: Box<str>,
+    /// Each distinct word's end in `text` and its frequency, in order of
+    /// first appearance.
+    words: Box<[(u32, f32)]>,
     /// Words in the document (BM25's document length).
     len: u32,
 }
@@ -48,25 +56,44 @@ pub struct Doc {
 impl Doc {
     /// The words of each `(text, weight)` field.
     pub fn new(fields: &[(&str, f32)]) -> Doc {
-        let mut counts: HashMap<Box<str>, f32> = HashMap::new();
+        let folded: Vec<_> = fields.iter().map(|(t, _)| tokenise::fold(t)).collect();
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut counts: Vec<(&str, f32)> = Vec::new();
         let mut len = 0u32;
-        for &(text, weight) in fields {
-            tokenise::each_word(text, |w| {
+        for (text, &(_, weight)) in folded.iter().zip(fields) {
+            tokenise::each_folded_word(text, |w| {
                 len += 1;
-                match counts.get_mut(w) {
-                    Some(c) => *c += weight,
-                    None => {
-                        counts.insert(w.into(), weight);
+                match seen.entry(w) {
+                    Slot::Occupied(e) => counts[*e.get()].1 += weight,
+                    Slot::Vacant(e) => {
+                        e.insert(counts.len());
+                        counts.push((w, weight));
                     }
                 }
             });
         }
-        let mut words: Vec<(Box<str>, f32)> = counts.into_iter().collect();
-        words.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut text = String::with_capacity(counts.iter().map(|(w, _)| w.len()).sum());
+        let words = (counts.iter())
+            .map(|&(w, tf)| {
+                text.push_str(w);
+                (text.len() as u32, tf)
+            })
+            .collect();
         Doc {
-            words: words.into(),
+            text: text.into(),
+            words,
             len,
         }
+    }
+
+    /// Each distinct word with its frequency.
+    pub fn words(&self) -> impl Iterator<Item = (&str, f32)> {
+        let mut start = 0;
+        self.words.iter().map(move |&(end, tf)| {
+            let w = &self.text[start..end as usize];
+            start = end as usize;
+            (w, tf)
+        })
     }
 }
 
@@ -171,65 +198,76 @@ enum Entry {
     Word(String),
 }
 
+/// A term shard's JSON: `{"t": [[term, idf×100, postings], ...], "w":
+/// [[word, term], ...]}`.
+#[derive(Serialize)]
+struct TermShard<'a> {
+    t: Vec<(&'a str, u32, &'a str)>,
+    w: Vec<(&'a str, &'a str)>,
+}
+
 /// The term shards; returns `[first key, name]` of each, in key order.
 fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
     // Postings per word, documents in id order.
-    let mut words: HashMap<&str, Vec<(u32, f32)>> = HashMap::new();
+    let mut words: FxHashMap<&str, Vec<(u32, f32)>> = FxHashMap::default();
     for (id, d) in input.docs.iter().enumerate() {
-        for (w, tf) in &d.doc.words {
-            words.entry(w).or_default().push((id as u32, *tf));
+        for (w, tf) in d.doc.words() {
+            words.entry(w).or_default().push((id as u32, tf));
         }
     }
     // Words → terms (stems); each distinct word is stemmed once.
-    let mut by_term: HashMap<String, Vec<&str>> = HashMap::new();
-    for &w in words.keys() {
-        by_term
-            .entry(tokenise::term(w).into_owned())
-            .or_default()
-            .push(w);
+    let distinct: Vec<&str> = words.keys().copied().collect();
+    let stems: Vec<String> = (distinct.par_iter())
+        .map(|w| tokenise::term(w).into_owned())
+        .collect();
+    let mut by_term: FxHashMap<String, Vec<&str>> = FxHashMap::default();
+    for (w, term) in distinct.into_iter().zip(stems) {
+        by_term.entry(term).or_default().push(w);
     }
     let n = input.docs.len().max(1) as f32;
     let avg_len = input.docs.iter().map(|d| d.doc.len as f32).sum::<f32>() / n;
     let lens: Vec<f32> = input.docs.iter().map(|d| d.doc.len as f32).collect();
 
-    let mut entries: Vec<(String, Entry)> = Vec::with_capacity(words.len() * 2);
-    for (term, mut surfaces) in by_term {
-        surfaces.sort_unstable();
-        let mut list: Vec<(u32, f32)> = if surfaces.len() == 1 {
-            words[surfaces[0]].clone()
-        } else {
-            let mut all: Vec<(u32, f32)> =
-                surfaces.iter().flat_map(|w| &words[w]).copied().collect();
-            all.sort_by_key(|p| p.0);
-            all.dedup_by(|b, a| {
-                let same = a.0 == b.0;
-                if same {
-                    a.1 += b.1;
-                }
-                same
-            });
-            all
-        };
-        let df = list.len() as f32;
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        let levelled: Vec<(u32, u32)> = list
-            .iter_mut()
-            .map(|&mut (id, tf)| {
-                let norm = K1 * (1.0 - B + B * lens[id as usize] / avg_len.max(1.0));
-                let saturated = tf / (tf + norm); // in [0, 1)
-                (id, (saturated * LEVELS as f32) as u32)
-            })
-            .collect();
-        for w in surfaces.iter().filter(|w| **w != term) {
-            entries.push((w.to_string(), Entry::Word(term.clone())));
-        }
-        entries.push((
-            term,
-            Entry::Term((idf * 100.0).round() as u32, encode::postings(&levelled)),
-        ));
-    }
+    let by_term: Vec<(String, Vec<&str>)> = by_term.into_iter().collect();
+    let mut entries: Vec<(String, Entry)> = (by_term.into_par_iter())
+        .flat_map_iter(|(term, mut surfaces)| {
+            surfaces.sort_unstable();
+            let list: Vec<(u32, f32)> = if surfaces.len() == 1 {
+                words[surfaces[0]].clone()
+            } else {
+                let mut all: Vec<(u32, f32)> =
+                    surfaces.iter().flat_map(|w| &words[w]).copied().collect();
+                all.sort_by_key(|p| p.0);
+                all.dedup_by(|b, a| {
+                    let same = a.0 == b.0;
+                    if same {
+                        a.1 += b.1;
+                    }
+                    same
+                });
+                all
+            };
+            let df = list.len() as f32;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let levelled: Vec<(u32, u32)> = list
+                .iter()
+                .map(|&(id, tf)| {
+                    let norm = K1 * (1.0 - B + B * lens[id as usize] / avg_len.max(1.0));
+                    let saturated = tf / (tf + norm); // in [0, 1)
+                    (id, (saturated * LEVELS as f32) as u32)
+                })
+                .collect();
+            let mut out: Vec<(String, Entry)> = (surfaces.iter())
+                .filter(|w| **w != term)
+                .map(|w| (w.to_string(), Entry::Word(term.clone())))
+                .collect();
+            let postings = encode::postings(&levelled);
+            out.push((term, Entry::Term((idf * 100.0).round() as u32, postings)));
+            out
+        })
+        .collect();
     // Filter terms: ids only, weight level 0.
-    let mut facets: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+    let mut facets: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
     for (id, d) in input.docs.iter().enumerate() {
         for f in &d.facets {
             facets.entry(f).or_default().push((id as u32, 0));
@@ -240,12 +278,13 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
         entries.push((f.to_string(), Entry::Term(0, encode::postings(&list))));
     }
     // Key order (code points: `str` order), terms before words of one key.
-    entries.sort_by(|a, b| {
+    entries.par_sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then_with(|| matches!(a.1, Entry::Word(_)).cmp(&matches!(b.1, Entry::Word(_))))
     });
 
-    let mut out = Vec::new();
+    // Where the shards are cut (sequential: each cut depends on the last).
+    let mut cuts = Vec::new();
     let mut start = 0;
     while start < entries.len() {
         let mut end = start;
@@ -265,24 +304,37 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
             size += cost;
             end += 1;
         }
-        let chunk = &entries[start..end];
-        let mut t = Vec::new();
-        let mut w = Vec::new();
-        for (key, e) in chunk {
-            match e {
-                Entry::Term(idf, postings) => t.push(json!([key, idf, postings])),
-                Entry::Word(term) => w.push(json!([key, term])),
+        cuts.push((start, end));
+        start = end;
+    }
+    // Each shard's bytes and name, in parallel, kept in key order.
+    let shards: Vec<(String, Vec<u8>)> = (cuts.par_iter())
+        .map(|&(start, end)| {
+            let chunk = &entries[start..end];
+            let mut shard = TermShard {
+                t: Vec::new(),
+                w: Vec::new(),
+            };
+            for (key, e) in chunk {
+                match e {
+                    Entry::Term(idf, postings) => shard.t.push((key, *idf, postings)),
+                    Entry::Word(term) => shard.w.push((key, term)),
+                }
             }
-        }
-        let bytes = json::record(&json!({"t": t, "w": w})).into_vec();
+            let bytes = json::record(&shard).into_vec();
+            (encode::content_name(&bytes), bytes)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(shards.len());
+    for (&(start, _), (name, bytes)) in cuts.iter().zip(shards) {
         // The first shard starts at the lowest key, so every key has one.
         let first = if start == 0 {
             String::new()
         } else {
-            chunk[0].0.clone()
+            entries[start].0.clone()
         };
-        out.push((first, shard(files, "t", bytes)));
-        start = end;
+        files.push((format!("t/{name}.json"), bytes));
+        out.push((first, name));
     }
     out
 }

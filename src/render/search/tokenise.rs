@@ -73,13 +73,39 @@ pub struct Group<'a> {
 /// The groups of already folded text, in order.
 pub fn groups(folded: &str) -> Vec<Group<'_>> {
     let mut out = Vec::new();
+    each_group(folded, |words, whole, start, end| {
+        out.push(Group {
+            words: words.to_vec(),
+            whole,
+            start,
+            end,
+        });
+    });
+    out
+}
+
+/// Whether a word is short enough to be a term.
+fn short(word: &str) -> bool {
+    word.len() <= MAX_CHARS || word.chars().count() <= MAX_CHARS
+}
+
+/// Calls `each(words, whole, start, end)` for every group of folded text,
+/// in order: the one scanner behind [`groups`] and [`each_word`]. `words`
+/// is a buffer reused from group to group, so the index's tokenising
+/// allocates nothing per word.
+fn each_group<'a>(
+    folded: &'a str,
+    mut each: impl FnMut(&[&'a str], Option<&'a str>, usize, usize),
+) {
+    let mut words: Vec<&'a str> = Vec::new();
     let mut chars = folded.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
         if !is_word_char(c) {
             chars.next();
             continue;
         }
-        let mut words = Vec::new();
+        words.clear();
+        let mut count = 0;
         let mut word_start = start;
         let mut end;
         loop {
@@ -92,7 +118,11 @@ pub fn groups(folded: &str) -> Vec<Group<'_>> {
                 end = i + c.len_utf8();
                 chars.next();
             }
-            words.push(&folded[word_start..end]);
+            count += 1;
+            let word = &folded[word_start..end];
+            if short(word) {
+                words.push(word);
+            }
             // A joiner between two words continues the group.
             let mut ahead = folded[end..].chars();
             match (ahead.next(), ahead.next()) {
@@ -104,18 +134,10 @@ pub fn groups(folded: &str) -> Vec<Group<'_>> {
             }
         }
         let text = &folded[start..end];
-        let whole = (words.len() > 1 && text.chars().any(char::is_numeric)).then_some(text);
-        out.push(Group {
-            words: words
-                .into_iter()
-                .filter(|w| w.chars().count() <= MAX_CHARS)
-                .collect(),
-            whole: whole.filter(|w| w.chars().count() <= MAX_CHARS),
-            start,
-            end,
-        });
+        let whole =
+            (count > 1 && short(text) && text.chars().any(char::is_numeric)).then_some(text);
+        each(&words, whole, start, end);
     }
-    out
 }
 
 thread_local! {
@@ -136,14 +158,19 @@ pub fn term(word: &str) -> Cow<'_, str> {
 /// not yet stemmed, in order (what the index counts per field).
 pub fn each_word(text: &str, mut each: impl FnMut(&str)) {
     let folded = fold(text);
-    for g in groups(&folded) {
-        for w in &g.words {
+    each_folded_word(&folded, &mut each);
+}
+
+/// [`each_word`] of text already folded: the words borrow from it.
+pub fn each_folded_word<'a>(folded: &'a str, mut each: impl FnMut(&'a str)) {
+    each_group(folded, |words, whole, _, _| {
+        for w in words {
             each(w);
         }
-        if let Some(whole) = g.whole {
+        if let Some(whole) = whole {
             each(whole);
         }
-    }
+    });
 }
 
 /// The terms of `text` in order: what the index holds and the query looks up.
