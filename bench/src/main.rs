@@ -9,6 +9,11 @@ use clap::{Args, Parser, Subcommand};
 use gazette_bench::run::{self, RunOptions};
 use gazette_bench::tool::{Templates, Tool, floor};
 
+// The allocator `gazette` ships with (src/main.rs), so what this process
+// times in process (search index, related papers) costs what it costs there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "gazette-bench",

@@ -46,8 +46,6 @@ taxonomies = [
     {{ name = "months" }},
     {{ name = "days" }},
 ]
-[markdown]
-highlight_code = false
 "#,
         base = toml_string(config.base_url_slash().trim_end_matches('/')),
         title = toml_string(&config.title),
@@ -85,16 +83,15 @@ fn page(paper: &gazette::site::Paper, weight: usize) -> String {
     let mut line = |key: &str, value: String| {
         writeln!(page, "{key} = {value}").expect("writing to a String");
     };
-    if let Some(authors) = paper.authors {
-        line("authors", authors.to_string());
-    }
-    if let Some(organization) = &paper.organization {
-        line("organization", toml_string(organization));
-    }
+    // Every key on every page, empty when the paper has none: Zola 0.22's
+    // templates fail on a missing key even inside `if`, and empty is false.
+    line("authors", paper.authors.unwrap_or(0).to_string());
+    line(
+        "organization",
+        toml_string(paper.organization.as_deref().unwrap_or("")),
+    );
     line("upvotes", paper.upvotes.to_string());
-    if let Some(code) = &paper.code {
-        line("code", toml_string(code));
-    }
+    line("code", toml_string(paper.code.as_deref().unwrap_or("")));
     line("links", toml_strings(&paper.links));
     line("digests", toml_strings(&paper.digests));
     line("abstract", toml_string(&paper.abstract_));
