@@ -19,7 +19,7 @@ use crate::layout::{self, CACHE_DIR, Source};
 use crate::lock::SiteLock;
 use crate::output::{self, DirWriter, Output, WriteError, WriteStats};
 use crate::record::{self, Input, Record, Settings, Stale};
-use crate::render::{self, RenderCache, RenderError, Theme};
+use crate::render::{self, Pass, RenderCache, RenderError, Theme};
 use crate::site::Site;
 use crate::site::load::{self, LoadCache};
 
@@ -44,7 +44,9 @@ pub struct BuildReport {
     pub rendered: usize,
     pub reused: usize,
     pub elapsed: Duration,
-    /// Time per stage, in pipeline order (`import`, `load`, `theme`, `render`).
+    /// Time per stage, in pipeline order (`import`, `load`, `related`,
+    /// `theme`, `render`, and `deferred` when the search index was made
+    /// after the pages: [`Builder::build_pages_first`]).
     pub stages: Vec<(&'static str, Duration)>,
 }
 
@@ -191,6 +193,26 @@ impl Builder {
     /// since the last run (absolute or relative to the root); `None` means
     /// "assume everything changed". On failure the last good output stays.
     pub fn build(&mut self, changed: Option<&[PathBuf]>) -> Result<BuildReport, BuildFailure> {
+        self.build_with(changed, None)
+    }
+
+    /// [`Builder::build`], handing `pages` the output as soon as every page
+    /// is up to date, before the files made from the whole site at once
+    /// (the search index) are made again; called only when some are. The
+    /// output that `build` returns with is the complete one.
+    pub fn build_pages_first(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        pages: &mut dyn FnMut(Arc<Output>),
+    ) -> Result<BuildReport, BuildFailure> {
+        self.build_with(changed, Some(pages))
+    }
+
+    fn build_with(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        pages: Option<&mut dyn FnMut(Arc<Output>)>,
+    ) -> Result<BuildReport, BuildFailure> {
         let started = Instant::now();
         let mut changes = match changed {
             None => Changes::ALL,
@@ -250,8 +272,23 @@ impl Builder {
             .base_url
             .clone()
             .unwrap_or_else(|| config.base_url.clone());
-        let (_, stats) = render::render(&site, theme, &base_url, &mut self.render_cache)?;
+        let cache = &mut self.render_cache;
+        let pass = match pages {
+            Some(_) => Pass::PagesFirst,
+            None => Pass::All,
+        };
+        let (first, mut stats) = render::render_pass(&site, theme, &base_url, cache, pass)?;
         report.stages.push(("render", stage.elapsed()));
+        if let Some(pages) = pages
+            && stats.deferred > 0
+        {
+            pages(first);
+            let stage = Instant::now();
+            let (_, rest) = render::render_pass(&site, theme, &base_url, cache, Pass::All)?;
+            report.stages.push(("deferred", stage.elapsed()));
+            // The second pass reuses every file the first one made.
+            stats.rendered += rest.rendered;
+        }
 
         self.site = Some(site);
         report.rendered = stats.rendered;

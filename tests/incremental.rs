@@ -230,6 +230,16 @@ fn incremental_rebuilds_match_full_builds() {
                 "a notes edit reuses the related papers: {:?}",
                 report.stages
             );
+            // Only the paper's own page shows its notes, and search finds
+            // them: listings, feeds and neighbours showing its card stay.
+            let search = (b.output().files.keys())
+                .filter(|k| k.starts_with("search/"))
+                .count();
+            assert!(
+                report.rendered <= 1 + search,
+                "a notes edit renders the paper's page and the search index only: {} rendered",
+                report.rendered
+            );
         }
         if *step == "after editing an abstract" {
             assert!(
@@ -240,6 +250,65 @@ fn incremental_rebuilds_match_full_builds() {
         }
         check_step(step, &as_map(&b.output()));
         assert_same(&b.output(), &full_build(root), step);
+    }
+}
+
+/// `serve` shows an edited page before it builds the search index again:
+/// the pages it publishes first are the full build's, the search index is
+/// still the last one, and what it ends with is the full build.
+#[test]
+fn pages_published_before_the_search_index_are_the_full_builds_pages() {
+    let site = sample_site();
+    let root = site.path();
+    let mut b = builder(root, true);
+    b.build(None).unwrap();
+    let mut before = b.output();
+    for (step, edit) in [
+        ("after editing notes", edit_notes as Edit),
+        ("after editing a page", edit_page),
+        ("after deleting a page", delete_page),
+    ] {
+        let changed = edit(root);
+        let mut first = None;
+        b.build_pages_first(Some(std::slice::from_ref(&changed)), &mut |output| {
+            first = Some(output);
+        })
+        .unwrap();
+        let first = first.unwrap_or_else(|| panic!("{step}: the index is made after the pages"));
+        let full = full_build(root);
+        let is_search = |path: &str| path.starts_with("search/") && path.ends_with(".json");
+        for (path, bytes) in &full.files {
+            if !is_search(path) {
+                assert!(
+                    first.files.get(path) == Some(bytes),
+                    "{step}: {path} is not up to date"
+                );
+            }
+        }
+        for path in first.files.keys() {
+            assert!(
+                is_search(path) || full.files.contains_key(path),
+                "{step}: {path} is gone, yet still served"
+            );
+        }
+        let search = |o: &Output| -> Vec<(String, Vec<u8>)> {
+            (o.files.iter())
+                .filter(|(p, _)| is_search(p))
+                .map(|(p, b)| (p.clone(), b.to_vec()))
+                .collect()
+        };
+        assert_eq!(
+            search(&first),
+            search(&before),
+            "{step}: the last index stays meanwhile"
+        );
+        assert_same(&b.output(), &full, step);
+        assert_ne!(
+            search(&b.output()),
+            search(&before),
+            "{step}: notes are searched"
+        );
+        before = b.output();
     }
 }
 

@@ -19,6 +19,7 @@ mod swap;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -60,6 +61,10 @@ pub trait Sink: Sync {
     fn keep_all(&self, key: u64) -> usize;
     /// Takes a file rendered now. An error stops the render.
     fn put(&self, path: &str, key: u64, bytes: Arc<[u8]>) -> Result<(), Diagnostic>;
+    /// A job making the files under `folder` was left for the next render
+    /// (`render::Pass::PagesFirst`): a sink that can keeps the last files
+    /// there meanwhile.
+    fn defer(&self, _folder: &str) {}
 }
 
 /// A sink into memory that keeps files from a previous in-memory output
@@ -68,6 +73,8 @@ pub struct MemorySink<'a> {
     previous: &'a Output,
     keys: &'a HashMap<String, u64>,
     made: Mutex<Vec<Made>>,
+    /// Folders of deferred jobs, whose last files stay.
+    deferred: Mutex<Vec<String>>,
 }
 
 /// A file of a [`MemorySink`]: path, key, bytes.
@@ -80,21 +87,46 @@ impl<'a> MemorySink<'a> {
             previous,
             keys,
             made: Mutex::new(Vec::new()),
+            deferred: Mutex::new(Vec::new()),
         }
     }
 
-    /// The output and the key of each of its files.
+    /// The output and the key of each of its files. The previous output's
+    /// files under a deferred job's folder that this render neither kept
+    /// nor made stay too, with their old keys: the next render sees the
+    /// job's key changed and makes them again.
     pub fn finish(self) -> (Output, HashMap<String, u64>) {
         let made = self
             .made
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut output = Output::default();
+        let deferred = self
+            .deferred
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut keys = HashMap::with_capacity(made.len());
+        let mut files = Vec::with_capacity(made.len());
         for (path, key, bytes) in made {
             keys.insert(path.clone(), key);
-            output.files.insert(path, bytes);
+            files.push((path, bytes));
         }
+        for folder in &deferred {
+            let from = (Bound::Included(folder.as_str()), Bound::Unbounded);
+            let under = (self.previous.files.range::<str, _>(from))
+                .take_while(|(path, _)| path.starts_with(folder.as_str()));
+            for (path, bytes) in under {
+                if !keys.contains_key(path)
+                    && let Some(&key) = self.keys.get(path)
+                {
+                    keys.insert(path.clone(), key);
+                    files.push((path.clone(), Arc::clone(bytes)));
+                }
+            }
+        }
+        // Collected, not inserted one by one: the map is built in one pass.
+        let output = Output {
+            files: files.into_iter().collect(),
+        };
         (output, keys)
     }
 
@@ -136,6 +168,12 @@ impl Sink for MemorySink<'_> {
     fn put(&self, path: &str, key: u64, bytes: Arc<[u8]>) -> Result<(), Diagnostic> {
         self.push(path, key, bytes);
         Ok(())
+    }
+
+    fn defer(&self, folder: &str) {
+        (self.deferred.lock())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(folder.to_string());
     }
 }
 

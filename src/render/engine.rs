@@ -7,10 +7,13 @@
 //! holding everything its output shows, and its renderer sees only that
 //! value, its URL and the [`Env`]. The key hashes the job (`derive(Hash)`),
 //! the URL and the site key, which covers everything in the `Env`. Papers
-//! travel as [`PaperRef`]s, which hash as the paper's key: its page file's
-//! fingerprint, which changes whenever the file does. Keys are made with a
-//! hasher that is the same in every process ([`Stable`]), so a build can
-//! compare them with the keys the previous `gazette build` stored.
+//! travel as [`PaperRef`]s, which hash as every fact of the paper but its
+//! notes; a job that shows notes holds the paper as [`Noted`], which hashes
+//! the notes too and is the only way to reach them through the `Env`. So a
+//! notes edit re-renders the paper's page and the search index, not every
+//! listing, feed and neighbour that shows the paper's card. Keys are made
+//! with a hasher that is the same in every process ([`Stable`]), so a build
+//! can compare them with the keys the previous `gazette build` stored.
 //!
 //! Each file goes to a [`Sink`] the moment it is made (a folder being
 //! built, or the in-memory output `serve` answers from); the sink also
@@ -30,13 +33,16 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{Stable, stable};
 use crate::output::Sink;
-use crate::site::{Paper, Site, urls};
+use crate::site::{Site, urls};
 
 mod jobs;
+mod papers;
 mod plan;
 
 use jobs::Job;
 pub use jobs::Jobs;
+use papers::shown_key;
+pub use papers::{Noted, PaperRef};
 use plan::{group_errors, plan};
 
 /// An output file's bytes, shared with the cache.
@@ -93,21 +99,6 @@ impl<'s> Inputs<'s> {
     }
 }
 
-/// A paper in a job. Hashes as the paper's key, which stands for every
-/// field (the page file's fingerprint, slug and path) and the site key.
-#[derive(Clone, Copy)]
-pub struct PaperRef<'s> {
-    pos: usize,
-    key: u64,
-    pub paper: &'s Paper,
-}
-
-impl Hash for PaperRef<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.key.hash(state);
-    }
-}
-
 /// What every renderer may read besides its job: values covered by the
 /// site key, and the template data of the papers its job holds.
 pub struct Env<'s> {
@@ -132,9 +123,18 @@ impl Env<'_> {
         self.globals.url(path)
     }
 
-    /// A paper's template data (summary, card, full record, JSON lines).
-    pub fn data(&self, paper: PaperRef) -> &PaperData {
-        &self.data[paper.pos]
+    /// What a paper's card and facts show (its notes aside).
+    pub fn data(&self, paper: PaperRef) -> Shown<'_> {
+        let data = &self.data[paper.pos];
+        Shown {
+            summary: &data.summary,
+            facts_json: &data.facts_json,
+        }
+    }
+
+    /// A paper's template data, notes included (see [`Noted`]).
+    pub fn noted(&self, paper: Noted) -> &PaperData {
+        &self.data[paper.0.pos]
     }
 
     /// A paper's summary with its `card`, as listings' `papers` and a paper
@@ -178,6 +178,14 @@ impl Env<'_> {
     }
 }
 
+/// The parts of a paper's template data without its notes.
+pub struct Shown<'a> {
+    /// Short fields plus `card`, the pre-rendered card HTML.
+    pub summary: &'a Value,
+    /// Its line of `papers.json`.
+    pub facts_json: &'a [u8],
+}
+
 /// A failure while rendering one page; grouped by diagnostic afterwards.
 type JobError = (Diagnostic, String);
 
@@ -191,15 +199,28 @@ pub enum RenderError {
     Output(Diagnostic),
 }
 
-/// Renders every job whose file `sink` cannot keep, handing each file to
-/// `sink` as soon as it is made: nothing holds the site's bytes but the
-/// sink (a folder keeps none in memory).
+/// Which jobs a render runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// Every job whose files the sink cannot keep.
+    All,
+    /// The same, but a job that makes several files (the search index,
+    /// built over every paper) is left for the next render, and the sink
+    /// keeps its last files meanwhile (counted in `RenderStats::deferred`):
+    /// `serve` shows an edited page before the index is built again.
+    PagesFirst,
+}
+
+/// Renders every job whose file `sink` cannot keep (see [`Pass`]), handing
+/// each file to `sink` as soon as it is made: nothing holds the site's
+/// bytes but the sink (a folder keeps none in memory).
 pub fn render_all(
     site: &Site,
     theme: &Theme,
     base_url: &str,
     cache: &mut RenderCache,
     sink: &dyn Sink,
+    pass: Pass,
 ) -> Result<RenderStats, RenderError> {
     let globals = Globals::new(site, base_url);
     let site_key = site_key(theme, &globals);
@@ -221,7 +242,8 @@ pub fn render_all(
         .enumerate()
         .map(|(pos, paper)| PaperRef {
             pos,
-            key: stable(&(site_key, &paper.slug, &paper.source, paper.fingerprint)),
+            shown: shown_key(site_key, paper),
+            notes: stable(&paper.body),
             paper,
         })
         .collect();
@@ -236,7 +258,7 @@ pub fn render_all(
     let made: Vec<Result<Arc<PaperData>, JobError>> = inputs
         .papers
         .par_iter()
-        .map(|r| match cache.papers.get(&r.key) {
+        .map(|r| match cache.papers.get(&(r.shown, r.notes)) {
             Some(data) => Ok(Arc::clone(data)),
             None => context::paper_data(&globals, &tera, theme, r.paper)
                 .map(Arc::new)
@@ -282,6 +304,12 @@ pub fn render_all(
                 if kept > 0 {
                     return Ok(Outcome::Kept(kept));
                 }
+                if pass == Pass::PagesFirst {
+                    // Its files lie under its URL's folder (`RenderFiles`).
+                    let folder = job.url.rsplit_once('/').map_or("", |(f, _)| f);
+                    sink.defer(&format!("{folder}/"));
+                    return Ok(Outcome::Deferred);
+                }
             }
             let files = job
                 .work
@@ -313,6 +341,7 @@ pub fn render_all(
         match r {
             Ok(Outcome::Kept(n)) => stats.reused += n,
             Ok(Outcome::Rendered(n)) => stats.rendered += n,
+            Ok(Outcome::Deferred) => stats.deferred += 1,
             Ok(Outcome::Stopped) => {}
             Err(e) => errors.push(e),
         }
@@ -324,7 +353,7 @@ pub fn render_all(
         .papers
         .iter()
         .zip(&env.data)
-        .map(|(r, d)| (r.key, Arc::clone(d)))
+        .map(|(r, d)| ((r.shown, r.notes), Arc::clone(d)))
         .collect();
     Ok(stats)
 }
@@ -335,6 +364,8 @@ enum Outcome {
     Kept(usize),
     /// Rendered, making this many files.
     Rendered(usize),
+    /// Left for the next render ([`Pass::PagesFirst`]).
+    Deferred,
     /// Not run: a write failed first.
     Stopped,
 }

@@ -33,7 +33,7 @@ use crate::diagnostic::Diagnostic;
 use crate::output::{MemorySink, Output, Sink};
 use crate::site::Site;
 
-pub use engine::RenderError;
+pub use engine::{Pass, RenderError};
 
 /// A theme resolved for one site: template sources and static files, the
 /// site's `templates/` and `static/` already laid over the theme's.
@@ -62,7 +62,8 @@ pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>
 /// [`render`] returns (and `serve` answers from): its bytes exist once.
 #[derive(Default)]
 pub struct RenderCache {
-    papers: HashMap<u64, Arc<context::PaperData>>,
+    /// By the paper's keys (its facts, its notes: see `engine::PaperRef`).
+    papers: HashMap<(u64, u64), Arc<context::PaperData>>,
     tera: Option<(u64, Arc<tera::Tera>)>,
     output: Arc<Output>,
     keys: HashMap<String, u64>,
@@ -79,6 +80,8 @@ impl RenderCache {
 pub struct RenderStats {
     pub rendered: usize,
     pub reused: usize,
+    /// Jobs left for the next render ([`Pass::PagesFirst`]).
+    pub deferred: usize,
 }
 
 /// Renders the whole site into memory, reusing the files of the last
@@ -91,10 +94,23 @@ pub fn render(
     base_url: &str,
     cache: &mut RenderCache,
 ) -> Result<(Arc<Output>, RenderStats), Vec<Diagnostic>> {
+    render_pass(site, theme, base_url, cache, Pass::All)
+}
+
+/// [`render`], running the jobs `pass` says. After [`Pass::PagesFirst`]
+/// deferred some (`RenderStats::deferred`), the output holds their last
+/// files until a render with [`Pass::All`] follows.
+pub fn render_pass(
+    site: &Site,
+    theme: &Theme,
+    base_url: &str,
+    cache: &mut RenderCache,
+    pass: Pass,
+) -> Result<(Arc<Output>, RenderStats), Vec<Diagnostic>> {
     let previous = std::mem::take(&mut cache.output);
     let keys = std::mem::take(&mut cache.keys);
     let sink = MemorySink::new(&previous, &keys);
-    let result = engine::render_all(site, theme, base_url, cache, &sink);
+    let result = engine::render_all(site, theme, base_url, cache, &sink, pass);
     let (output, new_keys) = sink.finish();
     match result {
         Ok(stats) => {
@@ -126,5 +142,5 @@ pub fn render_into(
     cache: &mut RenderCache,
     sink: &dyn Sink,
 ) -> Result<RenderStats, RenderError> {
-    engine::render_all(site, theme, base_url, cache, sink)
+    engine::render_all(site, theme, base_url, cache, sink, Pass::All)
 }

@@ -106,16 +106,23 @@ impl Shared {
 
     /// Takes in the result of a build: a good one replaces the served
     /// output and clears the overlay, a failed one keeps the output and sets
-    /// the overlay. Returns what browsers were told, if anything.
+    /// the overlay. `after_pages`: the build's pages were published already
+    /// ([`Shared::publish_pages`]), only the rest (the search index) is new.
+    /// Returns what browsers were told, if anything.
     pub fn publish(
         &self,
         result: &Result<BuildReport, BuildFailure>,
         output: Arc<Output>,
+        after_pages: bool,
     ) -> Option<Message> {
         let old = self.snapshot();
         let message = match result {
             Ok(_) => {
-                let message = reload::change_message(&old.output, &output);
+                let message = if after_pages {
+                    reload::rest_message(&old.output, &output)
+                } else {
+                    reload::change_message(&old.output, &output)
+                };
                 self.replace(Snapshot {
                     output,
                     overlay: None,
@@ -139,6 +146,13 @@ impl Shared {
             self.broadcast(message.clone());
         }
         message
+    }
+
+    /// Takes in the output of a build whose pages are done while the files
+    /// made from the whole site (the search index) are still the last
+    /// build's: browsers reload now, not after the index.
+    pub fn publish_pages(&self, output: Arc<Output>) -> Option<Message> {
+        self.publish(&Ok(BuildReport::default()), output, false)
     }
 }
 
@@ -388,10 +402,20 @@ impl Rebuilder {
     /// Builds (`None`: everything), prints the outcome, serves the result.
     fn rebuild(&mut self, paths: Option<&[PathBuf]>, what: &str) {
         let started = Instant::now();
+        let shared = Arc::clone(&self.shared);
+        let mut pages_at = None;
+        let mut pages = |output: Arc<Output>| {
+            shared.publish_pages(output);
+            pages_at = Some(started.elapsed());
+        };
         // Imports write pages: never while a `gazette build` or `import`
         // does (this waits for it).
+        // A full build (the first) has no page a browser waits for.
+        let early = paths
+            .is_some()
+            .then_some(&mut pages as &mut dyn FnMut(Arc<Output>));
         let result = match SiteLock::wait(&self.root, "serve") {
-            Ok(_lock) => build_guarded(&mut self.builder, paths),
+            Ok(_lock) => build_guarded(&mut self.builder, paths, early),
             Err(e) => Err(BuildFailure::Sources(vec![e])),
         };
         let ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -405,6 +429,11 @@ impl Rebuilder {
                     "{what}: {} rendered, {} reused in {ms:.0} ms",
                     report.rendered, report.reused
                 );
+                if let Some(at) = pages_at {
+                    let at = at.as_secs_f64() * 1000.0;
+                    line.push_str(&format!(" (pages shown after {at:.0} ms)"));
+                }
+                line.push_str(&format!(" [{}]", stage_times(&report.stages)));
                 if repeated > 0 {
                     line.push_str(&format!(" ({repeated} warnings as before)"));
                 }
@@ -422,7 +451,8 @@ impl Rebuilder {
                 );
             }
         }
-        self.shared.publish(&result, self.builder.output());
+        self.shared
+            .publish(&result, self.builder.output(), pages_at.is_some());
     }
 
     /// Prints the warnings not shown before; returns how many were repeats.
@@ -446,8 +476,12 @@ impl Rebuilder {
 fn build_guarded(
     builder: &mut Builder,
     paths: Option<&[PathBuf]>,
+    pages: Option<&mut dyn FnMut(Arc<Output>)>,
 ) -> Result<BuildReport, BuildFailure> {
-    let result = catch_panic(|| builder.build(paths));
+    let result = catch_panic(|| match pages {
+        Some(pages) => builder.build_pages_first(paths, pages),
+        None => builder.build(paths),
+    });
     if matches!(result, Err(BuildFailure::Internal(_))) {
         *builder = Builder::new(builder.options().clone());
     }
@@ -475,6 +509,14 @@ fn catch_panic<T>(run: impl FnOnce() -> Result<T, BuildFailure>) -> Result<T, Bu
             )))
         }
     }
+}
+
+/// `load 4 ms, render 21 ms`: where a rebuild's time went.
+fn stage_times(stages: &[(&str, Duration)]) -> String {
+    let times: Vec<String> = (stages.iter())
+        .map(|(name, t)| format!("{name} {:.0} ms", t.as_secs_f64() * 1000.0))
+        .collect();
+    times.join(", ")
 }
 
 /// `content/papers/x.md` for one path, `3 files` for more.
@@ -509,14 +551,14 @@ mod tests {
         let mut browser = shared.events.subscribe();
         let v1 = output(&[("index.html", "v1")]);
         assert_eq!(
-            shared.publish(&Ok(BuildReport::default()), Arc::clone(&v1)),
+            shared.publish(&Ok(BuildReport::default()), Arc::clone(&v1), false),
             Some(Message::Reload)
         );
         assert_eq!(browser.try_recv().unwrap(), Message::Reload);
 
         // The builder hands back the last good output on failure.
         assert_eq!(
-            shared.publish(&failed("oops"), Arc::clone(&v1)),
+            shared.publish(&failed("oops"), Arc::clone(&v1), false),
             Some(Message::Reload)
         );
         let now = shared.snapshot();
@@ -525,12 +567,12 @@ mod tests {
 
         // Fixed without changing a byte of output: the overlay still goes.
         assert_eq!(
-            shared.publish(&Ok(BuildReport::default()), Arc::clone(&v1)),
+            shared.publish(&Ok(BuildReport::default()), Arc::clone(&v1), false),
             Some(Message::Reload)
         );
         assert!(shared.snapshot().overlay.is_none());
         // And an unchanged rebuild after that tells nobody anything.
-        assert_eq!(shared.publish(&Ok(BuildReport::default()), v1), None);
+        assert_eq!(shared.publish(&Ok(BuildReport::default()), v1, false), None);
     }
 
     #[test]
@@ -542,8 +584,56 @@ mod tests {
         let message = shared.publish(
             &Ok(BuildReport::default()),
             output(&[("index.html", "a"), ("style.css", "y")]),
+            false,
         );
         assert_eq!(message, Some(Message::Css(vec!["style.css".into()])));
+    }
+
+    /// A notes edit: the paper's page is shown first, the search index
+    /// follows; a browser reloads once, and a search page again.
+    #[test]
+    fn pages_reload_browsers_first_and_the_search_index_after_reloads_only_its_readers() {
+        let before = [
+            ("papers/a/index.html", "old notes"),
+            ("search/index.json", "[1]"),
+            ("search/t/x1.json", "old"),
+        ];
+        let shared = Shared::new(Snapshot {
+            output: output(&before),
+            overlay: None,
+        });
+        let mut browser = shared.events.subscribe();
+        let pages = output(&[
+            ("papers/a/index.html", "new notes"),
+            ("search/index.json", "[1]"),
+            ("search/t/x1.json", "old"),
+        ]);
+        assert_eq!(
+            shared.publish_pages(Arc::clone(&pages)),
+            Some(Message::Reload)
+        );
+        assert_eq!(shared.snapshot().output, pages, "served before the index");
+        let all = output(&[
+            ("papers/a/index.html", "new notes"),
+            ("search/index.json", "[2]"),
+            ("search/t/x2.json", "new"),
+        ]);
+        let message = shared.publish(&Ok(BuildReport::default()), Arc::clone(&all), true);
+        let data = Message::Data(vec!["search/".into(), "search/t/".into()]);
+        assert_eq!(message, Some(data.clone()));
+        assert_eq!(browser.try_recv().unwrap(), Message::Reload);
+        assert_eq!(browser.try_recv().unwrap(), data);
+        assert!(browser.try_recv().is_err(), "one reload for the page");
+        assert_eq!(shared.snapshot().output, all);
+
+        // Something a page shows changed in the second step after all.
+        let page = output(&[
+            ("papers/a/index.html", "newer"),
+            ("search/index.json", "[3]"),
+            ("search/t/x2.json", "new"),
+        ]);
+        let message = shared.publish(&Ok(BuildReport::default()), page, true);
+        assert_eq!(message, Some(Message::Reload));
     }
 
     #[test]
@@ -574,13 +664,13 @@ mod tests {
             base_url: None,
             import: false,
         });
-        build_guarded(&mut builder, None).unwrap();
+        build_guarded(&mut builder, None, None).unwrap();
         let built = builder.output();
         assert!(!built.files.is_empty());
         // Only a panic makes a new builder (with no output yet).
         std::fs::write(dir.path().join(crate::layout::CONFIG_FILE), "title = = 1\n").unwrap();
         assert!(matches!(
-            build_guarded(&mut builder, None),
+            build_guarded(&mut builder, None, None),
             Err(BuildFailure::Sources(_))
         ));
         assert!(Arc::ptr_eq(&builder.output(), &built));

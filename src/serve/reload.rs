@@ -3,7 +3,10 @@
 //!
 //! Protocol (server → browser, one JSON text frame per rebuild):
 //! `{"type":"reload"}` reloads the page; `{"type":"css","paths":["style.css"]}`
-//! re-fetches the matching stylesheets without a reload. The browser never
+//! re-fetches the matching stylesheets without a reload;
+//! `{"type":"data","paths":["search/"]}` (the search index, made after the
+//! pages) reloads only a page that fetched a file in those folders (the
+//! search page). The browser never
 //! sends anything. When the connection drops (server restarted), the script
 //! retries with backoff and reloads once it is back.
 
@@ -43,6 +46,15 @@ const SCRIPT_TEXT: &str = r#"<script data-gazette-livereload>
       link.href = href.toString();
     });
   }
+  function fetchedAny(paths) {
+    // Files this page's scripts read (performance entries of its requests).
+    return performance.getEntriesByType("resource").some(function (entry) {
+      var path = new URL(entry.name, location.href).pathname.replace(/^\//, "");
+      return paths.some(function (p) {
+        return path === p || path.endsWith("/" + p) || (p.endsWith("/") && path.indexOf(p) >= 0);
+      });
+    });
+  }
   function connect() {
     var ws = new WebSocket(url);
     ws.onopen = function () {
@@ -55,6 +67,7 @@ const SCRIPT_TEXT: &str = r#"<script data-gazette-livereload>
       var msg;
       try { msg = JSON.parse(event.data); } catch (e) { return; }
       if (msg.type === "css") swapCss(msg.paths || []);
+      else if (msg.type === "data") { if (fetchedAny(msg.paths || [])) location.reload(); }
       else if (msg.type === "reload") location.reload();
     };
     ws.onclose = function () {
@@ -72,6 +85,10 @@ pub enum Message {
     Reload,
     /// Only these stylesheets (output keys) changed.
     Css(Vec<String>),
+    /// Only files that pages' scripts fetch changed, in these folders
+    /// (`search/`, one per folder: an index has thousands of shards): a
+    /// page that fetched a file in one reloads.
+    Data(Vec<String>),
 }
 
 impl Message {
@@ -80,6 +97,10 @@ impl Message {
             Message::Reload => r#"{"type":"reload"}"#.to_string(),
             Message::Css(paths) => format!(
                 r#"{{"type":"css","paths":{}}}"#,
+                serde_json::to_string(paths).expect("strings serialize")
+            ),
+            Message::Data(paths) => format!(
+                r#"{{"type":"data","paths":{}}}"#,
                 serde_json::to_string(paths).expect("strings serialize")
             ),
         }
@@ -97,6 +118,27 @@ pub fn change_message(old: &Output, new: &Output) -> Option<Message> {
         Some(Message::Css(changed))
     } else {
         Some(Message::Reload)
+    }
+}
+
+/// What browsers must do after the files made from the whole site at once
+/// (the search index) followed pages already published: a page reads them
+/// through its scripts, so only a page that fetched one reloads, unless
+/// something else changed too.
+pub fn rest_message(old: &Output, new: &Output) -> Option<Message> {
+    let changed = changed_keys(old, new);
+    if !changed.is_empty() && changed.iter().all(|k| k.ends_with(".json")) {
+        let mut folders: Vec<String> = (changed.iter())
+            .map(|k| match k.rsplit_once('/') {
+                Some((folder, _)) => format!("{folder}/"),
+                None => k.clone(),
+            })
+            .collect();
+        folders.sort();
+        folders.dedup();
+        Some(Message::Data(folders))
+    } else {
+        change_message(old, new)
     }
 }
 
@@ -276,6 +318,10 @@ mod tests {
     #[test]
     fn messages_are_small_json() {
         assert_eq!(Message::Reload.to_json(), r#"{"type":"reload"}"#);
+        assert_eq!(
+            Message::Data(vec!["search/".into()]).to_json(),
+            r#"{"type":"data","paths":["search/"]}"#
+        );
         assert_eq!(
             Message::Css(vec!["a/b.css".into()]).to_json(),
             r#"{"type":"css","paths":["a/b.css"]}"#

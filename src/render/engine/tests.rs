@@ -55,6 +55,49 @@ fn an_incremental_render_equals_a_full_one_and_reuses_most_pages() {
     assert_eq!(again.rendered, 0, "{again:?}");
 }
 
+/// Notes show on the paper's own page and are searched, nowhere else: an
+/// edit of them alone must not render every listing, feed and neighbour
+/// that shows the paper's card again (at 10,000 papers that was most of
+/// `serve`'s time after a save).
+#[test]
+fn a_notes_edit_renders_only_the_papers_page_and_the_search_index() {
+    let site = sample();
+    let theme = default_theme();
+    let mut cache = RenderCache::default();
+    let (before, _) = render(&site, &theme, "https://example.org/", &mut cache).unwrap();
+
+    let mut papers = site.papers.clone();
+    let i = papers.iter().position(|p| p.slug == "alpha").unwrap();
+    papers[i].body = "A *new* note about **quokkas**.".into();
+    let site = site_of(papers, site.pages.clone());
+    let (after, stats) = render(&site, &theme, "https://example.org/", &mut cache).unwrap();
+    assert_eq!(*after, build_with(&site, &theme));
+    assert!(text(&after, "papers/alpha/index.html").contains("quokkas"));
+
+    // A file kept from the last render is the very same allocation.
+    let rendered: Vec<&String> = (after.files.iter())
+        .filter(|(path, bytes)| {
+            before
+                .files
+                .get(*path)
+                .is_none_or(|old| !std::sync::Arc::ptr_eq(old, bytes))
+        })
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(rendered.len(), stats.rendered);
+    let others: Vec<&&String> = (rendered.iter())
+        .filter(|p| **p != "papers/alpha/index.html" && !p.starts_with("search/"))
+        .collect();
+    assert!(
+        others.is_empty(),
+        "rendered again although they do not show notes: {others:?}"
+    );
+    assert!(
+        rendered.iter().any(|p| p.starts_with("search/")),
+        "notes are searched"
+    );
+}
+
 /// A tiny deterministic generator, so a failing case names its seed.
 struct Rng(u64);
 
@@ -89,7 +132,7 @@ fn edit(rng: &mut Rng, site: &Site, next: &mut usize) -> Site {
     let mut papers = site.papers.clone();
     let mut pages = site.pages.clone();
     let i = rng.below(papers.len().max(1));
-    match (rng.below(9), papers.is_empty()) {
+    match (rng.below(12), papers.is_empty()) {
         (0, _) | (_, true) => {
             *next += 1;
             papers.push(random_paper(rng, *next));
@@ -102,7 +145,13 @@ fn edit(rng: &mut Rng, site: &Site, next: &mut usize) -> Site {
         (4, _) => papers[i].upvotes = rng.below(20) as u32,
         (5, _) => papers[i].tags = vec![rng.pick(TAGS).to_string()],
         (6, _) => papers[i].body = format!("Note {}", rng.below(100)),
-        (7, _) => pages[0].title = format!("About {}", rng.below(100)),
+        (7, _) => papers[i].abstract_ = format!("We show {}", rng.below(100)),
+        (8, _) => papers[i].code = Some(format!("https://example.org/{}", rng.below(9))),
+        (9, _) => {
+            let value = toml::Value::Integer(rng.below(9) as i64);
+            papers[i].extra.insert("rating".into(), value);
+        }
+        (10, _) => pages[0].title = format!("About {}", rng.below(100)),
         _ => pages[0].body = format!("We read {}", rng.below(100)),
     }
     let mut edited = site_of(papers, pages);

@@ -6,12 +6,13 @@ use serde_json::{Map, Value, json};
 
 use super::listings::Summary;
 use crate::diagnostic::Diagnostic;
-use crate::render::engine::{Bytes, Env, Inputs, Jobs, PaperRef, Render};
+use crate::render::engine::{Bytes, Env, Inputs, Jobs, Noted, PaperRef, Render};
 use crate::site::urls;
 
 #[derive(Hash)]
 struct PaperPage<'s> {
-    paper: PaperRef<'s>,
+    /// The page shows its notes; the others' cards do not.
+    paper: Noted<'s>,
     previous: Option<PaperRef<'s>>,
     next: Option<PaperRef<'s>>,
     /// The papers most like it, best first.
@@ -26,7 +27,7 @@ pub fn jobs<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
     for (pos, &paper) in latest.iter().enumerate() {
         let at = index.latest[pos];
         let job = PaperPage {
-            paper,
+            paper: paper.noted(),
             previous: pos.checked_sub(1).map(|p| latest[p]),
             next: latest.get(pos + 1).copied(),
             related: inputs.papers(&index.related[at]),
@@ -42,11 +43,11 @@ impl Render for PaperPage<'_> {
     fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic> {
         let summary = |p: Option<PaperRef>| p.map_or(Value::Null, |p| env.summary_with_card(p));
         let mut own = Map::new();
-        own.insert("title".into(), json!(self.paper.paper.title));
-        own.insert("paper".into(), env.data(self.paper).full.clone());
+        own.insert("title".into(), json!(self.paper.0.paper.title));
+        own.insert("paper".into(), env.noted(self.paper).full.clone());
         own.insert("previous".into(), summary(self.previous));
         own.insert("next".into(), summary(self.next));
-        let mine: Vec<String> = (self.paper.paper.tags.iter())
+        let mine: Vec<String> = (self.paper.0.paper.tags.iter())
             .map(|t| urls::tag_slug(t))
             .collect();
         let related = (self.related.iter())
@@ -73,7 +74,7 @@ impl Render for PaperPage<'_> {
     }
 
     fn source(&self) -> Option<String> {
-        Some(self.paper.paper.source.display().to_string())
+        Some(self.paper.0.paper.source.display().to_string())
     }
 }
 

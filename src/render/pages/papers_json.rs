@@ -61,7 +61,7 @@ impl Render for PapersJson<'_> {
         if self.papers.is_empty() {
             return Ok(Bytes::from(&b"[\n]\n"[..]));
         }
-        let lines = self.papers.iter().map(|&p| &*env.data(p).facts_json);
+        let lines = self.papers.iter().map(|&p| env.data(p).facts_json);
         Ok(Bytes::from(json::join(lines, b"[\n", b",\n", b"\n]\n")))
     }
 }

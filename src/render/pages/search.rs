@@ -13,7 +13,7 @@ use serde_json::{Map, json};
 
 use super::tags::Entry;
 use crate::diagnostic::Diagnostic;
-use crate::render::engine::{Bytes, Env, Inputs, Jobs, PaperRef, Render, RenderFiles};
+use crate::render::engine::{Bytes, Env, Inputs, Jobs, Noted, PaperRef, Render, RenderFiles};
 use crate::render::search::index;
 use crate::render::search::site::{self as search_site, facet_lists};
 use crate::site::urls;
@@ -38,7 +38,8 @@ struct PageDoc<'s> {
 #[derive(Hash)]
 struct SearchIndex<'s> {
     /// Newest first: a paper's position is its id, so ids sort by date.
-    papers: Vec<PaperRef<'s>>,
+    /// Search finds papers by their notes too.
+    papers: Vec<Noted<'s>>,
     pages: Vec<PageDoc<'s>>,
     /// Tags and organizations with their paper counts, for the filters.
     tags: Vec<(&'s str, usize)>,
@@ -71,7 +72,9 @@ pub fn index<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
     let site = inputs.site;
     let (tags, orgs) = facet_lists(site);
     let job = SearchIndex {
-        papers: inputs.papers(&site.index.latest),
+        papers: (inputs.papers(&site.index.latest).into_iter())
+            .map(PaperRef::noted)
+            .collect(),
         pages: (site.pages.iter())
             .map(|p| PageDoc {
                 title: &p.title,
@@ -115,8 +118,8 @@ impl RenderFiles for SearchIndex<'_> {
             .collect();
         let papers: Vec<_> = (self.papers.iter())
             .map(|&p| {
-                let data = env.data(p);
-                (p.paper, &data.search_doc, &data.search_record[..])
+                let data = env.noted(p);
+                (p.0.paper, &data.search_doc, &data.search_record[..])
             })
             .collect();
         let input = search_site::input(&papers, &pages, &self.tags, &self.orgs);
