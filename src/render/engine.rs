@@ -128,6 +128,7 @@ impl Env<'_> {
         let data = &self.data[paper.pos];
         Shown {
             summary: &data.summary,
+            card: &data.card,
             facts_json: &data.facts_json,
         }
     }
@@ -143,7 +144,7 @@ impl Env<'_> {
         let data = self.data(paper);
         let mut summary = data.summary.clone();
         if let Some(fields) = summary.as_object_mut() {
-            fields.insert("card".into(), Value::String(data.card.clone()));
+            fields.insert("card".into(), Value::String(data.card.to_owned()));
         }
         summary
     }
@@ -180,8 +181,10 @@ impl Env<'_> {
 
 /// The parts of a paper's template data without its notes.
 pub struct Shown<'a> {
-    /// Short fields plus `card`, the pre-rendered card HTML.
+    /// The short fields, without `card`.
     pub summary: &'a Value,
+    /// The card, rendered once and spliced into every listing.
+    pub card: &'a str,
     /// Its line of `papers.json`.
     pub facts_json: &'a [u8],
 }

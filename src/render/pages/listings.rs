@@ -108,7 +108,7 @@ impl Render for Day<'_> {
             let shown = upvotes.unwrap_or(0);
             paper.insert("upvotes".into(), json!(shown));
             let card = if p.paper.upvotes == shown {
-                data.card.clone()
+                data.card.to_owned()
             } else {
                 let (card, back) = env.card(p, paper)?;
                 paper = back;
