@@ -102,7 +102,7 @@ impl Page<'_> {
         // The cards already rendered, joined: one string for Tera to copy.
         let mut cards = String::with_capacity(self.shown.len() * 1600);
         for &p in &self.shown {
-            cards.push_str(&env.data(p).card);
+            cards.push_str(env.data(p).card);
         }
         own.insert("cards".into(), json!(cards));
         let url_of = |n: usize| env.url(&urls::page(&self.base, n));
