@@ -153,7 +153,9 @@ pub fn tag_value(globals: &Globals, tag: &str) -> Value {
     json!({"name": tag, "slug": slug, "url": url})
 }
 
-fn summary_fields(globals: &Globals, paper: &Paper) -> Map<String, Value> {
+/// `plain_abstract` is [`math::text_to_plain`] of the abstract, made once
+/// per paper in [`paper_data`] (search uses it too).
+fn summary_fields(globals: &Globals, paper: &Paper, plain_abstract: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("slug".into(), json!(paper.slug));
     m.insert("url".into(), json!(globals.url(&urls::paper(&paper.slug))));
@@ -186,10 +188,7 @@ fn summary_fields(globals: &Globals, paper: &Paper) -> Map<String, Value> {
     // Math reads as text here (`O(n log n)`): an excerpt may cut a formula.
     m.insert(
         "abstract_short".into(),
-        json!(excerpt(
-            &math::text_to_plain(&paper.abstract_),
-            EXCERPT_CHARS
-        )),
+        json!(excerpt(plain_abstract, EXCERPT_CHARS)),
     );
     m
 }
@@ -201,7 +200,9 @@ pub fn paper_data(
     theme: &Theme,
     paper: &Paper,
 ) -> Result<PaperData, Diagnostic> {
-    let (card, summary) = card(globals, tera, theme, paper, summary_fields(globals, paper))?;
+    let plain_abstract = math::text_to_plain(&paper.abstract_);
+    let fields = summary_fields(globals, paper, &plain_abstract);
+    let (card, summary) = card(globals, tera, theme, paper, fields)?;
     let mut full = summary.clone();
     full.insert("abstract".into(), json!(paper.abstract_));
     full.insert(
@@ -247,8 +248,8 @@ pub fn paper_data(
         card,
         full: Value::Object(full),
         facts_json: pages::papers_json::record(globals, paper),
-        search_doc: pages::search::doc(paper),
-        search_record: pages::search::record(globals, paper),
+        search_doc: pages::search::doc(paper, &plain_abstract),
+        search_record: pages::search::record(globals, paper, &plain_abstract),
     })
 }
 

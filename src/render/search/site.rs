@@ -19,22 +19,22 @@ const EXCERPT_CHARS: usize = 180;
 
 /// What search finds a paper by: title, organization, tags, the whole
 /// abstract and the person's notes (as text), each with its weight.
-pub fn doc(p: &Paper) -> Doc {
+/// `plain_abstract` is [`math::text_to_plain`] of the abstract (math as
+/// words, `O(n log n)`, not TeX), made once per paper by the caller.
+pub fn doc(p: &Paper, plain_abstract: &str) -> Doc {
     let tags = p.tags.join(" \n ");
     let notes = markdown::to_text(&p.body);
-    // Math as words (`O(n log n)`, `10¹⁹`), not TeX.
-    let abstract_ = math::text_to_plain(&p.abstract_);
     Doc::new(&[
         (&p.title, TITLE),
         (&tags, TAGS),
         (p.organization.as_deref().unwrap_or(""), ORGANIZATION),
-        (&abstract_, BODY),
+        (plain_abstract, BODY),
         (&notes, BODY),
     ])
 }
 
 /// What a result shows of a paper: JSON, markup-safe.
-pub fn record(globals: &Globals, p: &Paper) -> Box<[u8]> {
+pub fn record(globals: &Globals, p: &Paper, plain_abstract: &str) -> Box<[u8]> {
     Record(
         &p.title,
         &globals.url(&urls::paper(&p.slug)),
@@ -42,7 +42,7 @@ pub fn record(globals: &Globals, p: &Paper) -> Box<[u8]> {
         p.organization.as_deref(),
         p.upvotes,
         &p.tags,
-        &excerpt(&math::text_to_plain(&p.abstract_), EXCERPT_CHARS),
+        &excerpt(plain_abstract, EXCERPT_CHARS),
     )
     .to_json()
 }
@@ -148,7 +148,11 @@ pub fn facet_lists(site: &Site) -> (Counts<'_>, Counts<'_>) {
 pub fn index_site(site: &Site, base_url: &str) -> Vec<File> {
     let globals = Globals::new(site, base_url);
     let made: Vec<(Doc, Box<[u8]>)> = (site.index.latest.par_iter())
-        .map(|&i| (doc(&site.papers[i]), record(&globals, &site.papers[i])))
+        .map(|&i| {
+            let p = &site.papers[i];
+            let plain = math::text_to_plain(&p.abstract_);
+            (doc(p, &plain), record(&globals, p, &plain))
+        })
         .collect();
     let papers: Vec<(&Paper, &Doc, &[u8])> = (site.index.latest.iter())
         .zip(&made)
