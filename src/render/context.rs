@@ -135,13 +135,38 @@ pub struct PaperData {
     pub summary: Value,
     /// The paper's card, rendered once and spliced into every listing.
     pub card: String,
-    /// For the paper's own page: everything.
+    /// What one job each reads ([`Parts`]) when the render keeps them;
+    /// `None` in a one-off render (`gazette build`), where that job makes
+    /// them itself: the whole site's worth is never held at once.
+    pub parts: Option<Box<Parts>>,
+}
+
+/// The parts of a paper's template data that one job each reads, made
+/// ahead and kept where the next render reuses them (`serve`): an edit
+/// then re-makes one paper's, not every paper's.
+pub struct Parts {
+    /// For the paper's own page: everything ([`full`]).
     pub full: Value,
     /// Its line of `papers.json`.
     pub facts_json: Box<[u8]>,
-    /// What search finds it by, and what a search result shows of it.
-    pub search_doc: crate::render::search::Doc,
-    pub search_record: Box<[u8]>,
+    pub search: Search,
+}
+
+/// What search finds a paper by, and what a search result shows of it.
+#[derive(Clone)]
+pub struct Search {
+    pub doc: crate::render::search::Doc,
+    pub record: Box<[u8]>,
+}
+
+impl Search {
+    /// `plain_abstract` is [`math::text_to_plain`] of the abstract.
+    pub fn of(globals: &Globals, paper: &Paper, plain_abstract: &str) -> Search {
+        Search {
+            doc: pages::search::doc(paper, plain_abstract),
+            record: pages::search::record(globals, paper, plain_abstract),
+        }
+    }
 }
 
 const EXCERPT_CHARS: usize = 280;
@@ -193,17 +218,40 @@ fn summary_fields(globals: &Globals, paper: &Paper, plain_abstract: &str) -> Map
     m
 }
 
-/// Builds a paper's template data and renders its card.
+/// Builds a paper's template data and renders its card; with `keep`, its
+/// [`Parts`] too.
 pub fn paper_data(
     globals: &Globals,
     tera: &Tera,
     theme: &Theme,
     paper: &Paper,
+    keep: bool,
 ) -> Result<PaperData, Diagnostic> {
     let plain_abstract = math::text_to_plain(&paper.abstract_);
     let fields = summary_fields(globals, paper, &plain_abstract);
     let (card, summary) = card(globals, tera, theme, paper, fields)?;
-    let mut full = summary.clone();
+    let summary = Value::Object(summary);
+    let parts = keep.then(|| {
+        Box::new(Parts {
+            full: full(globals, paper, &summary),
+            facts_json: pages::papers_json::record(globals, paper),
+            search: Search::of(globals, paper, &plain_abstract),
+        })
+    });
+    Ok(PaperData {
+        summary,
+        card,
+        parts,
+    })
+}
+
+/// What a paper's own page shows of it: its `summary` (without `card`)
+/// and everything else.
+pub fn full(globals: &Globals, paper: &Paper, summary: &Value) -> Value {
+    let mut full = match summary {
+        Value::Object(fields) => fields.clone(),
+        _ => Map::new(),
+    };
     full.insert("abstract".into(), json!(paper.abstract_));
     full.insert(
         "abstract_html".into(),
@@ -243,14 +291,7 @@ pub fn paper_data(
             globals.url(&urls::week(year, week))
         })),
     );
-    Ok(PaperData {
-        summary: Value::Object(summary),
-        card,
-        full: Value::Object(full),
-        facts_json: pages::papers_json::record(globals, paper),
-        search_doc: pages::search::doc(paper, &plain_abstract),
-        search_record: pages::search::record(globals, paper, &plain_abstract),
-    })
+    Value::Object(full)
 }
 
 /// Renders `paper`'s card from `summary` (its summary fields, without

@@ -19,6 +19,7 @@
 //! built, or the in-memory output `serve` answers from); the sink also
 //! decides which files it can keep from the last render.
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,7 +28,9 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tera::Tera;
 
-use super::context::{self, Globals, PaperData};
+use super::context::{self, Globals, PaperData, Search};
+use super::math;
+use super::pages::papers_json;
 use super::{RenderCache, RenderStats, Theme, theme};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -129,13 +132,36 @@ impl Env<'_> {
         Shown {
             summary: &data.summary,
             card: &data.card,
-            facts_json: &data.facts_json,
         }
     }
 
-    /// A paper's template data, notes included (see [`Noted`]).
-    pub fn noted(&self, paper: Noted) -> &PaperData {
-        &self.data[paper.0.pos]
+    /// What a paper's own page shows of it, notes included (see [`Noted`]).
+    pub fn full(&self, paper: Noted) -> Value {
+        let data = &self.data[paper.0.pos];
+        match &data.parts {
+            Some(parts) => parts.full.clone(),
+            None => context::full(&self.globals, paper.0.paper, &data.summary),
+        }
+    }
+
+    /// A paper's line of `papers.json`.
+    pub fn facts_json(&self, paper: PaperRef) -> Cow<'_, [u8]> {
+        match &self.data[paper.pos].parts {
+            Some(parts) => Cow::Borrowed(&parts.facts_json),
+            None => Cow::Owned(papers_json::record(&self.globals, paper.paper).into_vec()),
+        }
+    }
+
+    /// What search finds a paper by, its notes included (see [`Noted`]).
+    pub fn search(&self, paper: Noted) -> Cow<'_, Search> {
+        match &self.data[paper.0.pos].parts {
+            Some(parts) => Cow::Borrowed(&parts.search),
+            None => {
+                let paper = paper.0.paper;
+                let plain = math::text_to_plain(&paper.abstract_);
+                Cow::Owned(Search::of(&self.globals, paper, &plain))
+            }
+        }
     }
 
     /// A paper's summary with its `card`, as listings' `papers` and a paper
@@ -185,8 +211,6 @@ pub struct Shown<'a> {
     pub summary: &'a Value,
     /// The card, rendered once and spliced into every listing.
     pub card: &'a str,
-    /// Its line of `papers.json`.
-    pub facts_json: &'a [u8],
 }
 
 /// A failure while rendering one page; grouped by diagnostic afterwards.
@@ -263,7 +287,7 @@ pub fn render_all(
         .par_iter()
         .map(|r| match cache.papers.get(&(r.shown, r.notes)) {
             Some(data) => Ok(Arc::clone(data)),
-            None => context::paper_data(&globals, &tera, theme, r.paper)
+            None => context::paper_data(&globals, &tera, theme, r.paper, !cache.once)
                 .map(Arc::new)
                 .map_err(|d| (d, urls::paper(&r.paper.slug))),
         })
@@ -351,6 +375,9 @@ pub fn render_all(
     }
     if !errors.is_empty() {
         return Err(RenderError::Sources(group_errors(errors)));
+    }
+    if cache.once {
+        return Ok(stats);
     }
     cache.papers = inputs
         .papers

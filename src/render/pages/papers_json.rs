@@ -1,7 +1,7 @@
 //! `/papers.json`: every paper's facts, machine-readable, in slug order,
 //! one JSON object per line inside the array (diffable, still one JSON
-//! document). Each paper's line is made once per change of the paper
-//! ([`record`], kept in its template data) and joined per build.
+//! document). Each paper's line ([`record`]) is made once per change of
+//! the paper where the render keeps it (`serve`), else as it is joined.
 
 use serde::Serialize;
 
@@ -61,7 +61,7 @@ impl Render for PapersJson<'_> {
         if self.papers.is_empty() {
             return Ok(Bytes::from(&b"[\n]\n"[..]));
         }
-        let lines = self.papers.iter().map(|&p| env.data(p).facts_json);
+        let lines = self.papers.iter().map(|&p| env.facts_json(p));
         Ok(Bytes::from(json::join(lines, b"[\n", b",\n", b"\n]\n")))
     }
 }
