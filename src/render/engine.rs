@@ -168,7 +168,7 @@ impl Env<'_> {
     /// page's `previous` and `next` show it.
     pub fn summary_with_card(&self, paper: PaperRef) -> Value {
         let data = self.data(paper);
-        let mut summary = data.summary.clone();
+        let mut summary = data.summary.value();
         if let Some(fields) = summary.as_object_mut() {
             fields.insert("card".into(), Value::String(data.card.to_owned()));
         }
@@ -208,7 +208,7 @@ impl Env<'_> {
 /// The parts of a paper's template data without its notes.
 pub struct Shown<'a> {
     /// The short fields, without `card`.
-    pub summary: &'a Value,
+    pub summary: &'a context::Summary,
     /// The card, rendered once and spliced into every listing.
     pub card: &'a str,
 }

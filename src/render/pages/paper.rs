@@ -52,7 +52,7 @@ impl Render for PaperPage<'_> {
             .collect();
         let related = (self.related.iter())
             .map(|&p| {
-                let mut r = env.data(p).summary.clone();
+                let mut r = env.data(p).summary.value();
                 if let Some(fields) = r.as_object_mut() {
                     let shared: Vec<Value> = (fields["tags"].as_array().into_iter().flatten())
                         .filter(|t| {
