@@ -73,6 +73,15 @@ pub trait RenderFiles: Hash + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
 }
 
+/// A job whose one file is too large to hold whole (`papers.json` at
+/// 100,000 papers is 180 MB): it writes the file piece by piece, and a
+/// sink that keeps no bytes (a folder) passes the pieces straight on. It
+/// is keyed like a [`Render`]; it makes its bytes from the site, so it
+/// has no errors but the writer's.
+pub trait RenderStream: Hash + Sync {
+    fn write(&self, env: &Env, url: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+}
+
 /// How a kind makes its jobs (one line in [`pages::KINDS`]).
 pub enum Kind {
     /// From the site.
@@ -338,13 +347,26 @@ pub fn render_all(
                     return Ok(Outcome::Deferred);
                 }
             }
-            let files = job
-                .work
-                .run(&env, &job.url)
-                .map_err(|d| (d, job.url.clone()))?;
+            let mut streamed = |out: &mut dyn std::io::Write| {
+                // Called only for a job that `streams()`, which writes.
+                (job.work.write(&env, &job.url, out)).unwrap_or(Ok(()))
+            };
+            let files = if job.work.streams() {
+                vec![(path, None)]
+            } else {
+                (job.work.run(&env, &job.url))
+                    .map_err(|d| (d, job.url.clone()))?
+                    .into_iter()
+                    .map(|(path, bytes)| (path, Some(bytes)))
+                    .collect()
+            };
             let n = files.len();
             for (path, bytes) in files {
-                if let Err(e) = sink.put(&path, key, bytes) {
+                let put = match bytes {
+                    Some(bytes) => sink.put(&path, key, bytes),
+                    None => sink.put_stream(&path, key, &mut streamed),
+                };
+                if let Err(e) = put {
                     stopped.store(true, Ordering::Relaxed);
                     let mut first = write_error
                         .lock()

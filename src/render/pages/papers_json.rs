@@ -1,13 +1,15 @@
 //! `/papers.json`: every paper's facts, machine-readable, in slug order,
 //! one JSON object per line inside the array (diffable, still one JSON
 //! document). Each paper's line ([`record`]) is made once per change of
-//! the paper where the render keeps it (`serve`), else as it is joined.
+//! the paper where the render keeps it (`serve`), else as it is written;
+//! the file is written line by line, never whole in memory, into a folder.
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use std::io::{self, Write};
+
 use crate::render::context::Globals;
-use crate::render::engine::{Bytes, Env, Inputs, Jobs, PaperRef, Render};
+use crate::render::engine::{Env, Inputs, Jobs, PaperRef, RenderStream};
 use crate::render::json;
 use crate::site::{Paper, urls};
 
@@ -53,16 +55,22 @@ struct PapersJson<'s> {
 
 pub fn jobs<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
     let papers = inputs.all_papers();
-    out.file(urls::papers_json(), PapersJson { papers });
+    out.stream(urls::papers_json(), PapersJson { papers });
 }
 
-impl Render for PapersJson<'_> {
-    fn render(&self, env: &Env, _url: &str) -> Result<Bytes, Diagnostic> {
+impl RenderStream for PapersJson<'_> {
+    fn write(&self, env: &Env, _url: &str, out: &mut dyn Write) -> io::Result<()> {
         if self.papers.is_empty() {
-            return Ok(Bytes::from(&b"[\n]\n"[..]));
+            return out.write_all(b"[\n]\n");
         }
-        let lines = self.papers.iter().map(|&p| env.facts_json(p));
-        Ok(Bytes::from(json::join(lines, b"[\n", b",\n", b"\n]\n")))
+        out.write_all(b"[\n")?;
+        for (i, &p) in self.papers.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(&env.facts_json(p))?;
+        }
+        out.write_all(b"\n]\n")
     }
 }
 
