@@ -69,6 +69,8 @@ pub trait Render: Hash + Sync {
 /// keyed and rendered like a [`Render`] job, and returns every file as
 /// (site path, bytes). Its paths should lie under its URL's folder. It is
 /// kept as a whole: the sink keeps every file it made under the same key.
+/// Like a [`RenderStream`], it reads no paper's summary or card
+/// ([`Env::data`]): a one-off render runs it before those are made.
 pub trait RenderFiles: Hash + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
 }
@@ -77,7 +79,8 @@ pub trait RenderFiles: Hash + Sync {
 /// 100,000 papers is 180 MB): it writes the file piece by piece, and a
 /// sink that keeps no bytes (a folder) passes the pieces straight on. It
 /// is keyed like a [`Render`]; it makes its bytes from the site, so it
-/// has no errors but the writer's.
+/// has no errors but the writer's. It reads no paper's summary or card
+/// ([`Env::data`]): a one-off render runs it before those are made.
 pub trait RenderStream: Hash + Sync {
     fn write(&self, env: &Env, url: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>;
 }
@@ -153,9 +156,15 @@ impl Env<'_> {
         }
     }
 
+    /// A paper's [`context::Parts`], when made ahead: not in a one-off
+    /// render, whose whole-site jobs run before any paper's data is made.
+    fn parts(&self, paper: PaperRef) -> Option<&context::Parts> {
+        self.data.get(paper.pos)?.parts.as_deref()
+    }
+
     /// A paper's line of `papers.json`.
     pub fn facts_json(&self, paper: PaperRef) -> Cow<'_, [u8]> {
-        match &self.data[paper.pos].parts {
+        match self.parts(paper) {
             Some(parts) => Cow::Borrowed(&parts.facts_json),
             None => Cow::Owned(papers_json::record(&self.globals, paper.paper).into_vec()),
         }
@@ -163,7 +172,7 @@ impl Env<'_> {
 
     /// What search finds a paper by, its notes included (see [`Noted`]).
     pub fn search(&self, paper: Noted) -> Cow<'_, Search> {
-        match &self.data[paper.0.pos].parts {
+        match self.parts(paper.0) {
             Some(parts) => Cow::Borrowed(&parts.search),
             None => {
                 let paper = paper.0.paper;
@@ -290,13 +299,27 @@ pub fn render_all(
     };
     let jobs = plan(&inputs).map_err(RenderError::Sources)?;
 
+    // In a one-off render the jobs made from the whole site at once (the
+    // search index, papers.json) read no paper's summary or card: they run
+    // before those are made, so the two never take memory at the same time.
+    let (early, jobs): (Vec<&Job>, Vec<&Job>) =
+        (jobs.iter()).partition(|job| cache.once && job.work.whole_site());
+    let mut env = Env {
+        globals,
+        tera,
+        theme,
+        config: &site.config,
+        data: Vec::new(),
+    };
+    let mut results = run_jobs(&env, &early, sink, site_key, pass)?;
+
     // Each paper's template data, reused when neither it nor the site changed.
     let made: Vec<Result<Arc<PaperData>, JobError>> = inputs
         .papers
         .par_iter()
         .map(|r| match cache.papers.get(&(r.shown, r.notes)) {
             Some(data) => Ok(Arc::clone(data)),
-            None => context::paper_data(&globals, &tera, theme, r.paper, !cache.once)
+            None => context::paper_data(&env.globals, &env.tera, theme, r.paper, !cache.once)
                 .map(Arc::new)
                 .map_err(|d| (d, urls::paper(&r.paper.slug))),
         })
@@ -312,78 +335,8 @@ pub fn render_all(
     if !errors.is_empty() {
         return Err(RenderError::Sources(group_errors(errors)));
     }
-    let env = Env {
-        globals,
-        tera,
-        theme,
-        config: &site.config,
-        data,
-    };
-
-    // The first write error stops every job not yet started: a full disk
-    // must not cost the rest of the render first.
-    let stopped = AtomicBool::new(false);
-    let write_error: Mutex<Option<Diagnostic>> = Mutex::new(None);
-    let results: Vec<Result<Outcome, JobError>> = jobs
-        .par_iter()
-        .map(|job| {
-            if stopped.load(Ordering::Relaxed) {
-                return Ok(Outcome::Stopped);
-            }
-            let key = job_key(site_key, job);
-            let path = urls::file_for(&job.url);
-            if job.work.one_file() && sink.keep(&path, key) {
-                return Ok(Outcome::Kept(1));
-            }
-            if !job.work.one_file() {
-                let kept = sink.keep_all(key);
-                if kept > 0 {
-                    return Ok(Outcome::Kept(kept));
-                }
-                if pass == Pass::PagesFirst {
-                    // Its files lie under its URL's folder (`RenderFiles`).
-                    let folder = job.url.rsplit_once('/').map_or("", |(f, _)| f);
-                    sink.defer(&format!("{folder}/"));
-                    return Ok(Outcome::Deferred);
-                }
-            }
-            let mut streamed = |out: &mut dyn std::io::Write| {
-                // Called only for a job that `streams()`, which writes.
-                (job.work.write(&env, &job.url, out)).unwrap_or(Ok(()))
-            };
-            let files = if job.work.streams() {
-                vec![(path, None)]
-            } else {
-                (job.work.run(&env, &job.url))
-                    .map_err(|d| (d, job.url.clone()))?
-                    .into_iter()
-                    .map(|(path, bytes)| (path, Some(bytes)))
-                    .collect()
-            };
-            let n = files.len();
-            for (path, bytes) in files {
-                let put = match bytes {
-                    Some(bytes) => sink.put(&path, key, bytes),
-                    None => sink.put_stream(&path, key, &mut streamed),
-                };
-                if let Err(e) = put {
-                    stopped.store(true, Ordering::Relaxed);
-                    let mut first = write_error
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    first.get_or_insert(e);
-                    return Ok(Outcome::Stopped);
-                }
-            }
-            Ok(Outcome::Rendered(n))
-        })
-        .collect();
-    if let Some(e) = write_error
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        return Err(RenderError::Output(e));
-    }
+    env.data = data;
+    results.extend(run_jobs(&env, &jobs, sink, site_key, pass)?);
 
     let mut stats = RenderStats::default();
     for r in results {
@@ -408,6 +361,81 @@ pub fn render_all(
         .map(|(r, d)| ((r.shown, r.notes), Arc::clone(d)))
         .collect();
     Ok(stats)
+}
+
+/// Runs `jobs` in parallel (see [`render_all`]), handing their files to
+/// `sink`; the first write error stops every job not yet started (a full
+/// disk must not cost the rest of the render first) and is the error.
+fn run_jobs(
+    env: &Env,
+    jobs: &[&Job],
+    sink: &dyn Sink,
+    site_key: u64,
+    pass: Pass,
+) -> Result<Vec<Result<Outcome, JobError>>, RenderError> {
+    let stopped = AtomicBool::new(false);
+    let write_error: Mutex<Option<Diagnostic>> = Mutex::new(None);
+    let results = jobs
+        .par_iter()
+        .map(|job| {
+            if stopped.load(Ordering::Relaxed) {
+                return Ok(Outcome::Stopped);
+            }
+            let key = job_key(site_key, job);
+            let path = urls::file_for(&job.url);
+            if job.work.one_file() && sink.keep(&path, key) {
+                return Ok(Outcome::Kept(1));
+            }
+            if !job.work.one_file() {
+                let kept = sink.keep_all(key);
+                if kept > 0 {
+                    return Ok(Outcome::Kept(kept));
+                }
+                if pass == Pass::PagesFirst {
+                    // Its files lie under its URL's folder (`RenderFiles`).
+                    let folder = job.url.rsplit_once('/').map_or("", |(f, _)| f);
+                    sink.defer(&format!("{folder}/"));
+                    return Ok(Outcome::Deferred);
+                }
+            }
+            let mut streamed = |out: &mut dyn std::io::Write| {
+                // Called only for a job that `streams()`, which writes.
+                (job.work.write(env, &job.url, out)).unwrap_or(Ok(()))
+            };
+            let files = if job.work.streams() {
+                vec![(path, None)]
+            } else {
+                (job.work.run(env, &job.url))
+                    .map_err(|d| (d, job.url.clone()))?
+                    .into_iter()
+                    .map(|(path, bytes)| (path, Some(bytes)))
+                    .collect()
+            };
+            let n = files.len();
+            for (path, bytes) in files {
+                let put = match bytes {
+                    Some(bytes) => sink.put(&path, key, bytes),
+                    None => sink.put_stream(&path, key, &mut streamed),
+                };
+                if let Err(e) = put {
+                    stopped.store(true, Ordering::Relaxed);
+                    let mut first = write_error
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    first.get_or_insert(e);
+                    return Ok(Outcome::Stopped);
+                }
+            }
+            Ok(Outcome::Rendered(n))
+        })
+        .collect();
+    match write_error
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        Some(e) => Err(RenderError::Output(e)),
+        None => Ok(results),
+    }
 }
 
 /// What became of one job.

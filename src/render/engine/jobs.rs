@@ -88,6 +88,11 @@ pub(super) trait Work: Sync {
     fn streams(&self) -> bool {
         false
     }
+    /// Made from the site as a whole, reading no paper's summary or card
+    /// (the search index, `papers.json`): a one-off render runs it first.
+    fn whole_site(&self) -> bool {
+        false
+    }
 }
 
 impl<T: Render> Work for T {
@@ -133,6 +138,10 @@ impl<T: RenderFiles> Work for Many<T> {
     fn origin(&self) -> Option<String> {
         None
     }
+
+    fn whole_site(&self) -> bool {
+        true
+    }
 }
 
 /// A [`RenderStream`] job in the list.
@@ -165,6 +174,10 @@ impl<T: RenderStream> Work for Streamed<T> {
     }
 
     fn streams(&self) -> bool {
+        true
+    }
+
+    fn whole_site(&self) -> bool {
         true
     }
 }
