@@ -21,8 +21,7 @@
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -41,12 +40,14 @@ use crate::site::{Site, urls};
 mod jobs;
 mod papers;
 mod plan;
+mod run;
 
 use jobs::Job;
 pub use jobs::Jobs;
 use papers::shown_key;
 pub use papers::{Noted, PaperRef};
 use plan::{group_errors, plan};
+use run::{Outcome, run_jobs};
 
 /// An output file's bytes, shared with the cache.
 pub type Bytes = Arc<[u8]>;
@@ -361,93 +362,6 @@ pub fn render_all(
         .map(|(r, d)| ((r.shown, r.notes), Arc::clone(d)))
         .collect();
     Ok(stats)
-}
-
-/// Runs `jobs` in parallel (see [`render_all`]), handing their files to
-/// `sink`; the first write error stops every job not yet started (a full
-/// disk must not cost the rest of the render first) and is the error.
-fn run_jobs(
-    env: &Env,
-    jobs: &[&Job],
-    sink: &dyn Sink,
-    site_key: u64,
-    pass: Pass,
-) -> Result<Vec<Result<Outcome, JobError>>, RenderError> {
-    let stopped = AtomicBool::new(false);
-    let write_error: Mutex<Option<Diagnostic>> = Mutex::new(None);
-    let results = jobs
-        .par_iter()
-        .map(|job| {
-            if stopped.load(Ordering::Relaxed) {
-                return Ok(Outcome::Stopped);
-            }
-            let key = job_key(site_key, job);
-            let path = urls::file_for(&job.url);
-            if job.work.one_file() && sink.keep(&path, key) {
-                return Ok(Outcome::Kept(1));
-            }
-            if !job.work.one_file() {
-                let kept = sink.keep_all(key);
-                if kept > 0 {
-                    return Ok(Outcome::Kept(kept));
-                }
-                if pass == Pass::PagesFirst {
-                    // Its files lie under its URL's folder (`RenderFiles`).
-                    let folder = job.url.rsplit_once('/').map_or("", |(f, _)| f);
-                    sink.defer(&format!("{folder}/"));
-                    return Ok(Outcome::Deferred);
-                }
-            }
-            let mut streamed = |out: &mut dyn std::io::Write| {
-                // Called only for a job that `streams()`, which writes.
-                (job.work.write(env, &job.url, out)).unwrap_or(Ok(()))
-            };
-            let files = if job.work.streams() {
-                vec![(path, None)]
-            } else {
-                (job.work.run(env, &job.url))
-                    .map_err(|d| (d, job.url.clone()))?
-                    .into_iter()
-                    .map(|(path, bytes)| (path, Some(bytes)))
-                    .collect()
-            };
-            let n = files.len();
-            for (path, bytes) in files {
-                let put = match bytes {
-                    Some(bytes) => sink.put(&path, key, bytes),
-                    None => sink.put_stream(&path, key, &mut streamed),
-                };
-                if let Err(e) = put {
-                    stopped.store(true, Ordering::Relaxed);
-                    let mut first = write_error
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    first.get_or_insert(e);
-                    return Ok(Outcome::Stopped);
-                }
-            }
-            Ok(Outcome::Rendered(n))
-        })
-        .collect();
-    match write_error
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        Some(e) => Err(RenderError::Output(e)),
-        None => Ok(results),
-    }
-}
-
-/// What became of one job.
-enum Outcome {
-    /// The sink still had its file from the last render with this key.
-    Kept(usize),
-    /// Rendered, making this many files.
-    Rendered(usize),
-    /// Left for the next render ([`Pass::PagesFirst`]).
-    Deferred,
-    /// Not run: a write failed first.
-    Stopped,
 }
 
 /// A job's key: the site key, its URL, its kind (the job's type) and the
