@@ -51,9 +51,23 @@ test("typing shows highlighted results, more results pages on, a filter goes in 
   await page.locator("#search-results .result").nth(20).waitFor();
   assert.equal((await hrefs(page)).length, Math.min(total, 40));
 
+  // From here on, the status never counts other results than the list's.
+  await page.evaluate(() => {
+    const results = () => document.querySelectorAll("#search-results .result").length;
+    const status = document.getElementById("search-status");
+    window.countMismatches = [];
+    new MutationObserver(() => {
+      const text = status.textContent;
+      const count = text.match(/^([\d,]+) papers? match(?:es)?(?:, showing ([\d,]+))?/);
+      const said = count && Number((count[2] ?? count[1]).replace(/,/g, ""));
+      if (said && said !== results()) window.countMismatches.push(`${text} beside ${results()} results`);
+    }).observe(document.getElementById("search-results"), { childList: true });
+  });
+  const before = await status(page).textContent();
   await page.locator("select[name=tag]").selectOption("speech");
   await page.waitForURL(/tag=speech/);
-  await status(page).filter({ hasText: /match/ }).waitFor();
+  await status(page).filter({ hasText: /match/ }).and(page.locator(`#search-status:not(:text-is("${before}"))`)).waitFor();
+  assert.deepEqual(await page.evaluate(() => window.countMismatches), []);
   const filtered = await hrefs(page);
   for (const meta of await page.locator("#search-results .meta").allTextContents()) assert.match(meta, /speech/);
   assert.ok(filtered.length > 0 && filtered.length < total);
@@ -129,6 +143,9 @@ test("a query in the URL has its term shard on the way before the search code ha
   await status(page).filter({ hasText: /papers match/ }).waitFor();
   await page.locator("#search-results mark").first().waitFor();
   assert.equal(asked.filter((p) => p.endsWith("/index.json")).length, 1, asked.join(", "));
+  // `speech` and the words it begins are in one shard: the one the page
+  // started on is the one the search read.
+  assert.equal(asked.filter((p) => p.includes("/search/t/")).length, 1, asked.join(", "));
   assert.equal(new Set(asked).size, asked.length, `a file fetched twice: ${asked.join(", ")}`);
   assert.deepEqual(problems, []);
   await context.close();

@@ -75,9 +75,12 @@ function start() {
       const result = await index.search(s);
       if (mine !== seq) return;
       current = { result, shown: 0 };
+      // The old list goes, and its count and button with it: the count
+      // comes back with the new page.
       list.textContent = "";
+      more.hidden = true;
+      say("");
       if (result.total === 0) {
-        more.hidden = true;
         say(s.q ? `No papers match “${s.q.slice(0, 100)}”.` : "No papers match these filters.");
         return;
       }
