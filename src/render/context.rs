@@ -251,7 +251,7 @@ pub fn paper_data(
         card,
         row,
         full: Value::Object(full),
-        facts_json: pages::papers_json::record(globals, paper),
+        facts_json: pages::papers_json::record(paper),
         search_doc: pages::search::doc(paper, &plain_abstract),
         search_record: pages::search::record(globals, paper, &plain_abstract),
     })
