@@ -60,12 +60,15 @@ pub fn record(p: &Paper) -> Box<[u8]> {
     })
 }
 
+/// A chunk's month (year, month), or `None` for the undated papers.
+type Month = Option<(i32, u32)>;
+
 /// The index: the chunks, each with its month and size.
 #[derive(Hash)]
 struct Index {
     total: usize,
     /// (month, papers), oldest first, the undated chunk last.
-    chunks: Vec<(Option<(i32, u32)>, usize)>,
+    chunks: Vec<(Month, usize)>,
 }
 
 /// One chunk: its papers in slug order.
@@ -76,7 +79,7 @@ struct Chunk<'s> {
 
 pub fn jobs<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
     let index = &inputs.site.index;
-    let mut months: Vec<(Option<(i32, u32)>, Vec<usize>)> = (index.by_month.iter())
+    let mut months: Vec<(Month, Vec<usize>)> = (index.by_month.iter())
         .map(|(&month, papers)| (Some(month), papers.clone()))
         .collect();
     if !index.undated.is_empty() {
