@@ -916,7 +916,7 @@ mod tests {
         }
     }
 
-    /// A file written piece by piece (`papers.json`) is staged as it comes;
+    /// A file written piece by piece (a `papers.json` chunk) is staged as it comes;
     /// the build must still keep it when the folder already holds its
     /// bytes, and record the hash a whole file would have.
     #[test]

@@ -62,7 +62,7 @@ pub trait Sink: Sync {
     /// Takes a file rendered now. An error stops the render.
     fn put(&self, path: &str, key: u64, bytes: Arc<[u8]>) -> Result<(), Diagnostic>;
     /// Takes a file rendered now that `write` writes piece by piece (one
-    /// too large to hold whole, such as `papers.json`). A sink that keeps
+    /// too large to hold whole, such as a `papers.json` chunk). A sink that keeps
     /// no bytes (a folder) writes the pieces as they come; this one
     /// collects them and [`put`](Sink::put)s the whole.
     fn put_stream(&self, path: &str, key: u64, write: Writes<'_>) -> Result<(), Diagnostic> {

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tera::Tera;
 
-use super::context::{self, Globals, PaperData, Search};
+use super::context::{self, Globals, PaperData, Search, Shapes};
 use super::math;
 use super::pages::papers_json;
 use super::{RenderCache, RenderStats, Theme, theme};
@@ -76,8 +76,9 @@ pub trait RenderFiles: Hash + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
 }
 
-/// A job whose one file is too large to hold whole (`papers.json` at
-/// 100,000 papers is 180 MB): it writes the file piece by piece, and a
+/// A job whose one file may be too large to hold whole (a chunk of
+/// `papers.json`: one month may hold most of a site's papers, 1.8 KB
+/// each): it writes the file piece by piece, and a
 /// sink that keeps no bytes (a folder) passes the pieces straight on. It
 /// is keyed like a [`Render`]; it makes its bytes from the site, so it
 /// has no errors but the writer's. It reads no paper's summary or card
@@ -145,6 +146,7 @@ impl Env<'_> {
         Shown {
             summary: &data.summary,
             card: &data.card,
+            row: &data.row,
         }
     }
 
@@ -167,7 +169,7 @@ impl Env<'_> {
     pub fn facts_json(&self, paper: PaperRef) -> Cow<'_, [u8]> {
         match self.parts(paper) {
             Some(parts) => Cow::Borrowed(&parts.facts_json),
-            None => Cow::Owned(papers_json::record(&self.globals, paper.paper).into_vec()),
+            None => Cow::Owned(papers_json::record(paper.paper).into_vec()),
         }
     }
 
@@ -183,25 +185,27 @@ impl Env<'_> {
         }
     }
 
-    /// A paper's summary with its `card`, as listings' `papers` and a paper
-    /// page's `previous` and `next` show it.
+    /// A paper's summary with its `card` and `row`, as listings' `papers`
+    /// and a paper page's `previous` and `next` show it.
     pub fn summary_with_card(&self, paper: PaperRef) -> Value {
         let data = self.data(paper);
         let mut summary = data.summary.value();
         if let Some(fields) = summary.as_object_mut() {
             fields.insert("card".into(), Value::String(data.card.to_owned()));
+            fields.insert("row".into(), Value::String(data.row.to_owned()));
         }
         summary
     }
 
-    /// `paper`'s card rendered from `summary` (its summary fields changed
-    /// by a page, such as the upvotes a listing showed), and the summary.
-    pub fn card(
+    /// `paper`'s card and row rendered from `summary` (its summary fields
+    /// changed by a page, such as the upvotes a listing showed), and the
+    /// summary.
+    pub fn shapes(
         &self,
         paper: PaperRef,
         summary: Map<String, Value>,
-    ) -> Result<(String, Map<String, Value>), Diagnostic> {
-        context::card(&self.globals, &self.tera, self.theme, paper.paper, summary)
+    ) -> Result<(Shapes, Map<String, Value>), Diagnostic> {
+        context::shapes(&self.globals, &self.tera, self.theme, paper.paper, summary)
     }
 
     /// Renders `template` for the page at `url`, with the shared values plus `own`.
@@ -230,6 +234,8 @@ pub struct Shown<'a> {
     pub summary: &'a context::Summary,
     /// The card, rendered once and spliced into every listing.
     pub card: &'a str,
+    /// The compact row, rendered once too.
+    pub row: &'a str,
 }
 
 /// A failure while rendering one page; grouped by diagnostic afterwards.
@@ -301,7 +307,7 @@ pub fn render_all(
     let jobs = plan(&inputs).map_err(RenderError::Sources)?;
 
     // In a one-off render the jobs made from the whole site at once (the
-    // search index, papers.json) read no paper's summary or card: they run
+    // search index, papers.json's chunks) read no paper's summary or card: they run
     // before those are made, so the two never take memory at the same time.
     let (early, jobs): (Vec<&Job>, Vec<&Job>) =
         (jobs.iter()).partition(|job| cache.once && job.work.whole_site());

@@ -88,8 +88,8 @@ pub(super) trait Work: Sync {
     fn streams(&self) -> bool {
         false
     }
-    /// Made from the site as a whole, reading no paper's summary or card
-    /// (the search index, `papers.json`): a one-off render runs it first.
+    /// Reads no paper's summary or card (the search index, the chunks of
+    /// `papers.json`): a one-off render runs it first.
     fn whole_site(&self) -> bool {
         false
     }
