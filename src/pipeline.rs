@@ -283,6 +283,7 @@ impl Builder {
             && stats.deferred > 0
         {
             pages(first);
+            crate::trace::record("pages shown at", started.elapsed());
             let stage = Instant::now();
             let (_, rest) = render::render_pass(&site, theme, &base_url, cache, Pass::All)?;
             report.stages.push(("deferred", stage.elapsed()));
