@@ -19,9 +19,12 @@
 //! built, or the in-memory output `serve` answers from); the sink also
 //! decides which files it can keep from the last render.
 
+use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -34,6 +37,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{Stable, stable};
 use crate::output::Sink;
 use crate::site::{Site, urls};
+use crate::trace;
 
 mod jobs;
 mod papers;
@@ -50,7 +54,7 @@ pub type Bytes = Arc<[u8]>;
 
 /// One output file. Its fields are all its output shows besides the
 /// [`Env`]: the engine hashes them into the file's key.
-pub trait Render: Hash + Sync {
+pub trait Render: Hash + Send + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
 
     /// The file a person would edit to change this output (a page's
@@ -66,7 +70,7 @@ pub trait Render: Hash + Sync {
 /// keyed and rendered like a [`Render`] job, and returns every file as
 /// (site path, bytes). Its paths should lie under its URL's folder. It is
 /// kept as a whole: the sink keeps every file it made under the same key.
-pub trait RenderFiles: Hash + Sync {
+pub trait RenderFiles: Hash + Send + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
 }
 
@@ -225,6 +229,7 @@ pub fn render_all(
     sink: &dyn Sink,
     pass: Pass,
 ) -> Result<RenderStats, RenderError> {
+    let t = Instant::now();
     let globals = Globals::new(site, base_url);
     let site_key = site_key(theme, &globals);
     let tera = match &cache.tera {
@@ -239,15 +244,28 @@ pub fn render_all(
         }
     };
 
-    let papers = site
-        .papers
-        .par_iter()
-        .enumerate()
-        .map(|(pos, paper)| PaperRef {
-            pos,
-            shown: shown_key(site_key, paper),
-            notes: stable(&paper.body),
-            paper,
+    // Each paper's keys and template data, reused while neither its file
+    // nor the site changed: an edit costs one paper's, not every paper's.
+    let kept: Vec<Option<&KeptPaper>> = (site.papers.par_iter())
+        .map(|paper| {
+            (cache.papers.get(&paper.source))
+                .filter(|k| k.site_key == site_key && k.fingerprint == paper.fingerprint)
+        })
+        .collect();
+    let papers = (site.papers.par_iter().zip(&kept).enumerate())
+        .map(|(pos, (paper, kept))| match kept {
+            Some(k) => PaperRef {
+                pos,
+                shown: k.shown,
+                notes: k.notes,
+                paper,
+            },
+            None => PaperRef {
+                pos,
+                shown: shown_key(site_key, paper),
+                notes: stable(&paper.body),
+                paper,
+            },
         })
         .collect();
     let inputs = Inputs {
@@ -255,18 +273,21 @@ pub fn render_all(
         theme,
         papers,
     };
+    let t = trace::mark("paper keys", t);
     let jobs = plan(&inputs).map_err(RenderError::Sources)?;
+    let t = trace::mark("plan", t);
 
-    // Each paper's template data, reused when neither it nor the site changed.
-    let made: Vec<Result<Arc<PaperData>, JobError>> = inputs
-        .papers
-        .par_iter()
-        .map(|r| match cache.papers.get(&(r.shown, r.notes)) {
-            Some(data) => Ok(Arc::clone(data)),
+    let made: Vec<Result<Arc<PaperData>, JobError>> = (inputs.papers.par_iter().zip(&kept))
+        .map(|(r, kept)| match kept {
+            Some(k) => Ok(Arc::clone(&k.data)),
             None => context::paper_data(&globals, &tera, theme, r.paper)
                 .map(Arc::new)
                 .map_err(|d| (d, urls::paper(&r.paper.slug))),
         })
+        .collect();
+    let fresh: Vec<usize> = (kept.iter().enumerate())
+        .filter(|(_, k)| k.is_none())
+        .map(|(pos, _)| pos)
         .collect();
     let mut data = Vec::with_capacity(made.len());
     let mut errors = Vec::new();
@@ -279,6 +300,7 @@ pub fn render_all(
     if !errors.is_empty() {
         return Err(RenderError::Sources(group_errors(errors)));
     }
+    let t = trace::mark("paper data", t);
     let env = Env {
         globals,
         tera,
@@ -298,8 +320,7 @@ pub fn render_all(
                 return Ok(Outcome::Stopped);
             }
             let key = job_key(site_key, job);
-            let path = urls::file_for(&job.url);
-            if job.work.one_file() && sink.keep(&path, key) {
+            if job.work.one_file() && sink.keep(&job.file, key) {
                 return Ok(Outcome::Kept(1));
             }
             if !job.work.one_file() {
@@ -332,6 +353,7 @@ pub fn render_all(
             Ok(Outcome::Rendered(n))
         })
         .collect();
+    let t = trace::mark("jobs", t);
     if let Some(e) = write_error
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -352,13 +374,37 @@ pub fn render_all(
     if !errors.is_empty() {
         return Err(RenderError::Sources(group_errors(errors)));
     }
-    cache.papers = inputs
-        .papers
-        .iter()
-        .zip(&env.data)
-        .map(|(r, d)| ((r.shown, r.notes), Arc::clone(d)))
-        .collect();
+    for pos in fresh {
+        let r = &inputs.papers[pos];
+        let kept = KeptPaper {
+            site_key,
+            fingerprint: r.paper.fingerprint,
+            shown: r.shown,
+            notes: r.notes,
+            data: Arc::clone(&env.data[pos]),
+        };
+        cache.papers.insert(r.paper.source.clone(), kept);
+    }
+    if cache.papers.len() > site.papers.len() {
+        // Papers deleted or moved: forget them.
+        let now: HashSet<&Path> = site.papers.iter().map(|p| p.source.as_path()).collect();
+        cache
+            .papers
+            .retain(|source, _| now.contains(source.as_path()));
+    }
+    trace::mark("data cache", t);
     Ok(stats)
+}
+
+/// What the engine keeps of a paper between renders, valid while the
+/// site key and the paper's fingerprint (its file's bytes, which make
+/// every field) are the same.
+pub struct KeptPaper {
+    site_key: u64,
+    fingerprint: u64,
+    shown: u64,
+    notes: u64,
+    data: Arc<PaperData>,
 }
 
 /// What became of one job.

@@ -62,8 +62,9 @@ pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>
 /// [`render`] returns (and `serve` answers from): its bytes exist once.
 #[derive(Default)]
 pub struct RenderCache {
-    /// By the paper's keys (its facts, its notes: see `engine::PaperRef`).
-    papers: HashMap<(u64, u64), Arc<context::PaperData>>,
+    /// By source file: each paper's keys and template data (see
+    /// `engine::KeptPaper`).
+    papers: rustc_hash::FxHashMap<std::path::PathBuf, engine::KeptPaper>,
     tera: Option<(u64, Arc<tera::Tera>)>,
     output: Arc<Output>,
     keys: HashMap<String, u64>,
@@ -111,7 +112,9 @@ pub fn render_pass(
     let keys = std::mem::take(&mut cache.keys);
     let sink = MemorySink::new(&previous, &keys);
     let result = engine::render_all(site, theme, base_url, cache, &sink, pass);
+    let t = std::time::Instant::now();
     let (output, new_keys) = sink.finish();
+    crate::trace::mark("collect output", t);
     match result {
         Ok(stats) => {
             let output = Arc::new(output);
