@@ -45,8 +45,8 @@ mod plan;
 
 use jobs::Job;
 pub use jobs::Jobs;
-use papers::shown_key;
 pub use papers::{Noted, PaperRef};
+use papers::{shown_key, shows_notes};
 use plan::{group_errors, plan};
 
 /// An output file's bytes, shared with the cache.
@@ -218,6 +218,35 @@ pub enum Pass {
     PagesFirst,
 }
 
+/// What changed since the last render into the same cache, as the caller
+/// knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// Anything: every kind makes its jobs again.
+    Any,
+    /// The notes of some papers and nothing else: no paper, page, index,
+    /// setting or theme file changed otherwise. Only the kinds whose jobs
+    /// showed notes last time make their jobs again; every other file is
+    /// kept under its last key (a job's key covers all it shows).
+    NotesOnly,
+}
+
+/// The last render's jobs per kind, for an [`Edit::NotesOnly`] render.
+pub struct LastPlan {
+    site_key: u64,
+    /// Each paper's facts key, in site order.
+    shown: Vec<u64>,
+    kinds: Vec<KindPlan>,
+}
+
+#[derive(Default, Clone)]
+struct KindPlan {
+    /// Some job of the kind hashed a paper's notes.
+    shows_notes: bool,
+    /// Its jobs that ran (or were kept): file, key, whether one file.
+    jobs: Vec<(String, u64, bool)>,
+}
+
 /// Renders every job whose file `sink` cannot keep (see [`Pass`]), handing
 /// each file to `sink` as soon as it is made: nothing holds the site's
 /// bytes but the sink (a folder keeps none in memory).
@@ -228,7 +257,9 @@ pub fn render_all(
     cache: &mut RenderCache,
     sink: &dyn Sink,
     pass: Pass,
+    edit: Edit,
 ) -> Result<RenderStats, RenderError> {
+    let last = cache.last_plan.take();
     let t = Instant::now();
     let globals = Globals::new(site, base_url);
     let site_key = site_key(theme, &globals);
@@ -274,7 +305,22 @@ pub fn render_all(
         papers,
     };
     let t = trace::mark("paper keys", t);
-    let jobs = plan(&inputs).map_err(RenderError::Sources)?;
+    let shown: Vec<u64> = inputs.papers.iter().map(|r| r.shown).collect();
+    let reuse =
+        last.filter(|l| edit == Edit::NotesOnly && l.site_key == site_key && l.shown == shown);
+    let some = reuse.as_ref().and_then(|l| {
+        let only: Vec<bool> = l.kinds.iter().map(|k| k.shows_notes).collect();
+        let jobs = plan::plan_some(&inputs, &only)?;
+        // The same jobs as last time, kind by kind, or a full plan.
+        let same = (l.kinds.iter().enumerate())
+            .filter(|(_, k)| k.shows_notes)
+            .all(|(i, k)| jobs.iter().filter(|j| j.kind == i).count() == k.jobs.len());
+        same.then_some(jobs)
+    });
+    let (jobs, reused) = match some {
+        Some(jobs) => (jobs, reuse),
+        None => (plan(&inputs).map_err(RenderError::Sources)?, None),
+    };
     let t = trace::mark("plan", t);
 
     let made: Vec<Result<Arc<PaperData>, JobError>> = (inputs.papers.par_iter().zip(&kept))
@@ -313,13 +359,37 @@ pub fn render_all(
     // must not cost the rest of the render first.
     let stopped = AtomicBool::new(false);
     let write_error: Mutex<Option<Diagnostic>> = Mutex::new(None);
-    let results: Vec<Result<Outcome, JobError>> = jobs
-        .par_iter()
-        .map(|job| {
+    let keys: Vec<(u64, bool)> = (jobs.par_iter())
+        .map(|job| shows_notes(|| job_key(site_key, job)))
+        .collect();
+    // Every other kind's files stay as they were (see `Edit::NotesOnly`).
+    let mut kept_before = 0;
+    if let Some(last) = &reused {
+        let kept: Vec<usize> = (last.kinds.par_iter())
+            .filter(|k| !k.shows_notes)
+            .flat_map(|k| k.jobs.par_iter())
+            .map(|(file, key, one)| match one {
+                true => usize::from(sink.keep(file, *key)),
+                false => sink.keep_all(*key),
+            })
+            .collect();
+        if kept.contains(&0) {
+            // The sink lost a file it had: cannot happen while the cache
+            // and the sink's last output agree, but never serve a hole.
+            return Err(RenderError::Sources(vec![Diagnostic::error(
+                "gazette",
+                0,
+                "internal error, please report it: a kept file went missing; \
+                 the next change rebuilds everything",
+            )]));
+        }
+        kept_before = kept.iter().sum();
+    }
+    let results: Vec<Result<Outcome, JobError>> = (jobs.par_iter().zip(&keys))
+        .map(|(job, &(key, _))| {
             if stopped.load(Ordering::Relaxed) {
                 return Ok(Outcome::Stopped);
             }
-            let key = job_key(site_key, job);
             if job.work.one_file() && sink.keep(&job.file, key) {
                 return Ok(Outcome::Kept(1));
             }
@@ -361,7 +431,10 @@ pub fn render_all(
         return Err(RenderError::Output(e));
     }
 
-    let mut stats = RenderStats::default();
+    let mut stats = RenderStats {
+        reused: kept_before,
+        ..RenderStats::default()
+    };
     for r in results {
         match r {
             Ok(Outcome::Kept(n)) => stats.reused += n,
@@ -392,6 +465,7 @@ pub fn render_all(
             .papers
             .retain(|source, _| now.contains(source.as_path()));
     }
+    cache.last_plan = Some(last_plan(site_key, shown, reused, &jobs, &keys));
     trace::mark("data cache", t);
     Ok(stats)
 }
@@ -405,6 +479,35 @@ pub struct KeptPaper {
     shown: u64,
     notes: u64,
     data: Arc<PaperData>,
+}
+
+/// The plan to record after a render: the jobs it ran, per kind, with the
+/// kinds `reused` kept from the last plan as they were.
+fn last_plan(
+    site_key: u64,
+    shown: Vec<u64>,
+    reused: Option<LastPlan>,
+    jobs: &[Job],
+    keys: &[(u64, bool)],
+) -> LastPlan {
+    let mut kinds = match reused {
+        Some(last) => last.kinds,
+        None => vec![KindPlan::default(); crate::render::pages::KINDS.len()],
+    };
+    let planned: HashSet<usize> = jobs.iter().map(|j| j.kind).collect();
+    for &k in &planned {
+        kinds[k] = KindPlan::default();
+    }
+    for (job, &(key, noted)) in jobs.iter().zip(keys) {
+        let kind = &mut kinds[job.kind];
+        kind.shows_notes |= noted;
+        kind.jobs.push((job.file.clone(), key, job.work.one_file()));
+    }
+    LastPlan {
+        site_key,
+        shown,
+        kinds,
+    }
 }
 
 /// What became of one job.

@@ -35,6 +35,8 @@ pub struct LoadCache {
     related_time: Option<Duration>,
     /// Keep nothing after a load (`gazette build` loads once).
     once: bool,
+    /// The last load changed the notes of some papers and nothing else.
+    notes_only: bool,
 }
 
 impl LoadCache {
@@ -69,6 +71,13 @@ impl LoadCache {
     pub fn related_time(&self) -> Option<Duration> {
         self.related_time
     }
+
+    /// Whether the last load found only the notes of some papers changed
+    /// since the load before: every other field of every page, and so
+    /// every index, is as it was.
+    pub fn notes_only(&self) -> bool {
+        self.notes_only
+    }
 }
 
 /// Like [`load`], but when the cache is complete and every changed path is
@@ -88,6 +97,7 @@ pub fn reload(
         .filter(|rel| rel.starts_with(CONTENT_DIR))
         .map(|rel| page_kind(&rel).map(|_| rel))
         .collect();
+    cache.notes_only = false;
     let Some(rels) = rels.filter(|_| cache.complete) else {
         return load(root, config, cache);
     };
@@ -147,14 +157,15 @@ pub fn reload(
                 _ => false,
             });
     let t = trace::mark("read", t);
-    let previous = match notes_only(previous, &config, &cache.papers, &touched, &before) {
-        Ok(site) => {
-            trace::mark("swap notes", t);
-            cache.related_time = None;
-            return Ok(site);
-        }
-        Err(previous) => previous,
-    };
+    let mut previous = previous;
+    if let Some(site) = previous.as_mut()
+        && notes_only(site, &config, &cache.papers, &touched, &before)
+    {
+        trace::mark("swap notes", t);
+        cache.related_time = None;
+        cache.notes_only = true;
+        return Ok(previous.expect("matched above"));
+    }
     // Patch the previous site rather than copy every page out of the cache:
     // at 10,000 papers the copy alone costs more than the edit.
     let (papers, pages, kept) = match previous {
@@ -177,21 +188,18 @@ pub fn reload(
     assemble(config, papers, pages, Vec::new(), kept, cache).inspect_err(|_| cache.complete = false)
 }
 
-/// The previous site with the touched papers swapped in place, when what
+/// Swaps the touched papers into the previous `site` in place when what
 /// changed is the notes of papers it had, nothing else: the order of the
 /// papers and every index stand, so there is nothing to sort or index
-/// again (an edit of notes in `serve` costs a file read). Otherwise
-/// hands `previous` back.
+/// again (an edit of notes in `serve` costs a file read). Returns whether
+/// it did; otherwise `site` is untouched.
 fn notes_only(
-    previous: Option<Site>,
+    site: &mut Site,
     config: &Config,
     cached: &HashMap<PathBuf, Paper>,
     touched: &[PathBuf],
     before: &[Option<Paper>],
-) -> Result<Site, Option<Site>> {
-    let Some(mut site) = previous else {
-        return Err(None);
-    };
+) -> bool {
     let swaps: Option<Vec<(usize, &Paper)>> = (touched.iter().zip(before))
         .map(|(rel, old)| {
             let (old, new) = (old.as_ref()?, cached.get(rel)?);
@@ -209,9 +217,9 @@ fn notes_only(
             for (at, new) in swaps {
                 site.papers[at] = new.clone();
             }
-            Ok(site)
+            true
         }
-        _ => Err(Some(site)),
+        _ => false,
     }
 }
 
@@ -324,6 +332,7 @@ fn page_kind(rel: &Path) -> Option<PageKind> {
 /// Loads `content/papers/*.md` and `content/*.md`. Every bad page is an
 /// error naming its file and line; all of them are reported at once.
 pub fn load(root: &Path, config: Config, cache: &mut LoadCache) -> Result<Site, Vec<Diagnostic>> {
+    cache.notes_only = false;
     let mut errors = Vec::new();
     let paper_files = markdown_files(root, PAPERS_DIR, &mut errors);
     let page_files = markdown_files(root, CONTENT_DIR, &mut errors);

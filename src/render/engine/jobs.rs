@@ -19,6 +19,8 @@ pub(super) struct Job<'s> {
     pub(super) url: String,
     /// The file at `url` ([`urls::file_for`]), made once.
     pub(super) file: String,
+    /// The kind that made it: its place in [`crate::render::pages::KINDS`].
+    pub(super) kind: usize,
     /// A page people browse to (listed in the sitemap).
     pub(super) page: bool,
     pub(super) work: Box<dyn Work + 's>,
@@ -40,6 +42,7 @@ impl<'s> Jobs<'s> {
         let url = url.into();
         self.list.push(Job {
             file: urls::file_for(&url),
+            kind: 0,
             url,
             page: false,
             work: Box::new(Many(job)),
@@ -54,6 +57,7 @@ impl<'s> Jobs<'s> {
     fn push(&mut self, url: String, page: bool, job: impl Render + 's) {
         self.list.push(Job {
             file: urls::file_for(&url),
+            kind: 0,
             url,
             page,
             work: Box::new(job),

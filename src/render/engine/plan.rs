@@ -17,31 +17,71 @@ use crate::render::pages;
 /// place in the table.
 pub(super) fn plan<'s>(inputs: &'s Inputs<'s>) -> Result<Vec<Job<'s>>, Vec<Diagnostic>> {
     let t = std::time::Instant::now();
+    let mut made = make(inputs, None);
+    let t = crate::trace::mark("kinds", t);
+    plan_rest(inputs, &mut made, t)
+}
+
+/// The jobs of the `Site` kinds marked in `only` (none of the `Pages`
+/// kinds, which need every page), as the last full plan had them: `None`
+/// when a marked kind made a job that lost its path to a later one, which
+/// only a full plan sorts out.
+pub(super) fn plan_some<'s>(inputs: &'s Inputs<'s>, only: &[bool]) -> Option<Vec<Job<'s>>> {
+    let made = make(inputs, Some(only));
+    let mut list = Vec::new();
+    for jobs in made {
+        if !jobs.errors.is_empty() {
+            return None;
+        }
+        list.extend(jobs.list);
+    }
+    let (winners, clashes) = winners(&list);
+    (clashes.is_empty() && winners.iter().all(|w| *w)).then_some(list)
+}
+
+/// Every kind's jobs (those marked in `only`, when given), each job with
+/// its kind's place in the table.
+fn make<'s>(inputs: &'s Inputs<'s>, only: Option<&[bool]>) -> Vec<Jobs<'s>> {
     // Kinds are independent of each other: made in parallel, kept in
     // table order.
-    let mut made: Vec<Jobs> = pages::KINDS
+    pages::KINDS
         .par_iter()
-        .map(|kind| {
+        .enumerate()
+        .map(|(k, kind)| {
             let mut jobs = Jobs::default();
-            if let Kind::Site(make) = kind {
+            if let Kind::Site(make) = kind
+                && only.is_none_or(|only| only.get(k) == Some(&true))
+            {
                 make(inputs, &mut jobs);
+            }
+            for job in &mut jobs.list {
+                job.kind = k;
             }
             jobs
         })
-        .collect();
-    let t = crate::trace::mark("kinds", t);
+        .collect()
+}
+
+fn plan_rest<'s>(
+    inputs: &'s Inputs<'s>,
+    made: &mut Vec<Jobs<'s>>,
+    t: std::time::Instant,
+) -> Result<Vec<Job<'s>>, Vec<Diagnostic>> {
     let pages: Vec<String> = (made.iter().flat_map(|jobs| &jobs.list))
         .filter(|j| j.page)
         .map(|j| j.url.clone())
         .collect();
-    for (kind, jobs) in pages::KINDS.iter().zip(&mut made) {
+    for (k, (kind, jobs)) in pages::KINDS.iter().zip(made.iter_mut()).enumerate() {
         if let Kind::Pages(make) = kind {
             make(inputs, &pages, jobs);
+            for job in &mut jobs.list {
+                job.kind = k;
+            }
         }
     }
     let t = crate::trace::mark("pages kinds", t);
     let mut errors: Vec<Diagnostic> = made.iter_mut().flat_map(|j| j.errors.drain(..)).collect();
-    let list: Vec<Job> = made.into_iter().flat_map(|j| j.list).collect();
+    let list: Vec<Job> = made.drain(..).flat_map(|j| j.list).collect();
     let (winners, clashes) = winners(&list);
     if errors.is_empty() {
         errors = clashes;
