@@ -15,6 +15,10 @@
 //! with a hasher that is the same in every process ([`Stable`]), so a build
 //! can compare them with the keys the previous `gazette build` stored.
 //!
+//! `serve` also says when only notes changed ([`Edit::NotesOnly`]): then
+//! only the kinds whose jobs hashed a [`Noted`] last time plan again, and
+//! every other file is kept under the key recorded for it.
+//!
 //! Each file goes to a [`Sink`] the moment it is made (a folder being
 //! built, or the in-memory output `serve` answers from); the sink also
 //! decides which files it can keep from the last render.
