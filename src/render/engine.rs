@@ -283,8 +283,9 @@ pub fn render_all(
     // nor the site changed: an edit costs one paper's, not every paper's.
     let kept: Vec<Option<&KeptPaper>> = (site.papers.par_iter())
         .map(|paper| {
-            (cache.papers.get(&paper.source))
-                .filter(|k| k.site_key == site_key && k.fingerprint == paper.fingerprint)
+            (cache.papers.get(&paper.fingerprint)).filter(|k| {
+                k.site_key == site_key && k.source.as_os_str() == paper.source.as_os_str()
+            })
         })
         .collect();
     let papers = (site.papers.par_iter().zip(&kept).enumerate())
@@ -455,31 +456,32 @@ pub fn render_all(
         let r = &inputs.papers[pos];
         let kept = KeptPaper {
             site_key,
-            fingerprint: r.paper.fingerprint,
+            source: r.paper.source.clone(),
             shown: r.shown,
             notes: r.notes,
             data: Arc::clone(&env.data[pos]),
         };
-        cache.papers.insert(r.paper.source.clone(), kept);
+        cache.papers.insert(r.paper.fingerprint, kept);
     }
-    if cache.papers.len() > site.papers.len() {
-        // Papers deleted or moved: forget them.
-        let now: HashSet<&Path> = site.papers.iter().map(|p| p.source.as_path()).collect();
-        cache
-            .papers
-            .retain(|source, _| now.contains(source.as_path()));
+    // Papers edited, deleted or moved leave what they were: swept now and
+    // then, not on every edit (a sweep visits every paper).
+    if cache.papers.len() > site.papers.len() + 64 {
+        let now: HashSet<(u64, &Path)> = (site.papers.iter())
+            .map(|p| (p.fingerprint, p.source.as_path()))
+            .collect();
+        (cache.papers).retain(|fingerprint, k| now.contains(&(*fingerprint, k.source.as_path())));
     }
     cache.last_plan = Some(last_plan(site_key, shown, reused, &jobs, &keys));
     trace::mark("data cache", t);
     Ok(stats)
 }
 
-/// What the engine keeps of a paper between renders, valid while the
-/// site key and the paper's fingerprint (its file's bytes, which make
-/// every field) are the same.
+/// What the engine keeps of a paper between renders, by its fingerprint
+/// (its file's bytes, which make every field): valid for the paper at
+/// `source` while the site key is the same.
 pub struct KeptPaper {
     site_key: u64,
-    fingerprint: u64,
+    source: std::path::PathBuf,
     shown: u64,
     notes: u64,
     data: Arc<PaperData>,

@@ -62,9 +62,9 @@ pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>
 /// [`render`] returns (and `serve` answers from): its bytes exist once.
 #[derive(Default)]
 pub struct RenderCache {
-    /// By source file: each paper's keys and template data (see
-    /// `engine::KeptPaper`).
-    papers: rustc_hash::FxHashMap<std::path::PathBuf, engine::KeptPaper>,
+    /// By fingerprint: each paper's keys and template data (see
+    /// `engine::KeptPaper`; hashing a `Path` costs more than the lookup).
+    papers: rustc_hash::FxHashMap<u64, engine::KeptPaper>,
     tera: Option<(u64, Arc<tera::Tera>)>,
     output: Arc<Output>,
     keys: HashMap<String, u64>,

@@ -93,10 +93,20 @@ impl Shared {
     }
 
     fn replace(&self, snapshot: Snapshot) {
-        *self
-            .current
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
+        let old = std::mem::replace(
+            &mut *self
+                .current
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            Arc::new(snapshot),
+        );
+        // The last holder of an output frees 17,000 files at 10,000 papers:
+        // not on the way to the browser's reload.
+        if Arc::strong_count(&old) == 1 {
+            let _ = std::thread::Builder::new()
+                .name("gazette-free".into())
+                .spawn(move || drop(old));
+        }
     }
 
     /// Sends a message to every connected browser.
