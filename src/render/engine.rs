@@ -500,14 +500,36 @@ fn last_plan(
         Some(last) => last.kinds,
         None => vec![KindPlan::default(); crate::render::pages::KINDS.len()],
     };
-    let planned: HashSet<usize> = jobs.iter().map(|j| j.kind).collect();
-    for &k in &planned {
-        kinds[k] = KindPlan::default();
-    }
-    for (job, &(key, noted)) in jobs.iter().zip(keys) {
-        let kind = &mut kinds[job.kind];
-        kind.shows_notes |= noted;
-        kind.jobs.push((job.file.clone(), key, job.work.one_file()));
+    // Jobs come kind by kind, in table order (a kind seen twice would add
+    // to what it had).
+    let mut seen = vec![false; kinds.len()];
+    let mut at = 0;
+    while at < jobs.len() {
+        let k = jobs[at].kind;
+        let end = at + jobs[at..].iter().take_while(|j| j.kind == k).count();
+        let (group, group_keys) = (&jobs[at..end], &keys[at..end]);
+        let kind = &mut kinds[k];
+        let noted = group_keys.iter().any(|&(_, noted)| noted);
+        let again = std::mem::replace(&mut seen[k], true);
+        kind.shows_notes = noted || (again && kind.shows_notes);
+        let same_files = !again
+            && kind.jobs.len() == group.len()
+            && (kind.jobs.iter().zip(group))
+                .all(|((file, _, one), job)| *file == job.file && *one == job.work.one_file());
+        if same_files {
+            // A notes-only render: the same jobs, new keys, no path copied.
+            for ((_, key, _), &(new, _)) in kind.jobs.iter_mut().zip(group_keys) {
+                *key = new;
+            }
+        } else {
+            if !again {
+                kind.jobs.clear();
+            }
+            let made = (group.iter().zip(group_keys))
+                .map(|(job, &(key, _))| (job.file.clone(), key, job.work.one_file()));
+            kind.jobs.extend(made);
+        }
+        at = end;
     }
     LastPlan {
         site_key,
