@@ -708,9 +708,10 @@ fn render_contexts() -> (Vec<Rendered>, Vec<Rendered>) {
             .replace('\\', "/");
         let target = site.path().join("templates").join(&name);
         fs::create_dir_all(target.parent().unwrap()).unwrap();
-        // `papers` is only filled when a template mentions it.
+        // `papers`, `cards` and `rows` are only filled when a template
+        // mentions them.
         let text = format!(
-            "{{\"template\":\"{name}\",\"context\":{{{{ __tera_context }}}}}}{{% if papers %}}{{% endif %}}"
+            "{{\"template\":\"{name}\",\"context\":{{{{ __tera_context }}}}}}{{% if papers or cards or rows %}}{{% endif %}}"
         );
         fs::write(target, text).unwrap();
     }
@@ -745,7 +746,11 @@ fn render_contexts() -> (Vec<Rendered>, Vec<Rendered>) {
             None => format!("/{rel}"),
         };
         let page = dump(&fs::read_to_string(entry.path()).unwrap(), &url);
-        if let Some(joined) = page.context.get("cards").and_then(Value::as_str) {
+        // Cards and rows (the dump templates print their context).
+        for joined in ["cards", "rows"]
+            .iter()
+            .filter_map(|k| page.context.get(*k).and_then(Value::as_str))
+        {
             for card in serde_json::Deserializer::from_str(joined).into_iter::<Value>() {
                 let card = card.unwrap_or_else(|e| panic!("{url}: a card is not JSON: {e}"));
                 cards.push(dump(&card.to_string(), &format!("a card on {url}")));
@@ -1141,10 +1146,11 @@ fn the_template_tables_list_exactly_the_variables_each_template_receives() {
         }
         tables.insert(*heading, documented);
     }
-    // A full paper is a summary without `card`, plus its own table; a card
-    // gets the summary without `card`.
+    // A full paper is a summary without `card` and `row`, plus its own
+    // table; a card and a row get the summary without them.
     let mut summary = tables["Paper summary"].clone();
     summary.remove("card");
+    summary.remove("row");
     let full: BTreeSet<String> = summary
         .union(&key_column(&doc, "Full paper", &mut bad))
         .cloned()
@@ -1165,7 +1171,15 @@ fn the_template_tables_list_exactly_the_variables_each_template_receives() {
         &keys_at("partials/card.html", "paper"),
         &mut bad,
     );
-    // A related paper and a listing's paper are summaries without `card`;
+    compare(
+        &at,
+        "`paper` in a row",
+        &summary,
+        &keys_at("partials/row.html", "paper"),
+        &mut bad,
+    );
+    // A related paper and a listing's paper are summaries without `card`
+    // and `row`;
     // a related one has its own table besides.
     let related: BTreeSet<String> = summary
         .union(&key_column(&doc, "Related paper", &mut bad))
@@ -1273,14 +1287,14 @@ fn the_pages_table_names_exactly_the_templates_a_theme_must_have() {
             })
         })
         .collect();
-    let required: BTreeSet<String> = gazette::render::theme::REQUIRED
-        .iter()
+    let required: BTreeSet<String> = (gazette::render::theme::REQUIRED.iter())
+        .chain(gazette::render::theme::OPTIONAL)
         .map(std::string::ToString::to_string)
         .collect();
     let mut bad = Vec::new();
     compare(
         &doc.at(table.offset),
-        "theme::REQUIRED",
+        "theme::REQUIRED and theme::OPTIONAL",
         &documented,
         &required,
         &mut bad,

@@ -344,8 +344,9 @@ fn a_burst_of_a_thousand_files_is_rebuilt_a_few_times_not_a_thousand() {
         );
     }
     // Every file made it into the site.
+    // Dated Apr 28, 2025: April's chunk of papers.json.
     server.wait("all 1,000 papers in papers.json", || {
-        let (_, json) = server.get("/papers.json");
+        let (_, json) = server.get("/papers/2025-04.json");
         (json.contains("Burst 0\"") && json.contains("Burst 999\"")).then_some(())
     });
     // Then one more change, which fails the build so its line stands out.

@@ -35,6 +35,14 @@ enum Command {
     Floor(FloorArgs),
     /// Time only the related papers on synthetic corpora (imported, not built).
     Related(RelatedArgs),
+    /// Files and bytes per page kind of a built Gazette site's output folder.
+    Sizes(SizesArgs),
+}
+
+#[derive(Debug, Args)]
+struct SizesArgs {
+    /// The output folder (`public/` of a built site).
+    dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +144,10 @@ fn main() -> ExitCode {
             floor::read_plan(&args.plan).and_then(|files| floor::write_tree(&files, &args.out))
         }
         Command::Related(args) => gazette_bench::related::run(&args.sizes, args.runs),
+        Command::Sizes(args) => {
+            print!("{}", gazette_bench::tree::kinds_table(&args.dir));
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

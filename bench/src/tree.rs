@@ -42,6 +42,73 @@ struct Version {
     len: u64,
 }
 
+/// What a file of Gazette's output is, by its path (`papers/x/index.html`
+/// is a paper page), for the bytes-per-kind table.
+pub fn kind(path: &str) -> &'static str {
+    let parts: Vec<&str> = path.split('/').collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        ["papers.json"] => "papers.json",
+        ["papers", _, "index.html"] => "paper pages",
+        ["papers", f] if f.ends_with(".json") => "papers.json",
+        ["dates", y, m, d, ..] if digits(y) && digits(m) && digits(d) => "day listings",
+        ["dates", y, w, ..] if digits(y) && w.starts_with('w') => "week listings",
+        ["dates", y, m, ..] if digits(y) && digits(m) => "month listings",
+        ["tags" | "orgs", _, "feed.xml"] | ["feed.xml"] => "feeds",
+        ["tags", "index.html"] => "other",
+        ["tags", ..] => "tag listings",
+        ["orgs", "index.html"] => "other",
+        ["orgs", ..] => "organization listings",
+        ["index.html"] | ["page", ..] => "latest",
+        ["top", ..] => "top",
+        ["trending", ..] => "trending",
+        ["listings", "index.html"] => "other",
+        ["listings", ..] => "published listings",
+        ["search", ..] => "search",
+        ["sitemap.xml"] => "sitemap.xml",
+        _ => "other",
+    }
+}
+
+/// Files and bytes per [`kind`] under `dir`, most bytes first.
+pub fn kinds(dir: &Path) -> Vec<(&'static str, Size)> {
+    let mut by: HashMap<&'static str, Size> = HashMap::new();
+    for entry in files(dir) {
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let size = by
+            .entry(kind(&rel.to_string_lossy().replace('\\', "/")))
+            .or_default();
+        size.files += 1;
+        size.bytes += entry.metadata().map_or(0, |m| m.len());
+    }
+    let mut kinds: Vec<(&'static str, Size)> = by.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then(a.0.cmp(b.0)));
+    kinds
+}
+
+/// [`kinds`] as a Markdown table, with the total.
+pub fn kinds_table(dir: &Path) -> String {
+    let kinds = kinds(dir);
+    let mut out = String::from("| page kind | files | MB | KB a file |\n|---|---:|---:|---:|\n");
+    let mut total = Size::default();
+    for (kind, size) in &kinds {
+        total.files += size.files;
+        total.bytes += size.bytes;
+        let per = size.bytes as f64 / size.files.max(1) as f64 / 1e3;
+        out += &format!(
+            "| {kind} | {} | {:.1} | {per:.2} |\n",
+            size.files,
+            size.bytes as f64 / 1e6
+        );
+    }
+    out += &format!(
+        "| total | {} | {:.1} | |\n",
+        total.files,
+        total.bytes as f64 / 1e6
+    );
+    out
+}
+
 /// The version of every file under a folder, to tell afterwards which
 /// files a run wrote.
 #[derive(Debug, Default)]
@@ -136,6 +203,37 @@ mod tests {
         fs::write(tmp.path().join("feed.xml"), "123").unwrap();
         assert_eq!(size(tmp.path()), Size { files: 2, bytes: 8 });
         assert_eq!(size(&tmp.path().join("nope")), Size::default());
+    }
+
+    #[test]
+    fn output_files_are_sorted_into_page_kinds_by_path() {
+        for (path, kind) in [
+            ("papers/a-b/index.html", "paper pages"),
+            ("papers.json", "papers.json"),
+            ("papers/2025-04.json", "papers.json"),
+            ("dates/2025/04/28/index.html", "day listings"),
+            ("dates/2025/w18/index.html", "week listings"),
+            ("dates/2025/04/index.html", "month listings"),
+            ("dates/index.html", "other"),
+            ("tags/llm/page/2/index.html", "tag listings"),
+            ("tags/llm/feed.xml", "feeds"),
+            ("page/3/index.html", "latest"),
+            ("listings/2025-04-28/index.html", "published listings"),
+            ("search/r/abc.json", "search"),
+        ] {
+            assert_eq!(super::kind(path), kind, "{path}");
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir_all(tmp.path().join("papers/a")).unwrap();
+        fs::write(tmp.path().join("papers/a/index.html"), "12345").unwrap();
+        fs::write(tmp.path().join("index.html"), "12").unwrap();
+        assert_eq!(
+            super::kinds(tmp.path()),
+            [
+                ("paper pages", Size { files: 1, bytes: 5 }),
+                ("latest", Size { files: 1, bytes: 2 })
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What templates see: every paper turned into template data once per
-//! change (a short `summary` for listings with its card pre-rendered, and
-//! the `full` record for its own page), plus the values every page shares.
+//! change (a short `summary` for listings with its card and compact row
+//! pre-rendered, and the `full` record for its own page), plus the values
+//! every page shares.
 //! Listing pages then only clone summaries; nothing is re-sorted.
 
 use chrono::NaiveDate;
@@ -135,6 +136,8 @@ pub struct PaperData {
     pub summary: Value,
     /// The paper's card, rendered once and spliced into every listing.
     pub card: String,
+    /// Its compact row (`partials/row.html`), for long listings.
+    pub row: String,
     /// For the paper's own page: everything.
     pub full: Value,
     /// Its line of `papers.json`.
@@ -202,7 +205,7 @@ pub fn paper_data(
 ) -> Result<PaperData, Diagnostic> {
     let plain_abstract = math::text_to_plain(&paper.abstract_);
     let fields = summary_fields(globals, paper, &plain_abstract);
-    let (card, summary) = card(globals, tera, theme, paper, fields)?;
+    let (Shapes { card, row }, summary) = shapes(globals, tera, theme, paper, fields)?;
     let mut full = summary.clone();
     full.insert("abstract".into(), json!(paper.abstract_));
     full.insert(
@@ -246,38 +249,52 @@ pub fn paper_data(
     Ok(PaperData {
         summary: Value::Object(summary),
         card,
+        row,
         full: Value::Object(full),
-        facts_json: pages::papers_json::record(globals, paper),
+        facts_json: pages::papers_json::record(paper),
         search_doc: pages::search::doc(paper, &plain_abstract),
         search_record: pages::search::record(globals, paper, &plain_abstract),
     })
 }
 
-/// Renders `paper`'s card from `summary` (its summary fields, without
-/// `card`), with the paper's page as `page_url`; gives the summary back
-/// (taken out of the context rather than cloned: this runs per paper).
-pub fn card(
+/// A paper as listings show it: its card and its compact row.
+pub struct Shapes {
+    pub card: String,
+    pub row: String,
+}
+
+/// The compact row of a listing: optional, so a theme made before it
+/// existed still loads (its rows are then its cards).
+pub const ROW_TEMPLATE: &str = "partials/row.html";
+const CARD_TEMPLATE: &str = "partials/card.html";
+
+/// Renders `paper`'s card and row from `summary` (its summary fields,
+/// without `card`), with the paper's page as `page_url`; gives the summary
+/// back (taken out of the context rather than cloned: this runs per paper).
+pub fn shapes(
     globals: &Globals,
     tera: &Tera,
     theme: &Theme,
     paper: &Paper,
     summary: Map<String, Value>,
-) -> Result<(String, Map<String, Value>), Diagnostic> {
+) -> Result<(Shapes, Map<String, Value>), Diagnostic> {
     let mut own = Map::new();
     own.insert("paper".into(), Value::Object(summary));
     let mut ctx = globals.context(&urls::paper(&paper.slug), own);
-    let card = tera.render("partials/card.html", &ctx).map_err(|e| {
-        theme::template_error(
-            theme,
-            Some("partials/card.html"),
-            &e,
-            "cannot render a paper card",
-        )
-    })?;
+    let render = |name: &str| {
+        tera.render(name, &ctx)
+            .map_err(|e| theme::template_error(theme, Some(name), &e, "cannot render a paper card"))
+    };
+    let card = render(CARD_TEMPLATE)?;
+    let row = if theme.templates.contains_key(ROW_TEMPLATE) {
+        render(ROW_TEMPLATE)?
+    } else {
+        card.clone()
+    };
     let Some(Value::Object(summary)) = ctx.remove("paper") else {
         unreachable!("inserted above")
     };
-    Ok((card, summary))
+    Ok((Shapes { card, row }, summary))
 }
 
 /// Whether any template uses the variable `name` inside a `{{ }}` or

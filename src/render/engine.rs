@@ -34,7 +34,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tera::Tera;
 
-use super::context::{self, Globals, PaperData};
+use super::context::{self, Globals, PaperData, Shapes};
 use super::{RenderCache, RenderStats, Theme, theme};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -137,6 +137,7 @@ impl Env<'_> {
         Shown {
             summary: &data.summary,
             card: &data.card,
+            row: &data.row,
             facts_json: &data.facts_json,
         }
     }
@@ -146,25 +147,27 @@ impl Env<'_> {
         &self.data[paper.0.pos]
     }
 
-    /// A paper's summary with its `card`, as listings' `papers` and a paper
-    /// page's `previous` and `next` show it.
+    /// A paper's summary with its `card` and `row`, as listings' `papers`
+    /// and a paper page's `previous` and `next` show it.
     pub fn summary_with_card(&self, paper: PaperRef) -> Value {
         let data = self.data(paper);
         let mut summary = data.summary.clone();
         if let Some(fields) = summary.as_object_mut() {
             fields.insert("card".into(), Value::String(data.card.to_owned()));
+            fields.insert("row".into(), Value::String(data.row.to_owned()));
         }
         summary
     }
 
-    /// `paper`'s card rendered from `summary` (its summary fields changed
-    /// by a page, such as the upvotes a listing showed), and the summary.
-    pub fn card(
+    /// `paper`'s card and row rendered from `summary` (its summary fields
+    /// changed by a page, such as the upvotes a listing showed), and the
+    /// summary.
+    pub fn shapes(
         &self,
         paper: PaperRef,
         summary: Map<String, Value>,
-    ) -> Result<(String, Map<String, Value>), Diagnostic> {
-        context::card(&self.globals, &self.tera, self.theme, paper.paper, summary)
+    ) -> Result<(Shapes, Map<String, Value>), Diagnostic> {
+        context::shapes(&self.globals, &self.tera, self.theme, paper.paper, summary)
     }
 
     /// Renders `template` for the page at `url`, with the shared values plus `own`.
@@ -193,6 +196,8 @@ pub struct Shown<'a> {
     pub summary: &'a Value,
     /// The card, rendered once and spliced into every listing.
     pub card: &'a str,
+    /// The compact row, rendered once too.
+    pub row: &'a str,
     /// Its line of `papers.json`.
     pub facts_json: &'a [u8],
 }

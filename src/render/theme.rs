@@ -29,6 +29,9 @@ pub const REQUIRED: &[&str] = &[
     "partials/card.html",
 ];
 
+/// Templates a theme may have, which Gazette renders when it does.
+pub const OPTIONAL: &[&str] = &[super::context::ROW_TEMPLATE];
+
 /// Reads `themes/<theme>/` then the site's `templates/` and `static/`,
 /// which replace the theme's files of the same name.
 pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {

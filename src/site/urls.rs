@@ -226,9 +226,19 @@ pub fn robots() -> &'static str {
     "robots.txt"
 }
 
-/// Every paper's facts, machine-readable.
+/// Every paper's facts, machine-readable: the index of the chunks.
 pub fn papers_json() -> &'static str {
     "papers.json"
+}
+
+/// One chunk of `papers.json`: the papers of a month
+/// (`papers/2025-04.json`), or the undated ones (`papers/undated.json`).
+/// A slug never holds a `.`, so no paper's folder can take the name.
+pub fn papers_chunk(month: Option<(i32, u32)>) -> String {
+    match month {
+        Some((year, month)) => format!("papers/{year:04}-{month:02}.json"),
+        None => "papers/undated.json".to_string(),
+    }
 }
 
 /// Page `n` (1-based) of a paginated listing at `base` (`""`, `top/`, `tags/x/`).

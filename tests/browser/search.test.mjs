@@ -51,9 +51,23 @@ test("typing shows highlighted results, more results pages on, a filter goes in 
   await page.locator("#search-results .result").nth(20).waitFor();
   assert.equal((await hrefs(page)).length, Math.min(total, 40));
 
+  // From here on, the status never counts other results than the list's.
+  await page.evaluate(() => {
+    const results = () => document.querySelectorAll("#search-results .result").length;
+    const status = document.getElementById("search-status");
+    window.countMismatches = [];
+    new MutationObserver(() => {
+      const text = status.textContent;
+      const count = text.match(/^([\d,]+) papers? match(?:es)?(?:, showing ([\d,]+))?/);
+      const said = count && Number((count[2] ?? count[1]).replace(/,/g, ""));
+      if (said && said !== results()) window.countMismatches.push(`${text} beside ${results()} results`);
+    }).observe(document.getElementById("search-results"), { childList: true });
+  });
+  const before = await status(page).textContent();
   await page.locator("select[name=tag]").selectOption("speech");
   await page.waitForURL(/tag=speech/);
-  await status(page).filter({ hasText: /match/ }).waitFor();
+  await status(page).filter({ hasText: /match/ }).and(page.locator(`#search-status:not(:text-is("${before}"))`)).waitFor();
+  assert.deepEqual(await page.evaluate(() => window.countMismatches), []);
   const filtered = await hrefs(page);
   for (const meta of await page.locator("#search-results .meta").allTextContents()) assert.match(meta, /speech/);
   assert.ok(filtered.length > 0 && filtered.length < total);
@@ -108,6 +122,60 @@ test("typing fast never shows a query's results after a newer one's, and fetches
   await page.locator("#q").pressSequentially("quantization speech", { delay: 5 });
   await status(page).filter({ hasText: /match/ }).waitFor();
   assert.equal(new Set(asked).size, asked.length, `a shard fetched twice: ${asked.join(", ")}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a query in the URL has its term shard on the way before the search code has arrived, and each file is fetched once", { skip }, async () => {
+  const { page, context, problems } = await newPage();
+  const asked = [];
+  page.on("request", (r) => /\/search\/(t\/|r\/|index\.json)/.test(r.url()) && asked.push(new URL(r.url()).pathname));
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  await page.route("**/search/page.mjs", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${live.server.url}/search/?q=speech`, { waitUntil: "commit" });
+  // page.mjs is held: only the page's own inline script can ask for this.
+  await page.waitForRequest("**/search/t/**");
+  release();
+  await status(page).filter({ hasText: /papers match/ }).waitFor();
+  await page.locator("#search-results mark").first().waitFor();
+  assert.equal(asked.filter((p) => p.endsWith("/index.json")).length, 1, asked.join(", "));
+  // `speech` and the words it begins are in one shard: the one the page
+  // started on is the one the search read.
+  assert.equal(asked.filter((p) => p.includes("/search/t/")).length, 1, asked.join(", "));
+  assert.equal(new Set(asked).size, asked.length, `a file fetched twice: ${asked.join(", ")}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the first results are on screen before the rest of the page's records are fetched", { skip }, async () => {
+  const { page, context, problems } = await newPage();
+  // In the page: how many results each frame started with, and the
+  // results shown and already framed at each record shard's fetch.
+  await page.addInitScript(() => {
+    const results = () => document.querySelectorAll("#search-results .result").length;
+    window.framed = 0;
+    window.recordFetches = [];
+    const frame = () => {
+      window.framed = results();
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    const fetch = window.fetch;
+    window.fetch = function (url, ...rest) {
+      if (String(url).includes("/search/r/")) window.recordFetches.push([results(), window.framed]);
+      return fetch.call(this, url, ...rest);
+    };
+  });
+  await page.goto(`${live.server.url}/search/?q=speech`);
+  await page.locator("#search-results .result").nth(19).waitFor();
+  const fetches = await page.evaluate(() => window.recordFetches);
+  const later = fetches.filter(([shown]) => shown > 0);
+  assert.ok(later.length > 0, JSON.stringify(fetches));
+  for (const [shown, framed] of later) assert.ok(framed >= shown, `records fetched with ${shown} results shown, ${framed} of them painted`);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -20,13 +20,15 @@ const NOTED = "stelocoder-a-decoder-only-llm-for-multi-language-to-python-code-t
 before(() => {
   site = buildSampleSite([], (root) => appendFileSync(join(root, "content/papers", `${NOTED}.md`), `\n${NOTE}\n`));
   publicDir = join(site, "public");
-  const facts = JSON.parse(readFileSync(join(publicDir, "papers.json"), "utf8"));
+  // papers.json is an index naming a chunk per month (docs/papers-json.md).
+  const index = JSON.parse(readFileSync(join(publicDir, "papers.json"), "utf8"));
+  const facts = index.chunks.flatMap((c) => JSON.parse(readFileSync(join(publicDir, new URL(c.url).pathname), "utf8")));
   papers = facts.map((p) => {
     const page = readFileSync(join(site, "content/papers", `${p.slug}.md`), "utf8");
     const body = page.split(/^\+\+\+$/m).slice(2).join("+++");
     return {
-      url: new URL(p.url).pathname,
-      text: [p.title, p.abstract, p.organization ?? "", p.tags.join(" "), body].join("\n"),
+      url: new URL(index.paper_url.replace("{slug}", p.slug)).pathname,
+      text: [p.title, p.abstract, p.organization ?? "", (p.tags ?? []).join(" "), body].join("\n"),
     };
   });
 });

@@ -12,8 +12,11 @@
 //! 404. With the `default` layouts each page carries what Gazette's
 //! default theme shows (cards with title, date, authors or organization,
 //! upvotes, code badge, abstract excerpt and tags, rendered once per paper
-//! with `partialCached` as Gazette does); with `minimal` ones titles and
-//! links. URLs differ where Hugo's taxonomies decide them (`/months/2025-04/`
+//! with `partialCached` as Gazette does) on the first latest page and the
+//! day listings, one-line rows without the excerpt on the other listings,
+//! and month pages that list their days; with `minimal` ones titles and
+//! links. `papers.json` stays one file here (Gazette's is an index and
+//! monthly chunks: the same records, a few hundred bytes apart). URLs differ where Hugo's taxonomies decide them (`/months/2025-04/`
 //! for `/dates/2025/04/`).
 
 use std::fmt::Write as _;

@@ -14,7 +14,8 @@
 //! listing (4 % of the corpus: the latest listing is that much shorter).
 //! `papers.json` and `search.json` are made as feeds (Zola renders one
 //! template per name in `feed_filenames`), so each tag also gets two
-//! empty files beside its feed.
+//! empty files beside its feed. The `default` templates show cards and
+//! rows where Gazette's default theme does (see `hugo.rs`).
 
 use std::fmt::Write as _;
 use std::fs;

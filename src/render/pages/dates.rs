@@ -276,12 +276,21 @@ mod tests {
         let out = build(&sample(), "https://example.org/");
         let month = text(&out, "dates/2025/04/index.html");
         assert!(month.contains("April 2025"), "{month}");
-        assert!(
-            month.contains("Alpha model")
-                && month.contains("Gamma rays")
-                && !month.contains("Beta")
-        );
+        // The month lists its days and weeks with counts; its papers are
+        // on the days' pages, not repeated here.
         assert!(month.contains("href=\"/dates/2025/04/28/\""), "{month}");
+        assert!(month.contains("href=\"/dates/2025/w18/\""), "{month}");
+        assert!(
+            !month.contains("Alpha model") && !month.contains("Beta"),
+            "{month}"
+        );
+        let days: String = (out.files.iter())
+            .filter(|(p, _)| {
+                p.starts_with("dates/2025/04/") && p.len() > "dates/2025/04/index.html".len()
+            })
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .collect();
+        assert!(days.contains("Alpha model") && days.contains("Gamma rays"));
         let day = text(&out, "dates/2025/03/02/index.html");
         assert!(day.contains("Beta method") && day.contains("href=\"/dates/2025/03/\""));
         let archive = text(&out, "dates/index.html");

@@ -20,15 +20,25 @@ pub struct Page<'s> {
     /// Papers in the whole listing.
     count: usize,
     shown: Vec<PaperRef<'s>>,
-    /// Whether some template reads `papers` (else only `cards` is filled).
-    fill_papers: bool,
+    /// Which listing variables some template reads.
+    fill: Fill,
+}
+
+/// Which of `papers`, `cards` and `rows` some template reads: each is
+/// only filled then, since copying every paper's data into every listing
+/// page is most of a listing's cost.
+#[derive(Hash, Clone, Copy)]
+struct Fill {
+    papers: bool,
+    cards: bool,
+    rows: bool,
 }
 
 /// Cuts listings into pages; made once per kind.
 pub struct Pager<'s> {
     inputs: &'s Inputs<'s>,
     per: usize,
-    fill_papers: bool,
+    fill: Fill,
 }
 
 impl<'s> Pager<'s> {
@@ -36,9 +46,11 @@ impl<'s> Pager<'s> {
         Pager {
             inputs,
             per: inputs.site.config.paginate.max(1),
-            // Cloning every summary into every listing is most of their
-            // cost, so `papers` is only filled when a template uses it.
-            fill_papers: context::templates_use(inputs.theme, "papers"),
+            fill: Fill {
+                papers: context::templates_use(inputs.theme, "papers"),
+                cards: context::templates_use(inputs.theme, "cards"),
+                rows: context::templates_use(inputs.theme, "rows"),
+            },
         }
     }
 
@@ -62,7 +74,7 @@ impl<'s> Pager<'s> {
                     pages,
                     count: papers.len(),
                     shown: self.inputs.papers(&papers[start..end]),
-                    fill_papers: self.fill_papers,
+                    fill: self.fill,
                 };
                 (urls::page(base, page), job)
             })
@@ -95,16 +107,20 @@ impl Page<'_> {
         own.insert("kind".into(), json!(kind));
         own.insert("title".into(), json!(title));
         own.insert("count".into(), json!(self.count));
-        if self.fill_papers {
+        if self.fill.papers {
             let papers = self.shown.iter().map(|&p| env.summary_with_card(p));
             own.insert("papers".into(), Value::Array(papers.collect()));
         }
-        // The cards already rendered, joined: one string for Tera to copy.
-        let mut cards = String::with_capacity(self.shown.len() * 1600);
-        for &p in &self.shown {
-            cards.push_str(env.data(p).card);
+        // The cards and rows already rendered, joined: one string each for
+        // Tera to copy.
+        if self.fill.cards {
+            let cards = self.shown.iter().map(|&p| env.data(p).card).collect();
+            own.insert("cards".into(), Value::String(cards));
         }
-        own.insert("cards".into(), json!(cards));
+        if self.fill.rows {
+            let rows = self.shown.iter().map(|&p| env.data(p).row).collect();
+            own.insert("rows".into(), Value::String(rows));
+        }
         let url_of = |n: usize| env.url(&urls::page(&self.base, n));
         let (page, pages) = (self.page, self.pages);
         own.insert(
@@ -137,6 +153,49 @@ mod tests {
             text(&out, "top/index.html"),
             "[Beta method|12][Gamma rays|7]"
         );
+    }
+
+    /// A long listing repeats every paper it holds: past the first page of
+    /// the latest papers (and on top, tag and week pages) each paper is one
+    /// line without its excerpt; the first page and a day's page keep cards.
+    #[test]
+    fn long_listings_show_a_line_a_paper_and_the_first_page_and_days_show_cards() {
+        let out = build(&sample(), "https://example.org/");
+        let excerpt = |title: &str| format!("<p class=\"abstract\">Abstract of {title}.");
+        let home = text(&out, "index.html");
+        assert!(home.contains(&excerpt("Alpha model")), "{home}");
+        let day = text(&out, "dates/2025/03/02/index.html");
+        assert!(day.contains(&excerpt("Beta method")), "{day}");
+        for (path, title) in [
+            ("page/2/index.html", "Beta method"),
+            ("top/index.html", "Beta method"),
+            ("tags/llm/index.html", "Alpha model"),
+            ("dates/2025/w18/index.html", "Gamma rays"),
+        ] {
+            let page = text(&out, path);
+            let row = format!(
+                "<li><a href=\"/papers/{}/\">{title}</a>",
+                title.split(' ').next().unwrap().to_lowercase()
+            );
+            assert!(page.contains(&row), "{path}: {page}");
+            assert!(
+                !page.contains("Abstract of"),
+                "{path} repeats excerpts: {page}"
+            );
+        }
+    }
+
+    /// A theme made before rows existed has no `partials/row.html`: it
+    /// still loads, and a `rows` it prints are its cards.
+    #[test]
+    fn a_theme_without_a_row_template_gets_its_cards_as_rows() {
+        let mut theme = theme_with(&[
+            ("partials/card.html", "[{{ paper.title }}]"),
+            ("list.html", "{{ rows | safe }}"),
+        ]);
+        theme.templates.remove("partials/row.html");
+        let out = build_with(&sample(), &theme);
+        assert_eq!(text(&out, "top/index.html"), "[Beta method][Gamma rays]");
     }
 
     #[test]

@@ -103,22 +103,23 @@ impl Render for Day<'_> {
             let Value::Object(mut paper) = data.summary.clone() else {
                 unreachable!("a summary is an object")
             };
-            // The card shows what this listing showed: the paper's own card
-            // when that is its upvotes (most entries), else one made here.
+            // The card and row show what this listing showed: the paper's
+            // own when that is its upvotes (most entries), else made here.
             let shown = upvotes.unwrap_or(0);
             paper.insert("upvotes".into(), json!(shown));
-            let card = if p.paper.upvotes == shown {
-                data.card.to_owned()
+            let (card, row) = if p.paper.upvotes == shown {
+                (data.card.to_owned(), data.row.to_owned())
             } else {
-                let (card, back) = env.card(p, paper)?;
+                let (shapes, back) = env.shapes(p, paper)?;
                 paper = back;
-                card
+                (shapes.card, shapes.row)
             };
             entries.push(json!({
                 "position": i + 1,
                 "upvotes": upvotes,
                 "paper": paper,
                 "card": card,
+                "row": row,
             }));
         }
         let summary = |s: &Option<Summary>| s.as_ref().map_or(Value::Null, |s| s.value(env));

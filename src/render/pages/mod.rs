@@ -89,6 +89,8 @@ mod tests {
             "robots.txt",
             "404.html",
             "papers.json",
+            "papers/2025-04.json",
+            "papers/undated.json",
             "about/index.html",
         ] {
             assert!(out.files.contains_key(path), "missing {path}");
@@ -241,7 +243,9 @@ mod tests {
         // The description meta tag holds the abstract in an attribute.
         assert!(page.contains("<meta name=\"description\" content=\"&lt;script&gt;"));
 
-        let json: serde_json::Value = serde_json::from_str(text(&out, "papers.json")).unwrap();
+        // Its date puts it in April's chunk of papers.json.
+        let json: serde_json::Value =
+            serde_json::from_str(text(&out, "papers/2025-04.json")).unwrap();
         let evil_json = json
             .as_array()
             .unwrap()

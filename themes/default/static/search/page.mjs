@@ -2,7 +2,7 @@
 // filters and sort; all of it kept in the URL (?q=&tag=&year=&org=&sort=).
 // Paper text is only ever set as text (textContent), never parsed as HTML.
 
-import { IndexError, SearchIndex, highlight } from "./query.mjs";
+import { IndexError, SearchIndex, fetchJson, highlight } from "./query.mjs";
 
 const PAGE = 20;
 /** Results shown first, before the rest of the first page. */
@@ -20,7 +20,7 @@ const orgSelect = document.getElementById("search-org");
 if (form && input && status && list && more) start();
 
 function start() {
-  const index = new SearchIndex(new URL(form.dataset.index, location.href).href);
+  const index = new SearchIndex(new URL(form.dataset.index, location.href).href, { load: takeEarly });
   let seq = 0; // the latest run; an older run's results are never shown
   let current = null; // { result, shown }
   let timer = 0;
@@ -75,9 +75,12 @@ function start() {
       const result = await index.search(s);
       if (mine !== seq) return;
       current = { result, shown: 0 };
+      // The old list goes, and its count and button with it: the count
+      // comes back with the new page.
       list.textContent = "";
+      more.hidden = true;
+      say("");
       if (result.total === 0) {
-        more.hidden = true;
         say(s.q ? `No papers match “${s.q.slice(0, 100)}”.` : "No papers match these filters.");
         return;
       }
@@ -91,14 +94,18 @@ function start() {
   /**
    * Shows the next page of the current result. The first page comes in two
    * steps: the first few results (what fits a screen) as soon as their
-   * records arrive, then the rest.
+   * records arrive; the rest is fetched once those are painted, so its
+   * records neither share the connection with the first screen's nor
+   * delay its paint when they come from the cache.
    */
   async function show(mine) {
     const { result } = current;
     const ids = result.ids.slice(current.shown, current.shown + PAGE);
     const batches = current.shown === 0 ? [ids.slice(0, FIRST), ids.slice(FIRST)] : [ids];
     const end = current.shown + ids.length;
-    for (const batch of batches.filter((b) => b.length)) {
+    for (const [n, batch] of batches.filter((b) => b.length).entries()) {
+      if (n > 0) await painted();
+      if (mine !== seq) return;
       const records = await index.records(batch);
       if (mine !== seq) return;
       const fragment = document.createDocumentFragment();
@@ -238,6 +245,30 @@ function start() {
   // The manifest is needed by the first query: fetch it now, while the
   // person is still typing.
   index.manifest().catch(() => {});
+}
+
+/**
+ * Loads JSON for the search index, taking over a fetch the page's inline
+ * script started for the first query (search.html: the manifest and a
+ * term shard, in `window.gazetteSearchEarly`) instead of fetching again.
+ * Each is taken once: a retry after a failure fetches anew.
+ */
+function takeEarly(url) {
+  const early = window.gazetteSearchEarly;
+  const started = early?.get(url);
+  if (!started) return fetchJson(url);
+  early.delete(url);
+  return started;
+}
+
+/**
+ * Resolves once what the page just added is on screen: the frame that
+ * paints it is the next one, and it is shown by the time the frame after
+ * begins. A hidden page paints no frames: then it resolves at once.
+ */
+function painted() {
+  if (document.visibilityState === "hidden") return Promise.resolve();
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
 }
 
 // Dates as the site's own pages print them ("Sep 9, 2025"); records keep

@@ -132,7 +132,7 @@ function shardFor(terms, key) {
 // ---- The index ----------------------------------------------------------
 
 /** Fetches and parses JSON from a URL (the browser's way). */
-async function fetchJson(url) {
+export async function fetchJson(url) {
   let response;
   try {
     response = await fetch(url);
