@@ -8,7 +8,8 @@
 //! served by `serve`. `pipeline` strings the stages together; `cli` is the
 //! command line. `layout` names the site's folders; `diagnostic` is the one
 //! error type; `atomic`, `months`, `toml_line` and `fingerprint` are small
-//! helpers, each with one definition of its idea.
+//! helpers, each with one definition of its idea; `trace` times a
+//! rebuild's steps on request.
 
 pub mod atomic;
 pub mod cli;
@@ -31,3 +32,4 @@ pub mod serve;
 pub mod site;
 pub mod tagging;
 pub mod toml_line;
+pub mod trace;

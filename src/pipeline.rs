@@ -19,7 +19,7 @@ use crate::layout::{self, CACHE_DIR, Source};
 use crate::lock::SiteLock;
 use crate::output::{self, DirWriter, Output, WriteError, WriteStats};
 use crate::record::{self, Input, Record, Settings, Stale};
-use crate::render::{self, Pass, RenderCache, RenderError, Theme};
+use crate::render::{self, Edit, Pass, RenderCache, RenderError, Theme};
 use crate::site::Site;
 use crate::site::load::{self, LoadCache};
 
@@ -277,14 +277,20 @@ impl Builder {
             Some(_) => Pass::PagesFirst,
             None => Pass::All,
         };
-        let (first, mut stats) = render::render_pass(&site, theme, &base_url, cache, pass)?;
+        // The theme and settings as last time, and only notes in the pages.
+        let edit = match self.load_cache.notes_only() && !changes.theme && !changes.config {
+            true => Edit::NotesOnly,
+            false => Edit::Any,
+        };
+        let (first, mut stats) = render::render_pass(&site, theme, &base_url, cache, pass, edit)?;
         report.stages.push(("render", stage.elapsed()));
         if let Some(pages) = pages
             && stats.deferred > 0
         {
             pages(first);
+            crate::trace::record("pages shown at", started.elapsed());
             let stage = Instant::now();
-            let (_, rest) = render::render_pass(&site, theme, &base_url, cache, Pass::All)?;
+            let (_, rest) = render::render_pass(&site, theme, &base_url, cache, Pass::All, edit)?;
             report.stages.push(("deferred", stage.elapsed()));
             // The second pass reuses every file the first one made.
             stats.rendered += rest.rendered;

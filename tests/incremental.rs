@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gazette::output::Output;
 use gazette::pipeline::{BuildOptions, Builder};
@@ -390,4 +391,121 @@ fn builds_in_new_processes_that_reuse_the_last_ones_record_match_full_builds() {
         "{text}"
     );
     assert_eq!(public(root), full_build_in_a_copy(root));
+}
+
+/// The pages of the sample site, sorted.
+fn pages(root: &Path) -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = fs::read_dir(root.join("content/papers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pages.sort();
+    pages
+}
+
+fn append(page: &Path, text: &str) {
+    let old = fs::read_to_string(page).unwrap();
+    fs::write(page, old + text).unwrap();
+}
+
+/// A rebuild of `paths` as `serve` does it (pages first): the pages it
+/// publishes first and what it ends with are the full build's.
+fn rebuild(b: &mut Builder, root: &Path, paths: &[PathBuf], step: &str) -> Arc<Output> {
+    let mut first = None;
+    b.build_pages_first(Some(paths), &mut |output| first = Some(output))
+        .unwrap_or_else(|e| panic!("{step}: {e}"));
+    let full = full_build(root);
+    if let Some(first) = first {
+        for (path, bytes) in &full.files {
+            if !path.starts_with("search/") {
+                assert!(first.files.get(path) == Some(bytes), "{step}: {path}");
+            }
+        }
+    }
+    assert_same(&b.output(), &full, step);
+    b.output()
+}
+
+/// Notes edits take a shortcut in `serve` (the previous site with the page
+/// swapped in place, no index made again): a run of them, mixed with edits
+/// that move papers, and a burst of saves gathered into one rebuild, each
+/// ends in the full build's site, the pages published first included.
+#[test]
+fn notes_edits_bursts_and_half_written_saves_end_in_the_full_builds_site() {
+    let site = sample_site();
+    let root = site.path();
+    let mut b = builder(root, true);
+    b.build(None).unwrap();
+    let all = pages(root);
+    let (one, two, three, four) = (&all[3], &all[7], &all[11], &all[15]);
+    append(one, "\nA first note.\n");
+    let after = rebuild(
+        &mut b,
+        root,
+        std::slice::from_ref(one),
+        "notes of one paper",
+    );
+    let page = |o: &Output, p: &Path| {
+        let slug = p.file_stem().unwrap().to_string_lossy().into_owned();
+        let key = (o.files.keys())
+            .find(|k| k.starts_with("papers/") && k.contains(&slug))
+            .unwrap_or_else(|| panic!("no page for {slug}"))
+            .clone();
+        String::from_utf8(o.files[&key].to_vec()).unwrap()
+    };
+    assert!(page(&after, one).contains("A first note."));
+    append(one, "\nA second note.\n");
+    rebuild(
+        &mut b,
+        root,
+        std::slice::from_ref(one),
+        "notes of the same paper again",
+    );
+    append(two, "\nAnother paper's note.\n");
+    rebuild(
+        &mut b,
+        root,
+        std::slice::from_ref(two),
+        "notes of another paper",
+    );
+
+    // A title and a note after notes-only edits: the indexes follow.
+    let text = fs::read_to_string(one).unwrap();
+    fs::write(one, text.replacen("title = \"", "title = \"Retitled: ", 1)).unwrap();
+    rebuild(
+        &mut b,
+        root,
+        std::slice::from_ref(one),
+        "a title after notes edits",
+    );
+
+    // A burst of saves gathered into one rebuild: notes, a tag, a deletion.
+    append(two, "\nIn the burst.\n");
+    let text = fs::read_to_string(three).unwrap();
+    fs::write(
+        three,
+        replace_line(&text, "tags = ", "tags = [\"Burst-Tag\"]"),
+    )
+    .unwrap();
+    fs::remove_file(four).unwrap();
+    let burst = [two.clone(), three.clone(), four.clone()];
+    let after = rebuild(&mut b, root, &burst, "a burst of saves");
+    assert!(after.files.contains_key("tags/burst-tag/index.html"));
+
+    // An editor saving in place: a rebuild sees the file empty (a failed
+    // build, the last good site stays), the next one its final text.
+    let text = fs::read_to_string(two).unwrap();
+    fs::write(two, "").unwrap();
+    assert!(
+        b.build(Some(std::slice::from_ref(two))).is_err(),
+        "an empty page is an error"
+    );
+    fs::write(two, text + "\nSaved in place.\n").unwrap();
+    let after = rebuild(
+        &mut b,
+        root,
+        std::slice::from_ref(two),
+        "the rest of a save in place",
+    );
+    assert!(page(&after, two).contains("Saved in place."));
 }

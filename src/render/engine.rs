@@ -15,13 +15,20 @@
 //! with a hasher that is the same in every process ([`Stable`]), so a build
 //! can compare them with the keys the previous `gazette build` stored.
 //!
+//! `serve` also says when only notes changed ([`Edit::NotesOnly`]): then
+//! only the kinds whose jobs hashed a [`Noted`] last time plan again, and
+//! every other file is kept under the key recorded for it.
+//!
 //! Each file goes to a [`Sink`] the moment it is made (a folder being
 //! built, or the in-memory output `serve` answers from); the sink also
 //! decides which files it can keep from the last render.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -36,6 +43,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{Stable, stable};
 use crate::output::Sink;
 use crate::site::{Site, urls};
+use crate::trace;
 
 mod jobs;
 mod papers;
@@ -44,8 +52,8 @@ mod run;
 
 use jobs::Job;
 pub use jobs::Jobs;
-use papers::shown_key;
 pub use papers::{Noted, PaperRef};
+use papers::{shown_key, shows_notes};
 use plan::{group_errors, plan};
 use run::{Outcome, run_jobs};
 
@@ -54,7 +62,7 @@ pub type Bytes = Arc<[u8]>;
 
 /// One output file. Its fields are all its output shows besides the
 /// [`Env`]: the engine hashes them into the file's key.
-pub trait Render: Hash + Sync {
+pub trait Render: Hash + Send + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Bytes, Diagnostic>;
 
     /// The file a person would edit to change this output (a page's
@@ -72,7 +80,7 @@ pub trait Render: Hash + Sync {
 /// kept as a whole: the sink keeps every file it made under the same key.
 /// Like a [`RenderStream`], it reads no paper's summary or card
 /// ([`Env::data`]): a one-off render runs it before those are made.
-pub trait RenderFiles: Hash + Sync {
+pub trait RenderFiles: Hash + Send + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
 }
 
@@ -83,7 +91,7 @@ pub trait RenderFiles: Hash + Sync {
 /// is keyed like a [`Render`]; it makes its bytes from the site, so it
 /// has no errors but the writer's. It reads no paper's summary or card
 /// ([`Env::data`]): a one-off render runs it before those are made.
-pub trait RenderStream: Hash + Sync {
+pub trait RenderStream: Hash + Send + Sync {
     fn write(&self, env: &Env, url: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>;
 }
 
@@ -238,6 +246,9 @@ pub struct Shown<'a> {
     pub row: &'a str,
 }
 
+/// A job with its key.
+type Keyed<'a, 's> = (&'a Job<'s>, u64);
+
 /// A failure while rendering one page; grouped by diagnostic afterwards.
 type JobError = (Diagnostic, String);
 
@@ -263,6 +274,35 @@ pub enum Pass {
     PagesFirst,
 }
 
+/// What changed since the last render into the same cache, as the caller
+/// knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// Anything: every kind makes its jobs again.
+    Any,
+    /// The notes of some papers and nothing else: no paper, page, index,
+    /// setting or theme file changed otherwise. Only the kinds whose jobs
+    /// showed notes last time make their jobs again; every other file is
+    /// kept under its last key (a job's key covers all it shows).
+    NotesOnly,
+}
+
+/// The last render's jobs per kind, for an [`Edit::NotesOnly`] render.
+pub struct LastPlan {
+    site_key: u64,
+    /// Each paper's facts key, in site order.
+    shown: Vec<u64>,
+    kinds: Vec<KindPlan>,
+}
+
+#[derive(Default, Clone)]
+struct KindPlan {
+    /// Some job of the kind hashed a paper's notes.
+    shows_notes: bool,
+    /// Its jobs that ran (or were kept): file, key, whether one file.
+    jobs: Vec<(String, u64, bool)>,
+}
+
 /// Renders every job whose file `sink` cannot keep (see [`Pass`]), handing
 /// each file to `sink` as soon as it is made: nothing holds the site's
 /// bytes but the sink (a folder keeps none in memory).
@@ -273,7 +313,10 @@ pub fn render_all(
     cache: &mut RenderCache,
     sink: &dyn Sink,
     pass: Pass,
+    edit: Edit,
 ) -> Result<RenderStats, RenderError> {
+    let last = cache.last_plan.take();
+    let t = Instant::now();
     let globals = Globals::new(site, base_url);
     let site_key = site_key(theme, &globals);
     let tera = match &cache.tera {
@@ -288,15 +331,29 @@ pub fn render_all(
         }
     };
 
-    let papers = site
-        .papers
-        .par_iter()
-        .enumerate()
-        .map(|(pos, paper)| PaperRef {
-            pos,
-            shown: shown_key(site_key, paper),
-            notes: stable(&paper.body),
-            paper,
+    // Each paper's keys and template data, reused while neither its file
+    // nor the site changed: an edit costs one paper's, not every paper's.
+    let kept: Vec<Option<&KeptPaper>> = (site.papers.par_iter())
+        .map(|paper| {
+            (cache.papers.get(&paper.fingerprint)).filter(|k| {
+                k.site_key == site_key && k.source.as_os_str() == paper.source.as_os_str()
+            })
+        })
+        .collect();
+    let papers = (site.papers.par_iter().zip(&kept).enumerate())
+        .map(|(pos, (paper, kept))| match kept {
+            Some(k) => PaperRef {
+                pos,
+                shown: k.shown,
+                notes: k.notes,
+                paper,
+            },
+            None => PaperRef {
+                pos,
+                shown: shown_key(site_key, paper),
+                notes: stable(&paper.body),
+                paper,
+            },
         })
         .collect();
     let inputs = Inputs {
@@ -304,13 +361,35 @@ pub fn render_all(
         theme,
         papers,
     };
-    let jobs = plan(&inputs).map_err(RenderError::Sources)?;
+    let t = trace::mark("paper keys", t);
+    let shown: Vec<u64> = inputs.papers.iter().map(|r| r.shown).collect();
+    let reuse =
+        last.filter(|l| edit == Edit::NotesOnly && l.site_key == site_key && l.shown == shown);
+    let some = reuse.as_ref().and_then(|l| {
+        let only: Vec<bool> = l.kinds.iter().map(|k| k.shows_notes).collect();
+        let jobs = plan::plan_some(&inputs, &only)?;
+        // The same jobs as last time, kind by kind, or a full plan.
+        let same = (l.kinds.iter().enumerate())
+            .filter(|(_, k)| k.shows_notes)
+            .all(|(i, k)| jobs.iter().filter(|j| j.kind == i).count() == k.jobs.len());
+        same.then_some(jobs)
+    });
+    let (jobs, reused) = match some {
+        Some(jobs) => (jobs, reuse),
+        None => (plan(&inputs).map_err(RenderError::Sources)?, None),
+    };
+    let t = trace::mark("plan", t);
 
     // In a one-off render the jobs made from the whole site at once (the
-    // search index, papers.json's chunks) read no paper's summary or card: they run
-    // before those are made, so the two never take memory at the same time.
-    let (early, jobs): (Vec<&Job>, Vec<&Job>) =
-        (jobs.iter()).partition(|job| cache.once && job.work.whole_site());
+    // search index, papers.json's chunks) read no paper's summary or card:
+    // they run before those are made, so the two never take memory at the
+    // same time. Their keys first: serve's plan records them all.
+    let keys: Vec<(u64, bool)> = (jobs.par_iter())
+        .map(|job| shows_notes(|| job_key(site_key, job)))
+        .collect();
+    let (early, late): (Vec<Keyed>, Vec<Keyed>) = (jobs.iter().zip(&keys))
+        .map(|(job, &(key, _))| (job, key))
+        .partition(|(job, _)| cache.once && job.work.whole_site());
     let mut env = Env {
         globals,
         tera,
@@ -318,18 +397,19 @@ pub fn render_all(
         config: &site.config,
         data: Vec::new(),
     };
-    let mut results = run_jobs(&env, &early, sink, site_key, pass)?;
+    let mut results = run_jobs(&env, &early, sink, pass)?;
 
-    // Each paper's template data, reused when neither it nor the site changed.
-    let made: Vec<Result<Arc<PaperData>, JobError>> = inputs
-        .papers
-        .par_iter()
-        .map(|r| match cache.papers.get(&(r.shown, r.notes)) {
-            Some(data) => Ok(Arc::clone(data)),
+    let made: Vec<Result<Arc<PaperData>, JobError>> = (inputs.papers.par_iter().zip(&kept))
+        .map(|(r, kept)| match kept {
+            Some(k) => Ok(Arc::clone(&k.data)),
             None => context::paper_data(&env.globals, &env.tera, theme, r.paper, !cache.once)
                 .map(Arc::new)
                 .map_err(|d| (d, urls::paper(&r.paper.slug))),
         })
+        .collect();
+    let fresh: Vec<usize> = (kept.iter().enumerate())
+        .filter(|(_, k)| k.is_none())
+        .map(|(pos, _)| pos)
         .collect();
     let mut data = Vec::with_capacity(made.len());
     let mut errors = Vec::new();
@@ -342,10 +422,39 @@ pub fn render_all(
     if !errors.is_empty() {
         return Err(RenderError::Sources(group_errors(errors)));
     }
+    let t = trace::mark("paper data", t);
     env.data = data;
-    results.extend(run_jobs(&env, &jobs, sink, site_key, pass)?);
 
-    let mut stats = RenderStats::default();
+    // Every other kind's files stay as they were (see `Edit::NotesOnly`).
+    let mut kept_before = 0;
+    if let Some(last) = &reused {
+        let kept: Vec<usize> = (last.kinds.par_iter())
+            .filter(|k| !k.shows_notes)
+            .flat_map(|k| k.jobs.par_iter())
+            .map(|(file, key, one)| match one {
+                true => usize::from(sink.keep(file, *key)),
+                false => sink.keep_all(*key),
+            })
+            .collect();
+        if kept.contains(&0) {
+            // The sink lost a file it had: cannot happen while the cache
+            // and the sink's last output agree, but never serve a hole.
+            return Err(RenderError::Sources(vec![Diagnostic::error(
+                "gazette",
+                0,
+                "internal error, please report it: a kept file went missing; \
+                 the next change rebuilds everything",
+            )]));
+        }
+        kept_before = kept.iter().sum();
+    }
+    results.extend(run_jobs(&env, &late, sink, pass)?);
+    let t = trace::mark("jobs", t);
+
+    let mut stats = RenderStats {
+        reused: kept_before,
+        ..RenderStats::default()
+    };
     for r in results {
         match r {
             Ok(Outcome::Kept(n)) => stats.reused += n,
@@ -361,13 +470,90 @@ pub fn render_all(
     if cache.once {
         return Ok(stats);
     }
-    cache.papers = inputs
-        .papers
-        .iter()
-        .zip(&env.data)
-        .map(|(r, d)| ((r.shown, r.notes), Arc::clone(d)))
-        .collect();
+    for pos in fresh {
+        let r = &inputs.papers[pos];
+        let kept = KeptPaper {
+            site_key,
+            source: r.paper.source.clone(),
+            shown: r.shown,
+            notes: r.notes,
+            data: Arc::clone(&env.data[pos]),
+        };
+        cache.papers.insert(r.paper.fingerprint, kept);
+    }
+    // Papers edited, deleted or moved leave what they were: swept now and
+    // then, not on every edit (a sweep visits every paper).
+    if cache.papers.len() > site.papers.len() + 64 {
+        let now: HashSet<(u64, &Path)> = (site.papers.iter())
+            .map(|p| (p.fingerprint, p.source.as_path()))
+            .collect();
+        (cache.papers).retain(|fingerprint, k| now.contains(&(*fingerprint, k.source.as_path())));
+    }
+    cache.last_plan = Some(last_plan(site_key, shown, reused, &jobs, &keys));
+    trace::mark("data cache", t);
     Ok(stats)
+}
+
+/// What the engine keeps of a paper between renders, by its fingerprint
+/// (its file's bytes, which make every field): valid for the paper at
+/// `source` while the site key is the same.
+pub struct KeptPaper {
+    site_key: u64,
+    source: std::path::PathBuf,
+    shown: u64,
+    notes: u64,
+    data: Arc<PaperData>,
+}
+
+/// The plan to record after a render: the jobs it ran, per kind, with the
+/// kinds `reused` kept from the last plan as they were.
+fn last_plan(
+    site_key: u64,
+    shown: Vec<u64>,
+    reused: Option<LastPlan>,
+    jobs: &[Job],
+    keys: &[(u64, bool)],
+) -> LastPlan {
+    let mut kinds = match reused {
+        Some(last) => last.kinds,
+        None => vec![KindPlan::default(); crate::render::pages::KINDS.len()],
+    };
+    // Jobs come kind by kind, in table order (a kind seen twice would add
+    // to what it had).
+    let mut seen = vec![false; kinds.len()];
+    let mut at = 0;
+    while at < jobs.len() {
+        let k = jobs[at].kind;
+        let end = at + jobs[at..].iter().take_while(|j| j.kind == k).count();
+        let (group, group_keys) = (&jobs[at..end], &keys[at..end]);
+        let kind = &mut kinds[k];
+        let noted = group_keys.iter().any(|&(_, noted)| noted);
+        let again = std::mem::replace(&mut seen[k], true);
+        kind.shows_notes = noted || (again && kind.shows_notes);
+        let same_files = !again
+            && kind.jobs.len() == group.len()
+            && (kind.jobs.iter().zip(group))
+                .all(|((file, _, one), job)| *file == job.file && *one == job.work.one_file());
+        if same_files {
+            // A notes-only render: the same jobs, new keys, no path copied.
+            for ((_, key, _), &(new, _)) in kind.jobs.iter_mut().zip(group_keys) {
+                *key = new;
+            }
+        } else {
+            if !again {
+                kind.jobs.clear();
+            }
+            let made = (group.iter().zip(group_keys))
+                .map(|(job, &(key, _))| (job.file.clone(), key, job.work.one_file()));
+            kind.jobs.extend(made);
+        }
+        at = end;
+    }
+    LastPlan {
+        site_key,
+        shown,
+        kinds,
+    }
 }
 
 /// A job's key: the site key, its URL, its kind (the job's type) and the

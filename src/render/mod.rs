@@ -33,7 +33,7 @@ use crate::diagnostic::Diagnostic;
 use crate::output::{MemorySink, Output, Sink};
 use crate::site::Site;
 
-pub use engine::{Pass, RenderError};
+pub use engine::{Edit, Pass, RenderError};
 
 /// A theme resolved for one site: template sources and static files, the
 /// site's `templates/` and `static/` already laid over the theme's.
@@ -62,13 +62,16 @@ pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>
 /// [`render`] returns (and `serve` answers from): its bytes exist once.
 #[derive(Default)]
 pub struct RenderCache {
-    /// By the paper's keys (its facts, its notes: see `engine::PaperRef`).
-    papers: HashMap<(u64, u64), Arc<context::PaperData>>,
+    /// By fingerprint: each paper's keys and template data (see
+    /// `engine::KeptPaper`; hashing a `Path` costs more than the lookup).
+    papers: rustc_hash::FxHashMap<u64, engine::KeptPaper>,
     tera: Option<(u64, Arc<tera::Tera>)>,
     output: Arc<Output>,
     keys: HashMap<String, u64>,
     /// For one render only ([`RenderCache::once`]).
     once: bool,
+    /// The last render's jobs per kind (see [`Edit::NotesOnly`]).
+    last_plan: Option<engine::LastPlan>,
 }
 
 impl RenderCache {
@@ -108,10 +111,11 @@ pub fn render(
     base_url: &str,
     cache: &mut RenderCache,
 ) -> Result<(Arc<Output>, RenderStats), Vec<Diagnostic>> {
-    render_pass(site, theme, base_url, cache, Pass::All)
+    render_pass(site, theme, base_url, cache, Pass::All, Edit::Any)
 }
 
-/// [`render`], running the jobs `pass` says. After [`Pass::PagesFirst`]
+/// [`render`], running the jobs `pass` says, knowing what changed since
+/// the last render into `cache` (`edit`). After [`Pass::PagesFirst`]
 /// deferred some (`RenderStats::deferred`), the output holds their last
 /// files until a render with [`Pass::All`] follows.
 pub fn render_pass(
@@ -120,12 +124,15 @@ pub fn render_pass(
     base_url: &str,
     cache: &mut RenderCache,
     pass: Pass,
+    edit: Edit,
 ) -> Result<(Arc<Output>, RenderStats), Vec<Diagnostic>> {
     let previous = std::mem::take(&mut cache.output);
     let keys = std::mem::take(&mut cache.keys);
     let sink = MemorySink::new(&previous, &keys);
-    let result = engine::render_all(site, theme, base_url, cache, &sink, pass);
+    let result = engine::render_all(site, theme, base_url, cache, &sink, pass, edit);
+    let t = std::time::Instant::now();
     let (output, new_keys) = sink.finish();
+    crate::trace::mark("collect output", t);
     match result {
         Ok(stats) => {
             let output = Arc::new(output);
@@ -156,5 +163,5 @@ pub fn render_into(
     cache: &mut RenderCache,
     sink: &dyn Sink,
 ) -> Result<RenderStats, RenderError> {
-    engine::render_all(site, theme, base_url, cache, sink, Pass::All)
+    engine::render_all(site, theme, base_url, cache, sink, Pass::All, Edit::Any)
 }

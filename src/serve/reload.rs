@@ -142,21 +142,38 @@ pub fn rest_message(old: &Output, new: &Output) -> Option<Message> {
     }
 }
 
-/// Keys added, removed or with different bytes, sorted.
+/// Keys added, removed or with different bytes, sorted. One pass over
+/// both maps in key order: a file kept from the last build is the same
+/// allocation, so most files cost a pointer comparison.
 pub fn changed_keys(old: &Output, new: &Output) -> Vec<String> {
     let mut changed = Vec::new();
-    for (key, bytes) in &new.files {
-        match old.files.get(key) {
-            Some(before) if Arc::ptr_eq(before, bytes) || before == bytes => {}
-            _ => changed.push(key.clone()),
+    let mut olds = old.files.iter().peekable();
+    let mut news = new.files.iter().peekable();
+    loop {
+        let order = match (olds.peek(), news.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((o, _)), Some((n, _))) => o.cmp(n),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let (key, _) = olds.next().expect("peeked");
+                changed.push(key.clone());
+            }
+            std::cmp::Ordering::Greater => {
+                let (key, _) = news.next().expect("peeked");
+                changed.push(key.clone());
+            }
+            std::cmp::Ordering::Equal => {
+                let ((key, before), (_, bytes)) =
+                    (olds.next().expect("peeked"), news.next().expect("peeked"));
+                if !(Arc::ptr_eq(before, bytes) || before == bytes) {
+                    changed.push(key.clone());
+                }
+            }
         }
     }
-    for key in old.files.keys() {
-        if !new.files.contains_key(key) {
-            changed.push(key.clone());
-        }
-    }
-    changed.sort();
     changed
 }
 
@@ -313,6 +330,16 @@ mod tests {
             Some(Message::Css(vec!["print.css".into()]))
         );
         assert_eq!(change_message(&old, &old.clone()), None);
+    }
+
+    #[test]
+    fn every_added_removed_and_changed_file_is_named_once_in_order() {
+        let old = output(&[("a", "1"), ("b", "2"), ("d", "4"), ("f", "6")]);
+        let new = output(&[("b", "2"), ("c", "3"), ("d", "5"), ("f", "6"), ("g", "7")]);
+        assert_eq!(changed_keys(&old, &new), ["a", "c", "d", "g"]);
+        assert_eq!(changed_keys(&new, &old), ["a", "c", "d", "g"]);
+        assert!(changed_keys(&old, &old.clone()).is_empty());
+        assert_eq!(changed_keys(&Output::default(), &old), ["a", "b", "d", "f"]);
     }
 
     #[test]

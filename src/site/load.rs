@@ -20,6 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fingerprint;
 use crate::layout::{CONTENT_DIR, PAPERS_DIR};
 use crate::page;
+use crate::trace;
 
 /// What loading kept between runs: parsed pages keyed by path, valid while
 /// the file's fingerprint is the same.
@@ -34,6 +35,8 @@ pub struct LoadCache {
     related_time: Option<Duration>,
     /// Keep nothing after a load (`gazette build` loads once).
     once: bool,
+    /// The last load changed the notes of some papers and nothing else.
+    notes_only: bool,
 }
 
 impl LoadCache {
@@ -68,6 +71,13 @@ impl LoadCache {
     pub fn related_time(&self) -> Option<Duration> {
         self.related_time
     }
+
+    /// Whether the last load found only the notes of some papers changed
+    /// since the load before: every other field of every page, and so
+    /// every index, is as it was.
+    pub fn notes_only(&self) -> bool {
+        self.notes_only
+    }
 }
 
 /// Like [`load`], but when the cache is complete and every changed path is
@@ -87,9 +97,11 @@ pub fn reload(
         .filter(|rel| rel.starts_with(CONTENT_DIR))
         .map(|rel| page_kind(&rel).map(|_| rel))
         .collect();
+    cache.notes_only = false;
     let Some(rels) = rels.filter(|_| cache.complete) else {
         return load(root, config, cache);
     };
+    let t = Instant::now();
     let mut errors = Vec::new();
     let touched: Vec<PathBuf> = rels.clone();
     // What each touched page said before, to tell a notes edit from one
@@ -144,6 +156,16 @@ pub fn reload(
                 (None, None) => true,
                 _ => false,
             });
+    let t = trace::mark("read", t);
+    let mut previous = previous;
+    if let Some(site) = previous.as_mut()
+        && notes_only(site, &config, &cache.papers, &touched, &before)
+    {
+        trace::mark("swap notes", t);
+        cache.related_time = None;
+        cache.notes_only = true;
+        return Ok(previous.expect("matched above"));
+    }
     // Patch the previous site rather than copy every page out of the cache:
     // at 10,000 papers the copy alone costs more than the edit.
     let (papers, pages, kept) = match previous {
@@ -162,7 +184,99 @@ pub fn reload(
             None,
         ),
     };
+    trace::mark("patch", t);
     assemble(config, papers, pages, Vec::new(), kept, cache).inspect_err(|_| cache.complete = false)
+}
+
+/// Swaps the touched papers into the previous `site` in place when what
+/// changed is the notes of papers it had, nothing else: the order of the
+/// papers and every index stand, so there is nothing to sort or index
+/// again (an edit of notes in `serve` costs a file read). Returns whether
+/// it did; otherwise `site` is untouched.
+fn notes_only(
+    site: &mut Site,
+    config: &Config,
+    cached: &HashMap<PathBuf, Paper>,
+    touched: &[PathBuf],
+    before: &[Option<Paper>],
+) -> bool {
+    let swaps: Option<Vec<(usize, &Paper)>> = (touched.iter().zip(before))
+        .map(|(rel, old)| {
+            let (old, new) = (old.as_ref()?, cached.get(rel)?);
+            if !only_notes_differ(old, new) {
+                return None;
+            }
+            let at = (site.papers)
+                .binary_search_by(|p| (&p.slug, &p.source).cmp(&(&old.slug, &old.source)))
+                .ok()?;
+            (site.papers[at] == *old).then_some((at, new))
+        })
+        .collect();
+    match swaps {
+        Some(swaps) if site.config == *config => {
+            for (at, new) in swaps {
+                site.papers[at] = new.clone();
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Whether two versions of a paper differ in their notes at most (and so
+/// in their fingerprint). Spelt out, so a new field cannot be left out.
+fn only_notes_differ(old: &Paper, new: &Paper) -> bool {
+    let Paper {
+        slug,
+        source,
+        body_line,
+        title,
+        arxiv,
+        date,
+        authors,
+        organization,
+        upvotes,
+        tags,
+        code,
+        links,
+        digests,
+        listed,
+        abstract_,
+        body: _,
+        extra,
+        key,
+        fingerprint: _,
+        warnings,
+    } = new;
+    (
+        slug,
+        source,
+        body_line,
+        title,
+        arxiv,
+        date,
+        authors,
+        organization,
+    ) == (
+        &old.slug,
+        &old.source,
+        &old.body_line,
+        &old.title,
+        &old.arxiv,
+        &old.date,
+        &old.authors,
+        &old.organization,
+    ) && (upvotes, tags, code, links, digests, listed, abstract_)
+        == (
+            &old.upvotes,
+            &old.tags,
+            &old.code,
+            &old.links,
+            &old.digests,
+            &old.listed,
+            &old.abstract_,
+        )
+        && (extra, key, warnings) == (&old.extra, &old.key, &old.warnings)
 }
 
 /// Pages with a `source` path, so [`patch`] can work on papers and free pages.
@@ -218,6 +332,7 @@ fn page_kind(rel: &Path) -> Option<PageKind> {
 /// Loads `content/papers/*.md` and `content/*.md`. Every bad page is an
 /// error naming its file and line; all of them are reported at once.
 pub fn load(root: &Path, config: Config, cache: &mut LoadCache) -> Result<Site, Vec<Diagnostic>> {
+    cache.notes_only = false;
     let mut errors = Vec::new();
     let paper_files = markdown_files(root, PAPERS_DIR, &mut errors);
     let page_files = markdown_files(root, CONTENT_DIR, &mut errors);
@@ -288,6 +403,7 @@ fn assemble(
     related: Option<Vec<Vec<usize>>>,
     cache: &mut LoadCache,
 ) -> Result<Site, Vec<Diagnostic>> {
+    let t = Instant::now();
     site_papers.sort_by(|a, b| a.slug.cmp(&b.slug).then_with(|| a.source.cmp(&b.source)));
     site_pages.sort_by(|a, b| a.slug.cmp(&b.slug).then_with(|| a.source.cmp(&b.source)));
     duplicate_slugs(
@@ -305,7 +421,9 @@ fn assemble(
         errors.sort();
         return Err(errors);
     }
+    let t = trace::mark("sort and check", t);
     let mut index = build_indexes(&site_papers, &config);
+    trace::mark("indexes", t);
     cache.related_time = None;
     index.related = match related {
         Some(kept) if kept.len() == site_papers.len() => kept,

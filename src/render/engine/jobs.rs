@@ -19,6 +19,10 @@ pub struct Jobs<'s> {
 
 pub(super) struct Job<'s> {
     pub(super) url: String,
+    /// The file at `url` ([`urls::file_for`]), made once.
+    pub(super) file: String,
+    /// The kind that made it: its place in [`crate::render::pages::KINDS`].
+    pub(super) kind: usize,
     /// A page people browse to (listed in the sitemap).
     pub(super) page: bool,
     pub(super) work: Box<dyn Work + 's>,
@@ -38,8 +42,11 @@ impl<'s> Jobs<'s> {
     /// A file too large to hold whole, written piece by piece (see
     /// [`RenderStream`]).
     pub fn stream(&mut self, url: impl Into<String>, job: impl RenderStream + 's) {
+        let url = url.into();
         self.list.push(Job {
-            url: url.into(),
+            file: urls::file_for(&url),
+            kind: 0,
+            url,
             page: false,
             work: Box::new(Streamed(job)),
         });
@@ -47,8 +54,11 @@ impl<'s> Jobs<'s> {
 
     /// Several files from one job, rooted at `url` (see [`RenderFiles`]).
     pub fn files(&mut self, url: impl Into<String>, job: impl RenderFiles + 's) {
+        let url = url.into();
         self.list.push(Job {
-            url: url.into(),
+            file: urls::file_for(&url),
+            kind: 0,
+            url,
             page: false,
             work: Box::new(Many(job)),
         });
@@ -61,6 +71,8 @@ impl<'s> Jobs<'s> {
 
     fn push(&mut self, url: String, page: bool, job: impl Render + 's) {
         self.list.push(Job {
+            file: urls::file_for(&url),
+            kind: 0,
             url,
             page,
             work: Box::new(job),
@@ -72,7 +84,7 @@ impl<'s> Jobs<'s> {
 pub type Files = Vec<(String, Bytes)>;
 
 /// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
-pub(super) trait Work: Sync {
+pub(super) trait Work: Send + Sync {
     fn key(&self, state: &mut Stable);
     fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic>;
     /// Whether the job makes the one file at its URL (a [`Render`]): only

@@ -41,8 +41,24 @@ pub struct Noted<'s>(pub PaperRef<'s>);
 
 impl Hash for Noted<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
+        HASHED_NOTES.with(|seen| seen.set(true));
         (self.0.shown, self.0.notes).hash(state);
     }
+}
+
+thread_local! {
+    /// Set when a [`Noted`] is hashed on this thread (see [`shows_notes`]).
+    static HASHED_NOTES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `key` (a job's key, made by hashing the job) and tells whether
+/// the job holds a [`Noted`]: whether some paper's notes show in it. A
+/// job's key covers all it shows, so a job that hashes no notes cannot
+/// change when only notes do.
+pub(super) fn shows_notes(key: impl FnOnce() -> u64) -> (u64, bool) {
+    HASHED_NOTES.with(|seen| seen.set(false));
+    let key = key();
+    (key, HASHED_NOTES.with(|seen| seen.replace(false)))
 }
 
 /// The key of everything a [`PaperRef`] may show: every field of the

@@ -5,32 +5,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::{Env, Job, JobError, Pass, RenderError, job_key};
+use super::{Env, JobError, Keyed, Pass, RenderError};
 use crate::diagnostic::Diagnostic;
 use crate::output::Sink;
-use crate::site::urls;
 
 /// Runs `jobs` in parallel (see [`render_all`]), handing their files to
 /// `sink`; the first write error stops every job not yet started (a full
 /// disk must not cost the rest of the render first) and is the error.
+/// Each job comes with its key.
 pub(super) fn run_jobs(
     env: &Env,
-    jobs: &[&Job],
+    jobs: &[Keyed],
     sink: &dyn Sink,
-    site_key: u64,
     pass: Pass,
 ) -> Result<Vec<Result<Outcome, JobError>>, RenderError> {
     let stopped = AtomicBool::new(false);
     let write_error: Mutex<Option<Diagnostic>> = Mutex::new(None);
     let results = jobs
         .par_iter()
-        .map(|job| {
+        .map(|&(job, key)| {
             if stopped.load(Ordering::Relaxed) {
                 return Ok(Outcome::Stopped);
             }
-            let key = job_key(site_key, job);
-            let path = urls::file_for(&job.url);
-            if job.work.one_file() && sink.keep(&path, key) {
+            if job.work.one_file() && sink.keep(&job.file, key) {
                 return Ok(Outcome::Kept(1));
             }
             if !job.work.one_file() {
@@ -50,7 +47,7 @@ pub(super) fn run_jobs(
                 (job.work.write(env, &job.url, out)).unwrap_or(Ok(()))
             };
             let files = if job.work.streams() {
-                vec![(path, None)]
+                vec![(job.file.clone(), None)]
             } else {
                 (job.work.run(env, &job.url))
                     .map_err(|d| (d, job.url.clone()))?

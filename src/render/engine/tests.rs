@@ -1,7 +1,7 @@
 //! The engine over whole sites: determinism, reuse, errors.
 
 use crate::render::fixtures::*;
-use crate::render::{RenderCache, render};
+use crate::render::{Edit, Pass, RenderCache, render, render_pass};
 use crate::site::{Paper, Site};
 
 #[test]
@@ -109,6 +109,47 @@ fn a_notes_edit_renders_only_the_papers_page_and_the_search_index() {
         rendered.iter().any(|p| p.starts_with("search/")),
         "notes are searched"
     );
+}
+
+/// `serve` tells the engine when only notes changed: the kinds whose jobs
+/// show no notes are not planned again and their files are kept. What it
+/// makes is still the full render, through a run of such edits; and a
+/// caller that says "notes only" when more changed gets a full plan.
+#[test]
+fn a_notes_only_render_plans_only_the_kinds_showing_notes_and_equals_a_full_one() {
+    let pass = |site: &Site, cache: &mut RenderCache, edit| {
+        let theme = default_theme();
+        let (out, stats) =
+            render_pass(site, &theme, "https://example.org/", cache, Pass::All, edit).unwrap();
+        assert_eq!(*out, build_with(site, &theme), "{edit:?}");
+        stats
+    };
+    let mut site = sample();
+    let mut cache = RenderCache::default();
+    // The first render has nothing to reuse, whatever the caller says.
+    let first = pass(&site, &mut cache, Edit::NotesOnly);
+    assert_eq!(first.reused, 0);
+    for round in 0..3 {
+        let mut papers = site.papers.clone();
+        let i = (round * 2) % papers.len();
+        papers[i].body = format!("Round {round}: a note about **quokkas**.");
+        site = site_of(papers, site.pages.clone());
+        let stats = pass(&site, &mut cache, Edit::NotesOnly);
+        assert!(
+            stats.rendered >= 1 && stats.reused > stats.rendered,
+            "{stats:?}"
+        );
+    }
+    // Said to be notes only, but a title changed: planned in full.
+    let mut papers = site.papers.clone();
+    papers[0].title = "Retitled".into();
+    site = site_of(papers, site.pages.clone());
+    pass(&site, &mut cache, Edit::NotesOnly);
+    // And a notes edit after that one still finds what to keep.
+    let mut papers = site.papers.clone();
+    papers[1].body = "Last note.".into();
+    site = site_of(papers, site.pages.clone());
+    pass(&site, &mut cache, Edit::NotesOnly);
 }
 
 /// A tiny deterministic generator, so a failing case names its seed.
