@@ -171,12 +171,14 @@ pub fn import_site(root: &Path, config: &Config) -> Result<ImportReport, Diagnos
         .collect();
     let mut all = Vec::new();
     let mut guesses = Vec::new();
-    for (dump, parsed) in dumps.iter().zip(parsed) {
+    for (dump, parsed) in dumps.into_iter().zip(parsed) {
         all.extend(parsed.records);
         report.diagnostics.extend(parsed.diagnostics);
         if let Some((year, warning)) = parsed.year_guess {
-            guesses.push((dump.name.clone(), year, warning));
+            guesses.push((dump.name, year, warning));
         }
+        // The records own their text: the dump's bytes go now, not after
+        // every page is written (164 MB at 100,000 papers).
     }
     report.guessed_years = guesses.len();
     report

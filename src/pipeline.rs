@@ -420,7 +420,7 @@ pub fn build_dir(
     };
     let stage = Instant::now();
     let writer = DirWriter::open(out, force, kept)?;
-    let mut cache = RenderCache::default();
+    let mut cache = RenderCache::once();
     let stats = render::render_into(&site, &theme, &base_url, &mut cache, &writer)?;
     report.build.stages.push(("render", stage.elapsed()));
     report.build.rendered = stats.rendered;

@@ -458,6 +458,76 @@ impl DirWriter {
         Ok(())
     }
 
+    /// [`Sink::put_stream`]: the bytes go straight to the staging folder,
+    /// hashed on the way; when the folder's file turns out to hold the same
+    /// ones, the staged copy is removed and the file kept, as `put_file`
+    /// would have (never two copies of the file in memory, nor one).
+    pub(super) fn put_stream(
+        &self,
+        path: &str,
+        key: u64,
+        write: super::Writes<'_>,
+    ) -> Result<(), WriteError> {
+        let in_tree = self.tree.files.contains(path);
+        if in_tree && !self.tree.owns(path) && !self.force {
+            lock(&self.clashes).push(path.to_string());
+            return Ok(());
+        }
+        let to = self.staging.join(path);
+        let mut staged = || -> io::Result<(u64, Stamp)> {
+            self.make_parent(&to)?;
+            self.fault.step(Step::Write, &to)?;
+            let mut out = Hashing {
+                file: io::BufWriter::with_capacity(1 << 16, fs::File::create_new(&to)?),
+                hash: xxhash_rust::xxh3::Xxh3Default::new(),
+            };
+            write(&mut out)?;
+            let file = out
+                .file
+                .into_inner()
+                .map_err(io::IntoInnerError::into_error)?;
+            Ok((out.hash.digest(), Stamp::of(&file.metadata()?)))
+        };
+        let (hash, stamp) = staged().map_err(|e| fail(&to, e))?;
+        if in_tree && let Some(kept) = self.unchanged_as(path, hash, &to, &stamp) {
+            // The staged copy goes; without it the folder's file is used.
+            fs::remove_file(&to).map_err(|e| fail(&to, e))?;
+            lock(&self.made).push(Made {
+                path: path.to_string(),
+                record: FileRecord {
+                    key,
+                    hash,
+                    stamp: kept,
+                },
+                staged: false,
+            });
+            return Ok(());
+        }
+        lock(&self.made).push(Made {
+            path: path.to_string(),
+            record: FileRecord { key, hash, stamp },
+            staged: true,
+        });
+        Ok(())
+    }
+
+    /// The stamp of the folder's file at `path` when it holds the same bytes
+    /// as the staged file `staged` (of this `hash` and `stamp`): known from
+    /// the record's hash, else by reading both, a piece at a time.
+    fn unchanged_as(&self, path: &str, hash: u64, staged: &Path, stamp: &Stamp) -> Option<Stamp> {
+        let target = self.out.join(path);
+        let meta = fs::symlink_metadata(&target).ok()?;
+        if !meta.is_file() || meta.len() != stamp.size {
+            return None;
+        }
+        let old = Stamp::of(&meta);
+        let same = match self.previous.get(path) {
+            Some(previous) if previous.stamp_matches(&old) => previous.hash == hash,
+            _ => same_files(&target, staged).unwrap_or(false),
+        };
+        same.then_some(old)
+    }
+
     /// The stamp of the folder's file at `path` when it already holds these
     /// bytes: known from the record's hash, else by reading it.
     fn unchanged(&self, path: &str, hash: u64, bytes: &[u8]) -> Option<Stamp> {
@@ -495,6 +565,47 @@ impl Sink for DirWriter {
 
     fn put(&self, path: &str, key: u64, bytes: Arc<[u8]>) -> Result<(), Diagnostic> {
         self.put_file(path, key, &bytes).map_err(|e| e.diagnostic())
+    }
+
+    fn put_stream(&self, path: &str, key: u64, write: super::Writes<'_>) -> Result<(), Diagnostic> {
+        self.put_stream(path, key, write)
+            .map_err(|e| e.diagnostic())
+    }
+}
+
+/// A file being written, and the hash of what went in so far
+/// ([`fingerprint::content`] of the whole, once done).
+struct Hashing {
+    file: io::BufWriter<fs::File>,
+    hash: xxhash_rust::xxh3::Xxh3Default,
+}
+
+impl Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(bytes)?;
+        self.hash.update(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Whether two files hold the same bytes, read a piece at a time.
+fn same_files(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::io::Read;
+    let (mut a, mut b) = (fs::File::open(a)?, fs::File::open(b)?);
+    let (mut x, mut y) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let n = a.read(&mut x)?;
+        if n == 0 {
+            return Ok(b.read(&mut y)? == 0);
+        }
+        b.read_exact(&mut y[..n])?;
+        if x[..n] != y[..n] {
+            return Ok(false);
+        }
     }
 }
 
@@ -803,6 +914,47 @@ mod tests {
             );
             assert!(beside(&out).is_empty());
         }
+    }
+
+    /// A file written piece by piece (a `papers.json` chunk) is staged as it comes;
+    /// the build must still keep it when the folder already holds its
+    /// bytes, and record the hash a whole file would have.
+    #[test]
+    fn a_file_written_piece_by_piece_is_kept_when_unchanged_and_recorded_like_any_other() {
+        let streamed = |out: &Path, files: &[(&str, &str)], previous| {
+            let writer = DirWriter::open_with(out, false, previous, Fault::default())?;
+            for (path, text) in files {
+                let (a, b) = text.split_at(text.len() / 2);
+                writer.put_stream(path, 7, &mut |w| {
+                    w.write_all(a.as_bytes())?;
+                    w.write_all(b.as_bytes())
+                })?;
+            }
+            writer.commit().map(|(s, r)| (s, r.into_iter().collect()))
+        };
+        let (_parent, out) = site();
+        let (_, whole) = build(&out, V1, HashMap::new(), Fault::default()).unwrap();
+        let before = stamps(&out);
+        for previous in [whole.clone(), HashMap::new()] {
+            let (stats, records): (_, HashMap<_, _>) = streamed(&out, V1, previous).unwrap();
+            assert_eq!((stats.written, stats.unchanged, stats.removed), (0, 3, 0));
+            assert_eq!(stamps(&out), before, "same folder, same files, same times");
+            assert!(beside(&out).is_empty(), "no staged copy left behind");
+            assert_eq!(records, whole, "the same hashes and stamps as whole files");
+        }
+        let (stats, _) = streamed(&out, V2, whole).unwrap();
+        assert_eq!((stats.written, stats.unchanged, stats.removed), (1, 1, 1));
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "home v2"
+        );
+        // Same length, other bytes, no record: read and found different.
+        let (stats, _) = streamed(&out, &[("index.html", "home v3")], HashMap::new()).unwrap();
+        assert_eq!(stats.written, 1);
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "home v3"
+        );
     }
 
     #[test]

@@ -61,11 +61,23 @@ pub trait Sink: Sync {
     fn keep_all(&self, key: u64) -> usize;
     /// Takes a file rendered now. An error stops the render.
     fn put(&self, path: &str, key: u64, bytes: Arc<[u8]>) -> Result<(), Diagnostic>;
+    /// Takes a file rendered now that `write` writes piece by piece (one
+    /// too large to hold whole, such as a `papers.json` chunk). A sink that keeps
+    /// no bytes (a folder) writes the pieces as they come; this one
+    /// collects them and [`put`](Sink::put)s the whole.
+    fn put_stream(&self, path: &str, key: u64, write: Writes<'_>) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| Diagnostic::error(path, 0, format!("cannot render: {e}")))?;
+        self.put(path, key, Arc::from(bytes))
+    }
     /// A job making the files under `folder` was left for the next render
     /// (`render::Pass::PagesFirst`): a sink that can keeps the last files
     /// there meanwhile.
     fn defer(&self, _folder: &str) {}
 }
+
+/// Writes a file's bytes to the writer it is given.
+pub type Writes<'a> = &'a mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>;
 
 /// A sink into memory that keeps files from a previous in-memory output
 /// (the one `serve` is serving: the bytes are shared, never copied).

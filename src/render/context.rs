@@ -5,6 +5,7 @@
 //! Listing pages then only clone summaries; nothing is re-sorted.
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
 
@@ -133,80 +134,159 @@ pub fn excerpt(text: &str, max: usize) -> String {
 pub struct PaperData {
     /// For listings and neighbours: the short fields, without `card`
     /// (most places that take a summary drop it, so it is not cloned in).
-    pub summary: Value,
+    pub summary: Summary,
     /// The paper's card, rendered once and spliced into every listing.
     pub card: String,
     /// Its compact row (`partials/row.html`), for long listings.
     pub row: String,
-    /// For the paper's own page: everything.
+    /// What one job each reads ([`Parts`]) when the render keeps them;
+    /// `None` in a one-off render (`gazette build`), where that job makes
+    /// them itself: the whole site's worth is never held at once.
+    pub parts: Option<Box<Parts>>,
+}
+
+/// The parts of a paper's template data that one job each reads, made
+/// ahead and kept where the next render reuses them (`serve`): an edit
+/// then re-makes one paper's, not every paper's.
+pub struct Parts {
+    /// For the paper's own page: everything ([`full`]).
     pub full: Value,
     /// Its line of `papers.json`.
     pub facts_json: Box<[u8]>,
-    /// What search finds it by, and what a search result shows of it.
-    pub search_doc: crate::render::search::Doc,
-    pub search_record: Box<[u8]>,
+    pub search: Search,
+}
+
+/// What search finds a paper by, and what a search result shows of it.
+#[derive(Clone)]
+pub struct Search {
+    pub doc: crate::render::search::Doc,
+    pub record: Box<[u8]>,
+}
+
+impl Search {
+    /// `plain_abstract` is [`math::text_to_plain`] of the abstract.
+    pub fn of(globals: &Globals, paper: &Paper, plain_abstract: &str) -> Search {
+        Search {
+            doc: pages::search::doc(paper, plain_abstract),
+            record: pages::search::record(globals, paper, plain_abstract),
+        }
+    }
 }
 
 const EXCERPT_CHARS: usize = 280;
 
-pub fn tag_value(globals: &Globals, tag: &str) -> Value {
-    let slug = urls::tag_slug(tag);
-    // A tag with no letters or digits has no page to link to.
-    let url = (!slug.is_empty()).then(|| globals.url(&urls::tag(tag)));
-    json!({"name": tag, "slug": slug, "url": url})
+/// A tag as templates see it.
+#[derive(Serialize)]
+struct Tag {
+    name: String,
+    slug: String,
+    url: Option<String>,
 }
 
-/// `plain_abstract` is [`math::text_to_plain`] of the abstract, made once
-/// per paper in [`paper_data`] (search uses it too).
-fn summary_fields(globals: &Globals, paper: &Paper, plain_abstract: &str) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("slug".into(), json!(paper.slug));
-    m.insert("url".into(), json!(globals.url(&urls::paper(&paper.slug))));
-    m.insert("title".into(), json!(paper.title));
-    m.insert(
-        "date".into(),
-        json!(paper.date.map(|d| d.format("%Y-%m-%d").to_string())),
-    );
-    m.insert("date_display".into(), json!(date_display(paper.date)));
-    m.insert(
-        "date_url".into(),
-        json!(globals.url(&urls::date(paper.date))),
-    );
-    m.insert("authors".into(), json!(paper.authors));
-    m.insert("organization".into(), json!(paper.organization));
-    // Every organization has a page (`site::urls::org_slug`), a blank one aside.
-    let org_url = (paper.organization.as_deref())
-        .filter(|o| !o.trim().is_empty())
-        .map(|o| globals.url(&urls::org(o)));
-    m.insert("organization_url".into(), json!(org_url));
-    m.insert("upvotes".into(), json!(paper.upvotes));
-    m.insert(
-        "tags".into(),
-        Value::Array(paper.tags.iter().map(|t| tag_value(globals, t)).collect()),
-    );
-    m.insert(
-        "code".into(),
-        json!(paper.code.as_deref().filter(|c| is_web_url(c))),
-    );
-    // Math reads as text here (`O(n log n)`): an excerpt may cut a formula.
-    m.insert(
-        "abstract_short".into(),
-        json!(excerpt(plain_abstract, EXCERPT_CHARS)),
-    );
-    m
+impl Tag {
+    fn of(globals: &Globals, tag: &str) -> Tag {
+        let slug = urls::tag_slug(tag);
+        // A tag with no letters or digits has no page to link to.
+        let url = (!slug.is_empty()).then(|| globals.url(&urls::tag(tag)));
+        Tag {
+            name: tag.to_string(),
+            slug,
+            url,
+        }
+    }
 }
 
-/// Builds a paper's template data and renders its card.
+/// A paper's short fields, as listings and neighbours show them (its
+/// `card` aside). Held for every paper while a site renders, so typed:
+/// about a third of the memory of the same fields as a JSON value, which
+/// [`Summary::value`] makes when a page needs one (as cheap as the clone
+/// it replaces).
+#[derive(Serialize)]
+pub struct Summary {
+    slug: String,
+    url: String,
+    title: String,
+    date: Option<String>,
+    date_display: String,
+    date_url: String,
+    authors: Option<u32>,
+    organization: Option<String>,
+    organization_url: Option<String>,
+    upvotes: u32,
+    tags: Vec<Tag>,
+    code: Option<String>,
+    abstract_short: String,
+}
+
+impl Summary {
+    /// `plain_abstract` is [`math::text_to_plain`] of the abstract, made
+    /// once per paper in [`paper_data`] (search uses it too).
+    fn of(globals: &Globals, paper: &Paper, plain_abstract: &str) -> Summary {
+        Summary {
+            slug: paper.slug.clone(),
+            url: globals.url(&urls::paper(&paper.slug)),
+            title: paper.title.clone(),
+            date: paper.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            date_display: date_display(paper.date),
+            date_url: globals.url(&urls::date(paper.date)),
+            authors: paper.authors,
+            organization: paper.organization.clone(),
+            // Every organization has a page (`site::urls::org_slug`), a blank one aside.
+            organization_url: (paper.organization.as_deref())
+                .filter(|o| !o.trim().is_empty())
+                .map(|o| globals.url(&urls::org(o))),
+            upvotes: paper.upvotes,
+            tags: paper.tags.iter().map(|t| Tag::of(globals, t)).collect(),
+            code: paper.code.clone().filter(|c| is_web_url(c)),
+            // Math reads as text here (`O(n log n)`): an excerpt may cut a formula.
+            abstract_short: excerpt(plain_abstract, EXCERPT_CHARS),
+        }
+    }
+
+    /// The fields as template data (an object).
+    pub fn value(&self) -> Value {
+        serde_json::to_value(self).expect("a summary serialises")
+    }
+
+    fn fields(&self) -> Map<String, Value> {
+        match self.value() {
+            Value::Object(fields) => fields,
+            _ => unreachable!("a struct serialises as an object"),
+        }
+    }
+}
+
+/// Builds a paper's template data and renders its card; with `keep`, its
+/// [`Parts`] too.
 pub fn paper_data(
     globals: &Globals,
     tera: &Tera,
     theme: &Theme,
     paper: &Paper,
+    keep: bool,
 ) -> Result<PaperData, Diagnostic> {
     let plain_abstract = math::text_to_plain(&paper.abstract_);
-    let fields = summary_fields(globals, paper, &plain_abstract);
-    let (Shapes { card, row }, summary) = shapes(globals, tera, theme, paper, fields)?;
-    let mut full = summary.clone();
+    let summary = Summary::of(globals, paper, &plain_abstract);
+    let (Shapes { card, row }, _) = shapes(globals, tera, theme, paper, summary.fields())?;
+    let parts = keep.then(|| {
+        Box::new(Parts {
+            full: full(globals, paper, &summary),
+            facts_json: pages::papers_json::record(paper),
+            search: Search::of(globals, paper, &plain_abstract),
+        })
+    });
+    Ok(PaperData {
+        summary,
+        card,
+        row,
+        parts,
+    })
+}
+
+/// What a paper's own page shows of it: its `summary` (without `card`)
+/// and everything else.
+pub fn full(globals: &Globals, paper: &Paper, summary: &Summary) -> Value {
+    let mut full = summary.fields();
     full.insert("abstract".into(), json!(paper.abstract_));
     full.insert(
         "abstract_html".into(),
@@ -246,15 +326,7 @@ pub fn paper_data(
             globals.url(&urls::week(year, week))
         })),
     );
-    Ok(PaperData {
-        summary: Value::Object(summary),
-        card,
-        row,
-        full: Value::Object(full),
-        facts_json: pages::papers_json::record(paper),
-        search_doc: pages::search::doc(paper, &plain_abstract),
-        search_record: pages::search::record(globals, paper, &plain_abstract),
-    })
+    Value::Object(full)
 }
 
 /// A paper as listings show it: its card and its compact row.

@@ -23,18 +23,20 @@
 //! built, or the in-memory output `serve` answers from); the sink also
 //! decides which files it can keep from the last render.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tera::Tera;
 
-use super::context::{self, Globals, PaperData, Shapes};
+use super::context::{self, Globals, PaperData, Search, Shapes};
+use super::math;
+use super::pages::papers_json;
 use super::{RenderCache, RenderStats, Theme, theme};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -46,12 +48,14 @@ use crate::trace;
 mod jobs;
 mod papers;
 mod plan;
+mod run;
 
 use jobs::Job;
 pub use jobs::Jobs;
 pub use papers::{Noted, PaperRef};
 use papers::{shown_key, shows_notes};
 use plan::{group_errors, plan};
+use run::{Outcome, run_jobs};
 
 /// An output file's bytes, shared with the cache.
 pub type Bytes = Arc<[u8]>;
@@ -74,8 +78,21 @@ pub trait Render: Hash + Send + Sync {
 /// keyed and rendered like a [`Render`] job, and returns every file as
 /// (site path, bytes). Its paths should lie under its URL's folder. It is
 /// kept as a whole: the sink keeps every file it made under the same key.
+/// Like a [`RenderStream`], it reads no paper's summary or card
+/// ([`Env::data`]): a one-off render runs it before those are made.
 pub trait RenderFiles: Hash + Send + Sync {
     fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
+}
+
+/// A job whose one file may be too large to hold whole (a chunk of
+/// `papers.json`: one month may hold most of a site's papers, 1.8 KB
+/// each): it writes the file piece by piece, and a
+/// sink that keeps no bytes (a folder) passes the pieces straight on. It
+/// is keyed like a [`Render`]; it makes its bytes from the site, so it
+/// has no errors but the writer's. It reads no paper's summary or card
+/// ([`Env::data`]): a one-off render runs it before those are made.
+pub trait RenderStream: Hash + Send + Sync {
+    fn write(&self, env: &Env, url: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>;
 }
 
 /// How a kind makes its jobs (one line in [`pages::KINDS`]).
@@ -138,20 +155,49 @@ impl Env<'_> {
             summary: &data.summary,
             card: &data.card,
             row: &data.row,
-            facts_json: &data.facts_json,
         }
     }
 
-    /// A paper's template data, notes included (see [`Noted`]).
-    pub fn noted(&self, paper: Noted) -> &PaperData {
-        &self.data[paper.0.pos]
+    /// What a paper's own page shows of it, notes included (see [`Noted`]).
+    pub fn full(&self, paper: Noted) -> Value {
+        let data = &self.data[paper.0.pos];
+        match &data.parts {
+            Some(parts) => parts.full.clone(),
+            None => context::full(&self.globals, paper.0.paper, &data.summary),
+        }
+    }
+
+    /// A paper's [`context::Parts`], when made ahead: not in a one-off
+    /// render, whose whole-site jobs run before any paper's data is made.
+    fn parts(&self, paper: PaperRef) -> Option<&context::Parts> {
+        self.data.get(paper.pos)?.parts.as_deref()
+    }
+
+    /// A paper's line of `papers.json`.
+    pub fn facts_json(&self, paper: PaperRef) -> Cow<'_, [u8]> {
+        match self.parts(paper) {
+            Some(parts) => Cow::Borrowed(&parts.facts_json),
+            None => Cow::Owned(papers_json::record(paper.paper).into_vec()),
+        }
+    }
+
+    /// What search finds a paper by, its notes included (see [`Noted`]).
+    pub fn search(&self, paper: Noted) -> Cow<'_, Search> {
+        match self.parts(paper.0) {
+            Some(parts) => Cow::Borrowed(&parts.search),
+            None => {
+                let paper = paper.0.paper;
+                let plain = math::text_to_plain(&paper.abstract_);
+                Cow::Owned(Search::of(&self.globals, paper, &plain))
+            }
+        }
     }
 
     /// A paper's summary with its `card` and `row`, as listings' `papers`
     /// and a paper page's `previous` and `next` show it.
     pub fn summary_with_card(&self, paper: PaperRef) -> Value {
         let data = self.data(paper);
-        let mut summary = data.summary.clone();
+        let mut summary = data.summary.value();
         if let Some(fields) = summary.as_object_mut() {
             fields.insert("card".into(), Value::String(data.card.to_owned()));
             fields.insert("row".into(), Value::String(data.row.to_owned()));
@@ -193,14 +239,15 @@ impl Env<'_> {
 /// The parts of a paper's template data without its notes.
 pub struct Shown<'a> {
     /// The short fields, without `card`.
-    pub summary: &'a Value,
+    pub summary: &'a context::Summary,
     /// The card, rendered once and spliced into every listing.
     pub card: &'a str,
     /// The compact row, rendered once too.
     pub row: &'a str,
-    /// Its line of `papers.json`.
-    pub facts_json: &'a [u8],
 }
+
+/// A job with its key.
+type Keyed<'a, 's> = (&'a Job<'s>, u64);
 
 /// A failure while rendering one page; grouped by diagnostic afterwards.
 type JobError = (Diagnostic, String);
@@ -333,10 +380,29 @@ pub fn render_all(
     };
     let t = trace::mark("plan", t);
 
+    // In a one-off render the jobs made from the whole site at once (the
+    // search index, papers.json's chunks) read no paper's summary or card:
+    // they run before those are made, so the two never take memory at the
+    // same time. Their keys first: serve's plan records them all.
+    let keys: Vec<(u64, bool)> = (jobs.par_iter())
+        .map(|job| shows_notes(|| job_key(site_key, job)))
+        .collect();
+    let (early, late): (Vec<Keyed>, Vec<Keyed>) = (jobs.iter().zip(&keys))
+        .map(|(job, &(key, _))| (job, key))
+        .partition(|(job, _)| cache.once && job.work.whole_site());
+    let mut env = Env {
+        globals,
+        tera,
+        theme,
+        config: &site.config,
+        data: Vec::new(),
+    };
+    let mut results = run_jobs(&env, &early, sink, pass)?;
+
     let made: Vec<Result<Arc<PaperData>, JobError>> = (inputs.papers.par_iter().zip(&kept))
         .map(|(r, kept)| match kept {
             Some(k) => Ok(Arc::clone(&k.data)),
-            None => context::paper_data(&globals, &tera, theme, r.paper)
+            None => context::paper_data(&env.globals, &env.tera, theme, r.paper, !cache.once)
                 .map(Arc::new)
                 .map_err(|d| (d, urls::paper(&r.paper.slug))),
         })
@@ -357,21 +423,8 @@ pub fn render_all(
         return Err(RenderError::Sources(group_errors(errors)));
     }
     let t = trace::mark("paper data", t);
-    let env = Env {
-        globals,
-        tera,
-        theme,
-        config: &site.config,
-        data,
-    };
+    env.data = data;
 
-    // The first write error stops every job not yet started: a full disk
-    // must not cost the rest of the render first.
-    let stopped = AtomicBool::new(false);
-    let write_error: Mutex<Option<Diagnostic>> = Mutex::new(None);
-    let keys: Vec<(u64, bool)> = (jobs.par_iter())
-        .map(|job| shows_notes(|| job_key(site_key, job)))
-        .collect();
     // Every other kind's files stay as they were (see `Edit::NotesOnly`).
     let mut kept_before = 0;
     if let Some(last) = &reused {
@@ -395,51 +448,8 @@ pub fn render_all(
         }
         kept_before = kept.iter().sum();
     }
-    let results: Vec<Result<Outcome, JobError>> = (jobs.par_iter().zip(&keys))
-        .map(|(job, &(key, _))| {
-            if stopped.load(Ordering::Relaxed) {
-                return Ok(Outcome::Stopped);
-            }
-            if job.work.one_file() && sink.keep(&job.file, key) {
-                return Ok(Outcome::Kept(1));
-            }
-            if !job.work.one_file() {
-                let kept = sink.keep_all(key);
-                if kept > 0 {
-                    return Ok(Outcome::Kept(kept));
-                }
-                if pass == Pass::PagesFirst {
-                    // Its files lie under its URL's folder (`RenderFiles`).
-                    let folder = job.url.rsplit_once('/').map_or("", |(f, _)| f);
-                    sink.defer(&format!("{folder}/"));
-                    return Ok(Outcome::Deferred);
-                }
-            }
-            let files = job
-                .work
-                .run(&env, &job.url)
-                .map_err(|d| (d, job.url.clone()))?;
-            let n = files.len();
-            for (path, bytes) in files {
-                if let Err(e) = sink.put(&path, key, bytes) {
-                    stopped.store(true, Ordering::Relaxed);
-                    let mut first = write_error
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    first.get_or_insert(e);
-                    return Ok(Outcome::Stopped);
-                }
-            }
-            Ok(Outcome::Rendered(n))
-        })
-        .collect();
+    results.extend(run_jobs(&env, &late, sink, pass)?);
     let t = trace::mark("jobs", t);
-    if let Some(e) = write_error
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        return Err(RenderError::Output(e));
-    }
 
     let mut stats = RenderStats {
         reused: kept_before,
@@ -456,6 +466,9 @@ pub fn render_all(
     }
     if !errors.is_empty() {
         return Err(RenderError::Sources(group_errors(errors)));
+    }
+    if cache.once {
+        return Ok(stats);
     }
     for pos in fresh {
         let r = &inputs.papers[pos];
@@ -541,18 +554,6 @@ fn last_plan(
         shown,
         kinds,
     }
-}
-
-/// What became of one job.
-enum Outcome {
-    /// The sink still had its file from the last render with this key.
-    Kept(usize),
-    /// Rendered, making this many files.
-    Rendered(usize),
-    /// Left for the next render ([`Pass::PagesFirst`]).
-    Deferred,
-    /// Not run: a write failed first.
-    Stopped,
 }
 
 /// A job's key: the site key, its URL, its kind (the job's type) and the

@@ -8,20 +8,21 @@ pub fn record(value: &impl Serialize) -> Box<[u8]> {
     html_safe(serde_json::to_vec(value).expect("plain records serialise")).into()
 }
 
-/// `open`, the parts separated by `between`, `close`.
-pub fn join<'a>(
-    parts: impl ExactSizeIterator<Item = &'a [u8]>,
+/// `open`, the parts separated by `between`, `close`. Each part may be
+/// made as it is joined (and dropped right after).
+pub fn join(
+    parts: impl IntoIterator<Item = impl AsRef<[u8]>>,
     open: &[u8],
     between: &[u8],
     close: &[u8],
 ) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(open);
-    for (i, part) in parts.enumerate() {
+    for (i, part) in parts.into_iter().enumerate() {
         if i > 0 {
             out.extend_from_slice(between);
         }
-        out.extend_from_slice(part);
+        out.extend_from_slice(part.as_ref());
     }
     out.extend_from_slice(close);
     out
@@ -62,6 +63,9 @@ mod tests {
     fn parts_are_joined_between_open_and_close() {
         let parts: [&[u8]; 2] = [b"1", b"2"];
         assert_eq!(super::join(parts.into_iter(), b"[", b",", b"]"), b"[1,2]");
-        assert_eq!(super::join([].into_iter(), b"[", b",", b"]"), b"[]");
+        assert_eq!(
+            super::join(std::iter::empty::<&[u8]>(), b"[", b",", b"]"),
+            b"[]"
+        );
     }
 }

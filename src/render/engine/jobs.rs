@@ -2,8 +2,10 @@
 //! in it ([`Work`]) whatever its type.
 
 use std::hash::Hash;
+use std::io;
+use std::sync::Arc;
 
-use super::{Bytes, Env, Render, RenderFiles};
+use super::{Bytes, Env, Render, RenderFiles, RenderStream};
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::Stable;
 use crate::site::urls;
@@ -35,6 +37,19 @@ impl<'s> Jobs<'s> {
     /// Any other file at `url` (feeds, JSON, statics, `404.html`).
     pub fn file(&mut self, url: impl Into<String>, job: impl Render + 's) {
         self.push(url.into(), false, job);
+    }
+
+    /// A file too large to hold whole, written piece by piece (see
+    /// [`RenderStream`]).
+    pub fn stream(&mut self, url: impl Into<String>, job: impl RenderStream + 's) {
+        let url = url.into();
+        self.list.push(Job {
+            file: urls::file_for(&url),
+            kind: 0,
+            url,
+            page: false,
+            work: Box::new(Streamed(job)),
+        });
     }
 
     /// Several files from one job, rooted at `url` (see [`RenderFiles`]).
@@ -76,6 +91,20 @@ pub(super) trait Work: Send + Sync {
     /// then can a sink tell it still has the job's output.
     fn one_file(&self) -> bool;
     fn origin(&self) -> Option<String>;
+    /// Writes the job's one file to `out` piece by piece, if it is a
+    /// [`RenderStream`] (`None` otherwise): then `run` is only for sinks
+    /// that hold bytes anyway.
+    fn write(&self, _env: &Env, _url: &str, _out: &mut dyn io::Write) -> Option<io::Result<()>> {
+        None
+    }
+    fn streams(&self) -> bool {
+        false
+    }
+    /// Reads no paper's summary or card (the search index, the chunks of
+    /// `papers.json`): a one-off render runs it first.
+    fn whole_site(&self) -> bool {
+        false
+    }
 }
 
 impl<T: Render> Work for T {
@@ -120,5 +149,47 @@ impl<T: RenderFiles> Work for Many<T> {
     /// Made from the site as a whole (the search index).
     fn origin(&self) -> Option<String> {
         None
+    }
+
+    fn whole_site(&self) -> bool {
+        true
+    }
+}
+
+/// A [`RenderStream`] job in the list.
+struct Streamed<T>(T);
+
+impl<T: RenderStream> Work for Streamed<T> {
+    fn key(&self, state: &mut Stable) {
+        std::any::type_name::<T>().hash(state);
+        self.0.hash(state);
+    }
+
+    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+        let mut bytes = Vec::new();
+        self.0
+            .write(env, url, &mut bytes)
+            .map_err(|e| Diagnostic::error(url, 0, format!("cannot render: {e}")))?;
+        Ok(vec![(urls::file_for(url), Arc::from(bytes))])
+    }
+
+    fn one_file(&self) -> bool {
+        true
+    }
+
+    fn origin(&self) -> Option<String> {
+        None
+    }
+
+    fn write(&self, env: &Env, url: &str, out: &mut dyn io::Write) -> Option<io::Result<()>> {
+        Some(self.0.write(env, url, out))
+    }
+
+    fn streams(&self) -> bool {
+        true
+    }
+
+    fn whole_site(&self) -> bool {
+        true
     }
 }

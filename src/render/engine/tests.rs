@@ -13,6 +13,19 @@ fn two_renders_are_byte_identical() {
     );
 }
 
+/// `gazette build` renders once and makes what one job each reads of a
+/// paper (its page's data, its `papers.json` line, its search words) in
+/// that job; `serve` makes them ahead and keeps them. The site must not
+/// tell which.
+#[test]
+fn a_one_off_render_makes_the_same_bytes_as_one_that_keeps_its_parts() {
+    let site = sample();
+    let theme = default_theme();
+    let once = render_with(&site, &theme, &mut RenderCache::once());
+    assert_eq!(once, build_with(&site, &theme));
+    assert!(text(&once, "papers/gamma/index.html").contains("It is <em>good</em>"));
+}
+
 #[test]
 fn an_incremental_render_equals_a_full_one_and_reuses_most_pages() {
     let mut papers = Vec::new();

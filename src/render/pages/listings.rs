@@ -100,7 +100,7 @@ impl Render for Day<'_> {
         let mut entries = Vec::with_capacity(self.entries.len());
         for (i, &(p, upvotes)) in self.entries.iter().enumerate() {
             let data = env.data(p);
-            let Value::Object(mut paper) = data.summary.clone() else {
+            let Value::Object(mut paper) = data.summary.value() else {
                 unreachable!("a summary is an object")
             };
             // The card and row show what this listing showed: the paper's

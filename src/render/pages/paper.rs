@@ -44,7 +44,7 @@ impl Render for PaperPage<'_> {
         let summary = |p: Option<PaperRef>| p.map_or(Value::Null, |p| env.summary_with_card(p));
         let mut own = Map::new();
         own.insert("title".into(), json!(self.paper.0.paper.title));
-        own.insert("paper".into(), env.noted(self.paper).full.clone());
+        own.insert("paper".into(), env.full(self.paper));
         own.insert("previous".into(), summary(self.previous));
         own.insert("next".into(), summary(self.next));
         let mine: Vec<String> = (self.paper.0.paper.tags.iter())
@@ -52,7 +52,7 @@ impl Render for PaperPage<'_> {
             .collect();
         let related = (self.related.iter())
             .map(|&p| {
-                let mut r = env.data(p).summary.clone();
+                let mut r = env.data(p).summary.value();
                 if let Some(fields) = r.as_object_mut() {
                     let shared: Vec<Value> = (fields["tags"].as_array().into_iter().flatten())
                         .filter(|t| {

@@ -4,13 +4,17 @@
 //! consumer fetches only the months it needs and no file grows with the
 //! whole archive. A chunk holds its papers in slug order, one JSON object
 //! per line inside the array (diffable, still one JSON document). Each
-//! paper's line is made once per change of the paper ([`record`], kept in
-//! its template data) and joined per build. The format: docs/output.md.
+//! paper's line ([`record`]) is made once per change of the paper where
+//! the render keeps it (`serve`), else as it is written; a chunk is
+//! written line by line, never whole in memory, into a folder (a month
+//! can hold most of a site). The format: docs/output.md.
+
+use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::render::engine::{Bytes, Env, Inputs, Jobs, PaperRef, Render};
+use crate::render::engine::{Bytes, Env, Inputs, Jobs, PaperRef, Render, RenderStream};
 use crate::render::json;
 use crate::site::{Paper, urls};
 
@@ -91,7 +95,7 @@ pub fn jobs<'s>(inputs: &'s Inputs<'s>, out: &mut Jobs<'s>) {
         positions.sort_unstable();
         chunks.push((month, positions.len()));
         let papers = inputs.papers(&positions);
-        out.file(urls::papers_chunk(month), Chunk { papers });
+        out.stream(urls::papers_chunk(month), Chunk { papers });
     }
     let total = inputs.all_papers().len();
     out.file(urls::papers_json(), Index { total, chunks });
@@ -135,10 +139,16 @@ impl Render for Index {
     }
 }
 
-impl Render for Chunk<'_> {
-    fn render(&self, env: &Env, _url: &str) -> Result<Bytes, Diagnostic> {
-        let lines = self.papers.iter().map(|&p| env.data(p).facts_json);
-        Ok(Bytes::from(json::join(lines, b"[\n", b",\n", b"\n]\n")))
+impl RenderStream for Chunk<'_> {
+    fn write(&self, env: &Env, _url: &str, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"[\n")?;
+        for (i, &p) in self.papers.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(&env.facts_json(p))?;
+        }
+        out.write_all(b"\n]\n")
     }
 }
 

@@ -1,10 +1,10 @@
 //! `/search/` (the search page: its filters are in the HTML, and without
 //! JavaScript it lists every tag) and the index its script reads: the
 //! manifest `/search/index.json` and the content-named shards beside it,
-//! built together by one job from each paper's words and record (made once
-//! per change of the paper by [`doc`] and [`record`], kept in its template
-//! data). The index itself is `render::search`; docs/search.md has the
-//! format.
+//! built together by one job from each paper's words and record (made by
+//! [`doc`] and [`record`] once per change of the paper where the render
+//! keeps them, else by this job). The index itself is `render::search`;
+//! docs/search.md has the format.
 
 use std::collections::BTreeMap;
 
@@ -116,11 +116,9 @@ impl RenderFiles for SearchIndex<'_> {
         let pages: Vec<_> = (self.pages.iter())
             .map(|p| search_site::page(env.globals(), p.title, p.slug, p.body))
             .collect();
-        let papers: Vec<_> = (self.papers.iter())
-            .map(|&p| {
-                let data = env.noted(p);
-                (p.0.paper, &data.search_doc, &data.search_record[..])
-            })
+        let made: Vec<_> = self.papers.iter().map(|&p| env.search(p)).collect();
+        let papers: Vec<_> = (self.papers.iter().zip(&made))
+            .map(|(p, s)| (p.0.paper, &s.doc, &s.record[..]))
             .collect();
         let input = search_site::input(&papers, &pages, &self.tags, &self.orgs);
         Ok(index::build(&input)
