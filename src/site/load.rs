@@ -224,59 +224,15 @@ fn notes_only(
 }
 
 /// Whether two versions of a paper differ in their notes at most (and so
-/// in their fingerprint). Spelt out, so a new field cannot be left out.
+/// in their fingerprint): every other field, a new one included, is
+/// compared by `Paper`'s own equality.
 fn only_notes_differ(old: &Paper, new: &Paper) -> bool {
-    let Paper {
-        slug,
-        source,
-        body_line,
-        title,
-        arxiv,
-        date,
-        authors,
-        organization,
-        upvotes,
-        tags,
-        code,
-        links,
-        digests,
-        listed,
-        abstract_,
-        body: _,
-        extra,
-        key,
-        fingerprint: _,
-        warnings,
-    } = new;
-    (
-        slug,
-        source,
-        body_line,
-        title,
-        arxiv,
-        date,
-        authors,
-        organization,
-    ) == (
-        &old.slug,
-        &old.source,
-        &old.body_line,
-        &old.title,
-        &old.arxiv,
-        &old.date,
-        &old.authors,
-        &old.organization,
-    ) && (upvotes, tags, code, links, digests, listed, abstract_)
-        == (
-            &old.upvotes,
-            &old.tags,
-            &old.code,
-            &old.links,
-            &old.digests,
-            &old.listed,
-            &old.abstract_,
-        )
-        && (extra, key, warnings) == (&old.extra, &old.key, &old.warnings)
+    let with_old_notes = Paper {
+        body: old.body.clone(),
+        fingerprint: old.fingerprint,
+        ..new.clone()
+    };
+    with_old_notes == *old
 }
 
 /// Pages with a `source` path, so [`patch`] can work on papers and free pages.
