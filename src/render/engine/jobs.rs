@@ -31,37 +31,23 @@ pub(super) struct Job<'s> {
 impl<'s> Jobs<'s> {
     /// An HTML page at `url`, listed in the sitemap.
     pub fn page(&mut self, url: impl Into<String>, job: impl Render + 's) {
-        self.push(url.into(), true, job);
+        self.push(url.into(), true, Box::new(job));
     }
 
     /// Any other file at `url` (feeds, JSON, statics, `404.html`).
     pub fn file(&mut self, url: impl Into<String>, job: impl Render + 's) {
-        self.push(url.into(), false, job);
+        self.push(url.into(), false, Box::new(job));
     }
 
     /// A file too large to hold whole, written piece by piece (see
     /// [`RenderStream`]).
     pub fn stream(&mut self, url: impl Into<String>, job: impl RenderStream + 's) {
-        let url = url.into();
-        self.list.push(Job {
-            file: urls::file_for(&url),
-            kind: 0,
-            url,
-            page: false,
-            work: Box::new(Streamed(job)),
-        });
+        self.push(url.into(), false, Box::new(Streamed(job)));
     }
 
     /// Several files from one job, rooted at `url` (see [`RenderFiles`]).
     pub fn files(&mut self, url: impl Into<String>, job: impl RenderFiles + 's) {
-        let url = url.into();
-        self.list.push(Job {
-            file: urls::file_for(&url),
-            kind: 0,
-            url,
-            page: false,
-            work: Box::new(Many(job)),
-        });
+        self.push(url.into(), false, Box::new(Many(job)));
     }
 
     /// A problem that stops the render before any page is made.
@@ -69,13 +55,13 @@ impl<'s> Jobs<'s> {
         self.errors.push(diagnostic);
     }
 
-    fn push(&mut self, url: String, page: bool, job: impl Render + 's) {
+    fn push(&mut self, url: String, page: bool, work: Box<dyn Work + 's>) {
         self.list.push(Job {
             file: urls::file_for(&url),
             kind: 0,
             url,
             page,
-            work: Box::new(job),
+            work,
         });
     }
 }
