@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Diagnostic;
@@ -74,6 +75,17 @@ pub trait Sink: Sync {
     /// (`render::Pass::PagesFirst`): a sink that can keeps the last files
     /// there meanwhile.
     fn defer(&self, _folder: &str) {}
+    /// Keeps every file of the last render that this render does not give
+    /// or [`forget`](Sink::forget), as it was: a render that knows what an
+    /// edit touched then gives only that. `false` when the sink cannot (a
+    /// folder being built), and the render gives every file.
+    fn keep_rest(&self) -> bool {
+        false
+    }
+    /// In a render that keeps the rest: the files the last render made with
+    /// this key (a job that makes several) are not kept; the job makes its
+    /// files again.
+    fn forget(&self, _key: u64) {}
 }
 
 /// Writes a file's bytes to the writer it is given.
@@ -83,31 +95,41 @@ pub type Writes<'a> = &'a mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>;
 /// (the one `serve` is serving: the bytes are shared, never copied).
 pub struct MemorySink<'a> {
     previous: &'a Output,
-    keys: &'a HashMap<String, u64>,
+    keys: &'a mut HashMap<String, u64>,
     made: Mutex<Vec<Made>>,
     /// Folders of deferred jobs, whose last files stay.
     deferred: Mutex<Vec<String>>,
+    /// The render gives only what changed ([`Sink::keep_rest`]).
+    rest_kept: AtomicBool,
+    /// Keys whose files the render makes again ([`Sink::forget`]).
+    forgotten: Mutex<Vec<u64>>,
 }
 
 /// A file of a [`MemorySink`]: path, key, bytes.
 type Made = (String, u64, Arc<[u8]>);
 
 impl<'a> MemorySink<'a> {
-    /// `keys` holds the key of each file of `previous`.
-    pub fn new(previous: &'a Output, keys: &'a HashMap<String, u64>) -> MemorySink<'a> {
+    /// `keys` holds the key of each file of `previous`; [`finish`]
+    /// updates it to the new output's (a sink dropped unfinished, for a
+    /// failed render, leaves it as it was).
+    ///
+    /// [`finish`]: MemorySink::finish
+    pub fn new(previous: &'a Output, keys: &'a mut HashMap<String, u64>) -> MemorySink<'a> {
         MemorySink {
             previous,
             keys,
             made: Mutex::new(Vec::new()),
             deferred: Mutex::new(Vec::new()),
+            rest_kept: AtomicBool::new(false),
+            forgotten: Mutex::new(Vec::new()),
         }
     }
 
-    /// The output and the key of each of its files. The previous output's
-    /// files under a deferred job's folder that this render neither kept
-    /// nor made stay too, with their old keys: the next render sees the
-    /// job's key changed and makes them again.
-    pub fn finish(self) -> (Output, HashMap<String, u64>) {
+    /// The output, the keys given to [`MemorySink::new`] now its files'.
+    /// The previous output's files under a deferred job's folder that this
+    /// render neither kept nor made stay too, with their old keys: the next
+    /// render sees the job's key changed and makes them again.
+    pub fn finish(self) -> Output {
         let made = self
             .made
             .into_inner()
@@ -116,6 +138,11 @@ impl<'a> MemorySink<'a> {
             .deferred
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.rest_kept.into_inner() {
+            let forgotten =
+                (self.forgotten.into_inner()).unwrap_or_else(std::sync::PoisonError::into_inner);
+            return patch(self.previous, self.keys, made, &forgotten);
+        }
         let mut keys = HashMap::with_capacity(made.len());
         let mut files = Vec::with_capacity(made.len());
         for (path, key, bytes) in made {
@@ -136,10 +163,10 @@ impl<'a> MemorySink<'a> {
             }
         }
         // Collected, not inserted one by one: the map is built in one pass.
-        let output = Output {
+        *self.keys = keys;
+        Output {
             files: files.into_iter().collect(),
-        };
-        (output, keys)
+        }
     }
 
     fn push(&self, path: &str, key: u64, bytes: Arc<[u8]>) {
@@ -187,6 +214,44 @@ impl Sink for MemorySink<'_> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(folder.to_string());
     }
+
+    fn keep_rest(&self) -> bool {
+        self.rest_kept.store(true, Ordering::Relaxed);
+        true
+    }
+
+    fn forget(&self, key: u64) {
+        (self.forgotten.lock())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(key);
+    }
+}
+
+/// `previous` with the files made under a `forgotten` key removed and the
+/// `made` ones in: a copy of the map that shares every file's bytes, and
+/// `keys` updated in place, in time for the files that changed (the copy
+/// aside).
+fn patch(
+    previous: &Output,
+    keys: &mut HashMap<String, u64>,
+    made: Vec<Made>,
+    forgotten: &[u64],
+) -> Output {
+    let mut files = previous.files.clone();
+    if !forgotten.is_empty() {
+        keys.retain(|path, key| {
+            let gone = forgotten.contains(key);
+            if gone {
+                files.remove(path);
+            }
+            !gone
+        });
+    }
+    for (path, key, bytes) in made {
+        keys.insert(path.clone(), key);
+        files.insert(path, bytes);
+    }
+    Output { files }
 }
 
 /// What writing did.

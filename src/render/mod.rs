@@ -70,7 +70,7 @@ pub struct RenderCache {
     keys: HashMap<String, u64>,
     /// For one render only ([`RenderCache::once`]).
     once: bool,
-    /// The last render's jobs per kind (see [`Edit::NotesOnly`]).
+    /// What the last render recorded for a notes edit (see [`Edit::NotesOnly`]).
     last_plan: Option<engine::LastPlan>,
 }
 
@@ -99,6 +99,9 @@ pub struct RenderStats {
     pub reused: usize,
     /// Jobs left for the next render ([`Pass::PagesFirst`]).
     pub deferred: usize,
+    /// Jobs made and keyed: every kind's, or after an [`Edit::NotesOnly`]
+    /// only those that show the edited notes.
+    pub planned: usize,
 }
 
 /// Renders the whole site into memory, reusing the files of the last
@@ -127,21 +130,21 @@ pub fn render_pass(
     edit: Edit,
 ) -> Result<(Arc<Output>, RenderStats), Vec<Diagnostic>> {
     let previous = std::mem::take(&mut cache.output);
-    let keys = std::mem::take(&mut cache.keys);
-    let sink = MemorySink::new(&previous, &keys);
+    let mut keys = std::mem::take(&mut cache.keys);
+    let sink = MemorySink::new(&previous, &mut keys);
     let result = engine::render_all(site, theme, base_url, cache, &sink, pass, edit);
-    let t = std::time::Instant::now();
-    let (output, new_keys) = sink.finish();
-    crate::trace::mark("collect output", t);
     match result {
         Ok(stats) => {
-            let output = Arc::new(output);
+            let t = std::time::Instant::now();
+            let output = Arc::new(sink.finish());
+            crate::trace::mark("collect output", t);
             cache.output = Arc::clone(&output);
-            cache.keys = new_keys;
+            cache.keys = keys;
             Ok((output, stats))
         }
         Err(e) => {
             // The last good output stays the one to reuse.
+            drop(sink);
             cache.output = previous;
             cache.keys = keys;
             Err(match e {
