@@ -60,7 +60,9 @@ pub(super) fn render(
     let mut touched = Vec::new();
     let papers: Vec<PaperRef> = (site.papers.iter().zip(&last.papers).enumerate())
         .map(|(pos, (paper, known))| {
-            if paper.fingerprint == known.fingerprint && paper.source == known.source {
+            // The paths' bytes: `Path`'s own equality walks components.
+            let same_file = paper.source.as_os_str() == known.source.as_os_str();
+            if paper.fingerprint == known.fingerprint && same_file {
                 return PaperRef {
                     pos,
                     shown: known.shown,
