@@ -129,7 +129,12 @@ impl<'a> MemorySink<'a> {
     /// The previous output's files under a deferred job's folder that this
     /// render neither kept nor made stay too, with their old keys: the next
     /// render sees the job's key changed and makes them again.
-    pub fn finish(self) -> Output {
+    ///
+    /// After a render that kept the rest ([`Sink::keep_rest`]), the output
+    /// is made from `spare` when given (see [`Spare`]) rather than from a
+    /// copy of the previous map, and comes with the paths it changed: the
+    /// previous output and those paths are the next render's spare.
+    pub fn finish(self, spare: Option<Spare>) -> (Output, Option<Vec<String>>) {
         let made = self
             .made
             .into_inner()
@@ -141,7 +146,8 @@ impl<'a> MemorySink<'a> {
         if self.rest_kept.into_inner() {
             let forgotten =
                 (self.forgotten.into_inner()).unwrap_or_else(std::sync::PoisonError::into_inner);
-            return patch(self.previous, self.keys, made, &forgotten);
+            let (output, changed) = patch(self.previous, spare, self.keys, made, &forgotten);
+            return (output, Some(changed));
         }
         let mut keys = HashMap::with_capacity(made.len());
         let mut files = Vec::with_capacity(made.len());
@@ -164,9 +170,10 @@ impl<'a> MemorySink<'a> {
         }
         // Collected, not inserted one by one: the map is built in one pass.
         *self.keys = keys;
-        Output {
+        let output = Output {
             files: files.into_iter().collect(),
-        }
+        };
+        (output, None)
     }
 
     fn push(&self, path: &str, key: u64, bytes: Arc<[u8]>) {
@@ -227,31 +234,57 @@ impl Sink for MemorySink<'_> {
     }
 }
 
+/// An output one render behind the previous one, and the paths whose
+/// files differ between the two: the map a render that keeps the rest
+/// patches into its output, in time for the files that changed, instead
+/// of copying the previous map (145,000 paths at 100,000 papers), which
+/// `serve` is still answering from.
+pub struct Spare {
+    pub output: Output,
+    pub behind: Vec<String>,
+}
+
 /// `previous` with the files made under a `forgotten` key removed and the
-/// `made` ones in: a copy of the map that shares every file's bytes, and
-/// `keys` updated in place, in time for the files that changed (the copy
-/// aside).
+/// `made` ones in, and the paths that changed: made from `spare` brought
+/// up to `previous`, or from a copy of `previous` (every file's bytes
+/// shared either way); `keys` updated in place.
 fn patch(
     previous: &Output,
+    spare: Option<Spare>,
     keys: &mut HashMap<String, u64>,
     made: Vec<Made>,
     forgotten: &[u64],
-) -> Output {
-    let mut files = previous.files.clone();
+) -> (Output, Vec<String>) {
+    let mut files = match spare {
+        Some(Spare { output, behind }) => {
+            let mut files = output.files;
+            for path in behind {
+                match previous.files.get(&path) {
+                    Some(bytes) => files.insert(path, Arc::clone(bytes)),
+                    None => files.remove(&path),
+                };
+            }
+            files
+        }
+        None => previous.files.clone(),
+    };
+    let mut changed = Vec::with_capacity(made.len());
     if !forgotten.is_empty() {
         keys.retain(|path, key| {
             let gone = forgotten.contains(key);
             if gone {
                 files.remove(path);
+                changed.push(path.clone());
             }
             !gone
         });
     }
     for (path, key, bytes) in made {
         keys.insert(path.clone(), key);
+        changed.push(path.clone());
         files.insert(path, bytes);
     }
-    Output { files }
+    (Output { files }, changed)
 }
 
 /// What writing did.

@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::output::{MemorySink, Output, Sink};
+use crate::output::{MemorySink, Output, Sink, Spare};
 use crate::site::Site;
 
 pub use engine::{Edit, Pass, RenderError};
@@ -68,6 +68,10 @@ pub struct RenderCache {
     tera: Option<(u64, Arc<tera::Tera>)>,
     output: Arc<Output>,
     keys: HashMap<String, u64>,
+    /// The output before `output`, and the paths whose files differ: the
+    /// next notes edit patches it rather than copy `output` (see
+    /// [`Spare`]).
+    spare: Option<(Arc<Output>, Vec<String>)>,
     /// For one render only ([`RenderCache::once`]).
     once: bool,
     /// What the last render recorded for a notes edit (see [`Edit::NotesOnly`]).
@@ -136,8 +140,14 @@ pub fn render_pass(
     match result {
         Ok(stats) => {
             let t = std::time::Instant::now();
-            let output = Arc::new(sink.finish());
+            // The spare, unless a request or the server still holds it.
+            let spare = (cache.spare.take())
+                .and_then(|(output, behind)| Some((Arc::try_unwrap(output).ok()?, behind)))
+                .map(|(output, behind)| Spare { output, behind });
+            let (output, changed) = sink.finish(spare);
+            let output = Arc::new(output);
             crate::trace::mark("collect output", t);
+            cache.spare = changed.map(|changed| (previous, changed));
             cache.output = Arc::clone(&output);
             cache.keys = keys;
             Ok((output, stats))
