@@ -268,21 +268,35 @@ fn patch(
         }
         None => previous.files.clone(),
     };
-    let mut changed = Vec::with_capacity(made.len());
+    // A job made again (the search index) makes most of its files with the
+    // bytes they had: those stay the very same file, and do not count as
+    // changed (the next render's catch-up is then the files that did).
+    let mut gone = Vec::new();
     if !forgotten.is_empty() {
         keys.retain(|path, key| {
-            let gone = forgotten.contains(key);
-            if gone {
-                files.remove(path);
-                changed.push(path.clone());
+            let forget = forgotten.contains(key);
+            if forget {
+                gone.push(path.clone());
             }
-            !gone
+            !forget
         });
     }
+    let mut changed = Vec::with_capacity(made.len());
     for (path, key, bytes) in made {
         keys.insert(path.clone(), key);
-        changed.push(path.clone());
-        files.insert(path, bytes);
+        match previous.files.get(&path) {
+            Some(old) if Arc::ptr_eq(old, &bytes) || **old == *bytes => {}
+            _ => {
+                changed.push(path.clone());
+                files.insert(path, bytes);
+            }
+        }
+    }
+    for path in gone {
+        if !keys.contains_key(&path) {
+            files.remove(&path);
+            changed.push(path);
+        }
     }
     (Output { files }, changed)
 }
