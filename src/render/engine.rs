@@ -379,6 +379,7 @@ pub fn render_all(
         None => (plan(&inputs).map_err(RenderError::Sources)?, None),
     };
     let t = trace::mark("plan", t);
+    trace::memory("the job list");
 
     // In a one-off render the jobs made from the whole site at once (the
     // search index, papers.json's chunks) read no paper's summary or card:
@@ -398,6 +399,7 @@ pub fn render_all(
         data: Vec::new(),
     };
     let mut results = run_jobs(&env, &early, sink, pass)?;
+    trace::memory("whole-site jobs");
 
     let made: Vec<Result<Arc<PaperData>, JobError>> = (inputs.papers.par_iter().zip(&kept))
         .map(|(r, kept)| match kept {
@@ -423,6 +425,7 @@ pub fn render_all(
         return Err(RenderError::Sources(group_errors(errors)));
     }
     let t = trace::mark("paper data", t);
+    trace::memory("every paper's template data");
     env.data = data;
 
     // Every other kind's files stay as they were (see `Edit::NotesOnly`).
@@ -450,6 +453,7 @@ pub fn render_all(
     }
     results.extend(run_jobs(&env, &late, sink, pass)?);
     let t = trace::mark("jobs", t);
+    trace::memory("the other jobs");
 
     let mut stats = RenderStats {
         reused: kept_before,
