@@ -75,14 +75,21 @@ pub trait Render: Hash + Send + Sync {
 
 /// A job that writes several files at once, for outputs whose names come
 /// from their content (the search index's content-hashed shards): it is
-/// keyed and rendered like a [`Render`] job, and returns every file as
-/// (site path, bytes). Its paths should lie under its URL's folder. It is
-/// kept as a whole: the sink keeps every file it made under the same key.
-/// Like a [`RenderStream`], it reads no paper's summary or card
-/// ([`Env::data`]): a one-off render runs it before those are made.
+/// keyed and rendered like a [`Render`] job, and hands each file to `out`
+/// (site path, bytes) as soon as it is made, so the job never holds them
+/// all; after the first error `out` returns (the sink failed) it hands
+/// over no more files and returns that error. Its
+/// paths should lie under its URL's folder. It is kept as a whole: the
+/// sink keeps every file it made under the same key. Like a
+/// [`RenderStream`], it reads no paper's summary or card ([`Env::data`]):
+/// a one-off render runs it before those are made.
 pub trait RenderFiles: Hash + Send + Sync {
-    fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
+    fn render(&self, env: &Env, url: &str, out: Put) -> Result<(), Diagnostic>;
 }
+
+/// Where a job hands each file it makes: (site path, bytes). An error
+/// (the sink could not take it) must stop the job.
+pub type Put<'a> = &'a mut (dyn FnMut(String, Bytes) -> Result<(), Diagnostic> + Send);
 
 /// A job whose one file may be too large to hold whole (a chunk of
 /// `papers.json`: one month may hold most of a site's papers, 1.8 KB
