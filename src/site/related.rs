@@ -12,12 +12,11 @@
 //! - Deterministic: ties go to the smaller slug (papers are in slug order);
 //!   each paper's sum runs in one fixed order whatever the threads do.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
 
 use super::{Paper, urls};
 use crate::fingerprint;
@@ -321,8 +320,8 @@ fn term(word: &str, buf: &mut String) -> bool {
     if is_stop_word(buf) {
         return false;
     }
-    // Looked up again only when the plural ending went.
-    !singular(buf) || !is_stop_word(buf)
+    singular(buf);
+    !is_stop_word(buf)
 }
 
 /// The words of `text` as terms (what [`term_counts`] hashes), for tests.
@@ -340,25 +339,17 @@ fn words(text: &str) -> Vec<String> {
 
 /// One hash and one comparison per word: a binary search over the list
 /// (a dozen string comparisons) was a fifth of the time at 10,000 papers.
-/// FxHash takes a word eight bytes at a time (a byte-by-byte hash was
-/// most of this in the profile), and a word longer than every stop word
-/// is not looked up at all.
 fn is_stop_word(word: &str) -> bool {
-    static SET: LazyLock<(FxHashSet<&str>, usize)> = LazyLock::new(|| {
-        let longest = STOP_WORDS.iter().map(|w| w.len()).max().unwrap_or(0);
-        (STOP_WORDS.iter().copied().collect(), longest)
-    });
-    let (set, longest) = &*SET;
-    word.len() <= *longest && set.contains(word)
+    static SET: LazyLock<HashSet<&str, BuildHasherDefault<Mixed>>> =
+        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(word)
 }
 
-/// `models` → `model`, `policies` → `policy`; `loss`, `corpus`, `analysis`
-/// stay. Whether the word changed.
-fn singular(word: &mut String) -> bool {
+/// `models` → `model`, `policies` → `policy`; `loss`, `corpus`, `analysis` stay.
+fn singular(word: &mut String) {
     if word.len() > 4 && word.ends_with("ies") {
         word.truncate(word.len() - 3);
         word.push('y');
-        true
     } else if word.len() > 3
         && word.ends_with('s')
         && !word.ends_with("ss")
@@ -366,9 +357,6 @@ fn singular(word: &mut String) -> bool {
         && !word.ends_with("is")
     {
         word.pop();
-        true
-    } else {
-        false
     }
 }
 
@@ -466,21 +454,19 @@ impl Index {
                 *slot += wq * wd;
             }
         }
-        // The `keep` best by partial score: the same set as sorting them
-        // all by `best_first` and taking the first `keep` (the order is
-        // total: ids differ), but most papers touched cost one comparison
-        // with the worst kept so far, not a share of a selection over all.
-        let best = &mut s.best;
-        best.start((count * 4).max(20));
+        let mut candidates: Vec<(f32, u32)> = (touched.iter())
+            .filter(|&&d| d as usize != doc)
+            .map(|&d| (score[d as usize], d))
+            .collect();
         for &d in touched.iter() {
-            let partial = score[d as usize];
             score[d as usize] = 0.0;
-            if d as usize != doc {
-                best.offer(Ranked(partial, d));
-            }
         }
         touched.clear();
-        let candidates = best.heap.drain().map(|Ranked(score, d)| (score, d));
+        let keep = (count * 4).max(20);
+        if candidates.len() > keep {
+            candidates.select_nth_unstable_by(keep - 1, best_first);
+            candidates.truncate(keep);
+        }
         // The partial scores chose the candidates; the exact cosine ranks
         // them, against the query spread out by term id (a lookup per term,
         // not a branchy merge of two sorted lists).
@@ -506,79 +492,6 @@ fn best_first(a: &(f32, u32), b: &(f32, u32)) -> std::cmp::Ordering {
     b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
 }
 
-/// The `keep` best candidates offered: the same set as sorting them all
-/// by [`best_first`] and taking the first `keep` (the order is total: ids
-/// differ), but most candidates cost one float comparison with the worst
-/// kept, not a share of a selection over all of them.
-struct Best {
-    /// Worst on top.
-    heap: BinaryHeap<Ranked>,
-    keep: usize,
-    /// Once `keep` are kept, the worst kept score: a lower one cannot get
-    /// in whatever its id.
-    floor: f32,
-}
-
-impl Best {
-    fn new() -> Best {
-        Best {
-            heap: BinaryHeap::new(),
-            keep: 0,
-            floor: f32::NEG_INFINITY,
-        }
-    }
-
-    /// Starts over (the heap is empty), keeping `keep`.
-    fn start(&mut self, keep: usize) {
-        self.heap.clear();
-        self.keep = keep;
-        self.floor = f32::NEG_INFINITY;
-    }
-
-    fn offer(&mut self, c: Ranked) {
-        if c.0.total_cmp(&self.floor).is_lt() {
-            return;
-        }
-        if self.heap.len() < self.keep {
-            self.heap.push(c);
-        } else if let Some(mut worst) = self.heap.peek_mut()
-            && c < *worst
-        {
-            *worst = c;
-        }
-        if self.heap.len() == self.keep
-            && let Some(worst) = self.heap.peek()
-        {
-            self.floor = worst.0;
-        }
-    }
-}
-
-/// A candidate ordered by [`best_first`]: the greatest is the worst, so a
-/// `BinaryHeap` of them has the worst on top.
-#[derive(Clone, Copy)]
-struct Ranked(f32, u32);
-
-impl Ord for Ranked {
-    fn cmp(&self, other: &Ranked) -> std::cmp::Ordering {
-        best_first(&(self.0, self.1), &(other.0, other.1))
-    }
-}
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Ranked) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Ranked {
-    fn eq(&self, other: &Ranked) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for Ranked {}
-
 /// The dot product of a unit vector spread out by term id (zero where it
 /// has no weight) and one sorted by term id: the same sum, in the same
 /// order, as merging the two sorted lists.
@@ -591,8 +504,6 @@ fn cosine(query: &[f32], b: &Vector) -> f32 {
 struct Scratch {
     score: Vec<f32>,
     touched: Vec<u32>,
-    /// The best candidates so far.
-    best: Best,
     /// The query's weights by term id, zero elsewhere.
     query: Vec<f32>,
 }
@@ -602,7 +513,6 @@ impl Scratch {
         Scratch {
             score: vec![0.0; papers],
             touched: Vec::new(),
-            best: Best::new(),
             query: vec![0.0; terms],
         }
     }
@@ -736,33 +646,6 @@ mod tests {
             ),
         ];
         assert_eq!(related(&papers, 5), [Vec::<usize>::new(), vec![]]);
-    }
-
-    /// The candidates kept are the ones a full sort would put first,
-    /// ties (many equal scores) going to the smaller position.
-    #[test]
-    fn the_best_candidates_kept_are_those_a_full_sort_puts_first() {
-        let mut x: u32 = 7;
-        // Papers offered out of id order, with many equal scores.
-        let all: Vec<(f32, u32)> = (0..2000)
-            .map(|i| {
-                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                (((x >> 20) & 15) as f32 / 8.0, i * 7919 % 2000)
-            })
-            .collect();
-        let mut best = Best::new();
-        for keep in [1, 20, 64, 1999, 2000, 3000] {
-            best.start(keep);
-            for &(score, d) in &all {
-                best.offer(Ranked(score, d));
-            }
-            let mut got: Vec<(f32, u32)> = (best.heap.drain()).map(|Ranked(s, d)| (s, d)).collect();
-            got.sort_unstable_by(best_first);
-            let mut want = all.clone();
-            want.sort_unstable_by(best_first);
-            want.truncate(keep);
-            assert_eq!(got, want, "keep {keep}");
-        }
     }
 
     #[test]
