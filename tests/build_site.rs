@@ -60,6 +60,14 @@ fn the_sample_site_builds_completely_and_every_link_resolves() {
     ] {
         assert!(public.contains_key(Path::new(file)), "{file} is missing");
     }
+    // 280 papers fit in one sitemap file: no index, no parts.
+    let sitemap = String::from_utf8_lossy(&public[Path::new("sitemap.xml")]);
+    assert!(sitemap.contains("<urlset xmlns="), "{sitemap}");
+    let pages = (public.keys())
+        .filter(|p| p.ends_with("index.html"))
+        .count();
+    assert_eq!(sitemap.matches("<url><loc>").count(), pages);
+    assert!(!public.contains_key(Path::new("sitemap-1.xml")));
 
     // A page per tag, month and day present in the data.
     let papers = papers_json(&public);

@@ -536,7 +536,7 @@ fn every_page_of_the_sample_site_links_the_themes_favicon() {
         if entry.path().extension().is_some_and(|e| e == "html") {
             let html = read(entry.path());
             assert!(
-                html.contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#),
+                html.contains(r#"<link rel="icon" href="/favicon.svg">"#),
                 "{} has no favicon link",
                 entry.path().display()
             );

@@ -1327,6 +1327,34 @@ fn the_reserved_slugs_in_the_docs_are_the_code_s() {
     problems(bad);
 }
 
+/// The number of pages past which the sitemap becomes an index of parts,
+/// as docs/templates.md gives it, is the code's.
+#[test]
+fn the_sitemap_limit_in_the_docs_is_the_code_s() {
+    let per_file = gazette::render::SITEMAP_PER_FILE;
+    let doc = Doc::read("docs/templates.md");
+    let phrase = "a site of more than ";
+    let at = doc
+        .text
+        .find(phrase)
+        .expect("the sentence on the sitemap index moved");
+    let rest = &doc.text[at + phrase.len()..];
+    let number: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .collect();
+    let written = number.replace(',', "").parse::<usize>().unwrap_or(0);
+    assert_eq!(
+        written,
+        per_file,
+        "{}: the sitemap's pages per file are {per_file} (render::SITEMAP_PER_FILE)",
+        doc.at(at)
+    );
+    let parts = format!("of {number} pages each");
+    let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(rest.contains(&parts), "{}: say `{parts}`", doc.at(at));
+}
+
 // ---------------------------------------------------------------------------
 // ARCHITECTURE.md names the tests that guard each invariant.
 

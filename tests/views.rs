@@ -197,7 +197,7 @@ fn awkward_dumps_make_whole_views_and_check_finds_no_broken_link() {
     let hand = page(root, "papers/hand-written/");
     assert!(!hand.contains("arxiv.org/abs/"), "{hand}");
     assert!(
-        hand.contains("https://arxiv.org/search/?query=A%20Hand-Written%20Page"),
+        hand.contains("https://arxiv.org/search/?query=A+Hand-Written+Page"),
         "{hand}"
     );
 }

@@ -65,7 +65,9 @@ pub fn kind(path: &str) -> &'static str {
         ["listings", "index.html"] => "other",
         ["listings", ..] => "published listings",
         ["search", ..] => "search",
-        ["sitemap.xml"] => "sitemap.xml",
+        // One file, or an index and its parts (`sitemap-1.xml`, …).
+        ["sitemap.xml"] => "sitemap",
+        [f] if f.starts_with("sitemap-") && f.ends_with(".xml") => "sitemap",
         _ => "other",
     }
 }
@@ -220,6 +222,8 @@ mod tests {
             ("page/3/index.html", "latest"),
             ("listings/2025-04-28/index.html", "published listings"),
             ("search/r/abc.json", "search"),
+            ("sitemap.xml", "sitemap"),
+            ("sitemap-2.xml", "sitemap"),
         ] {
             assert_eq!(super::kind(path), kind, "{path}");
         }

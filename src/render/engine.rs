@@ -230,8 +230,8 @@ impl Env<'_> {
         url: &str,
         own: Map<String, Value>,
     ) -> Result<Bytes, Diagnostic> {
-        let ctx = self.globals.context(url, own);
-        match self.tera.render(template, &ctx) {
+        let html = (self.globals).with_context(url, own, |ctx| self.tera.render(template, ctx));
+        match html {
             Ok(html) => Ok(Arc::from(html.into_bytes())),
             Err(e) => Err(theme::template_error(
                 self.theme,

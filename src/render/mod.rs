@@ -34,6 +34,8 @@ use crate::output::{MemorySink, Output, Sink};
 use crate::site::Site;
 
 pub use engine::{Edit, Pass, RenderError};
+/// Pages per sitemap file: a site with more gets a sitemap index.
+pub use pages::sitemap::PER_FILE as SITEMAP_PER_FILE;
 
 /// A theme resolved for one site: template sources and static files, the
 /// site's `templates/` and `static/` already laid over the theme's.

@@ -8,12 +8,33 @@ use serde::Serialize;
 use crate::digest::arxiv;
 use crate::site::Paper;
 
-/// What a search query keeps as it is: the unreserved characters of a URL.
+/// What a search query keeps as it is: the unreserved characters of a URL
+/// and those a query may hold (RFC 3986) that no form decoder reads as
+/// syntax. `&`, `=`, `+`, `#`, `%`, `;` (an old separator), quotes and
+/// brackets are encoded; a space becomes `+` ([`query`]). Every paper page
+/// without an arXiv id carries its title twice this way.
 const QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
-    .remove(b'~');
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'*')
+    .remove(b',')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'/')
+    .remove(b'?');
+
+/// A query value as a search form sends it (`application/x-www-form-urlencoded`):
+/// `Why & how: LLMs` → `Why+%26+how:+LLMs`, as both sites' own forms do.
+fn query(text: &str) -> String {
+    // Only a space encodes as `%20` (a `+` is `%2B`).
+    utf8_percent_encode(text, QUERY)
+        .to_string()
+        .replace("%20", "+")
+}
 
 /// Where a paper's page links out to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,7 +62,7 @@ pub fn of(paper: &Paper) -> Outbound {
             arxiv: Some(id),
         },
         None => {
-            let title = utf8_percent_encode(paper.title.trim(), QUERY);
+            let title = query(paper.title.trim());
             Outbound {
                 arxiv: None,
                 arxiv_url: format!("https://arxiv.org/search/?query={title}&searchtype=title"),
@@ -85,11 +106,40 @@ mod tests {
         assert_eq!(out.arxiv, None);
         assert_eq!(
             out.arxiv_url,
-            "https://arxiv.org/search/?query=Speech%20%26%20%22Audio%22%20LLMs&searchtype=title"
+            "https://arxiv.org/search/?query=Speech+%26+%22Audio%22+LLMs&searchtype=title"
         );
         assert_eq!(
             out.huggingface_url,
-            "https://huggingface.co/papers?q=Speech%20%26%20%22Audio%22%20LLMs"
+            "https://huggingface.co/papers?q=Speech+%26+%22Audio%22+LLMs"
+        );
+    }
+
+    /// A title search finds the title: decoded as a form decodes a query
+    /// (`+` is a space), every title comes back as it was, and what the
+    /// query keeps as it is never needs escaping in an HTML attribute.
+    #[test]
+    fn a_title_query_decodes_to_the_title() {
+        for title in [
+            "Why & how: 1+1=2 #3 in 50% (of) [cases]; a/b? x@y.z ~ \"q\" 'q' <t>",
+            "Ünïcode — 日本語 C++ C# a\\b {x} |y| ^z `w`",
+            "Plain Title With Spaces",
+        ] {
+            let q = super::query(title);
+            let decoded: String = form_urlencoded::parse(format!("q={q}").as_bytes())
+                .map(|(_, v)| v.into_owned())
+                .collect();
+            assert_eq!(decoded, title, "{q}");
+            assert_eq!(crate::render::escape::html(&q), q, "{q}");
+            assert!(
+                !q.contains([
+                    '#', '&', '=', ';', ' ', '[', ']', '{', '}', '|', '\\', '^', '`'
+                ]),
+                "{q}"
+            );
+        }
+        assert_eq!(
+            super::query("AutoEcho3: Robust, Fast"),
+            "AutoEcho3:+Robust,+Fast"
         );
     }
 }

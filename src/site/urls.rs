@@ -222,6 +222,13 @@ pub fn sitemap() -> &'static str {
     "sitemap.xml"
 }
 
+/// Part `n` (1-based) of a sitemap too large for one file, named by the
+/// index at [`sitemap`]. At the root: a sitemap may only list URLs under
+/// its own folder (sitemaps.org, "Sitemap file location").
+pub fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
+}
+
 pub fn robots() -> &'static str {
     "robots.txt"
 }

@@ -14,7 +14,7 @@ mod paper;
 pub mod papers_json;
 mod robots;
 pub mod search;
-mod sitemap;
+pub mod sitemap;
 mod statics;
 mod syntax_css;
 mod tags;

@@ -166,13 +166,11 @@ mod tests {
         );
         let y = text(&out, "papers/y/index.html");
         assert!(
-            y.contains(
-                "href=\"https://arxiv.org/search/?query=Why%20%26%20how&amp;searchtype=title\""
-            ),
+            y.contains("href=\"https://arxiv.org/search/?query=Why+%26+how&amp;searchtype=title\""),
             "{y}"
         );
         assert!(
-            y.contains("href=\"https://huggingface.co/papers?q=Why%20%26%20how\""),
+            y.contains("href=\"https://huggingface.co/papers?q=Why+%26+how\""),
             "{y}"
         );
     }
