@@ -357,6 +357,7 @@ pub fn build_dir(
     force: bool,
 ) -> Result<DirReport, BuildFailure> {
     let started = Instant::now();
+    crate::trace::memory("start");
     let root = &options.root;
     let _lock = SiteLock::acquire(root, "build")?;
     remove_stale_temporaries(&root.join(CACHE_DIR));
@@ -396,6 +397,7 @@ pub fn build_dir(
     if options.import {
         imported = import_stage(root, &config, &mut report.build)?;
     }
+    crate::trace::memory("import");
     // Stamped before the pages are read: a page edited from here on is
     // seen as changed by the next build.
     let scan = record::scan_inputs(root, &config).ok();
@@ -404,6 +406,7 @@ pub fn build_dir(
     let site = load::load(root, config.clone(), &mut load_cache)?;
     drop(load_cache);
     report.build.stages.push(("load", stage.elapsed()));
+    crate::trace::memory("load");
     let stage = Instant::now();
     let theme = render::load_theme(root, &config)?;
     report.build.stages.push(("theme", stage.elapsed()));
@@ -437,6 +440,7 @@ pub fn build_dir(
         ))
     })?;
     let (write, files) = writer.commit()?;
+    crate::trace::memory("commit");
     report.build.stages.push(("commit", stage.elapsed()));
     report.files = files.len();
     report.write = write;

@@ -482,7 +482,9 @@ const TEXT_COMMANDS: &[&str] = &[
 fn commands(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(i) = rest.find(['\\', '{']) {
+    // A byte search: both are ASCII (`str::find` with two chars decodes
+    // every character of the abstract).
+    while let Some(i) = (rest.bytes()).position(|b| b == b'\\' || b == b'{') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('{') {
@@ -668,6 +670,17 @@ fn glued_debris(text: &str) -> String {
     let mut i = 0;
     let bytes = text.as_bytes();
     while i < text.len() {
+        // Text no rule below can start at is copied up to the next place
+        // one might (an ASCII byte, so a char boundary), rather than
+        // trying each rule at every character of the abstract.
+        if !may_start_debris(&bytes[i..]) {
+            let run = (i + 1..bytes.len())
+                .find(|&j| may_start_debris(&bytes[j..]))
+                .unwrap_or(bytes.len());
+            out.push_str(&text[i..run]);
+            i = run;
+            continue;
+        }
         let rest = &text[i..];
         let prev = out.chars().next_back();
         let at_word_start = prev.is_none_or(|c| !c.is_alphanumeric());
@@ -705,6 +718,18 @@ fn glued_debris(text: &str) -> String {
         i += c.len_utf8();
     }
     out
+}
+
+/// Whether a rule of [`glued_debris`] may match at the start of `rest`:
+/// each needs one of these beginnings.
+fn may_start_debris(rest: &[u8]) -> bool {
+    match rest.first() {
+        Some(b'~') => true,
+        Some(b's') => rest.starts_with(b"sim"),
+        Some(b't') => rest.starts_with(b"times"),
+        Some(b' ') => rest.starts_with(b" --- "),
+        _ => false,
+    }
 }
 
 /// `sim` directly before a percentage (`sim75%`, `sim7.5%`): the length of

@@ -4,6 +4,8 @@
 //! every page shares.
 //! Listing pages then only clone summaries; nothing is re-sorted.
 
+use std::sync::Mutex;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -20,6 +22,12 @@ pub struct Globals {
     /// The base URL with one trailing slash.
     pub base_url: String,
     pub values: Map<String, Value>,
+    /// Contexts holding just `values`, lent to one page at a time: Tera 1
+    /// renders only from a whole `Context`, and copying the shared values
+    /// into a fresh one for each of 30,000 pages and cards showed in the
+    /// profile (docs/performance.md). A page's own values go in for its
+    /// render and come out after it.
+    spare: Mutex<Vec<Context>>,
 }
 
 impl Globals {
@@ -72,6 +80,7 @@ impl Globals {
             base_path,
             base_url,
             values,
+            spare: Mutex::new(Vec::new()),
         }
     }
 
@@ -85,14 +94,39 @@ impl Globals {
         format!("{}{}", self.base_url, urls::encode_path(path))
     }
 
-    /// A Tera context with the shared values, `page_url` and `canonical` for
-    /// `path`, and the page's own values.
-    pub fn context(&self, path: &str, own: Map<String, Value>) -> Context {
-        let mut all = self.values.clone();
-        all.insert("page_url".into(), json!(self.url(path)));
-        all.insert("canonical".into(), json!(self.abs(path)));
-        all.extend(own);
-        Context::from_value(Value::Object(all)).expect("an object is a valid context")
+    /// Runs `f` with a Tera context holding the shared values, `page_url`
+    /// and `canonical` for `path`, and the page's own values (which win
+    /// over shared ones of the same name). `f` may take its own values
+    /// back out; whatever else it leaves is cleared after it.
+    pub fn with_context<R>(
+        &self,
+        path: &str,
+        own: Map<String, Value>,
+        f: impl FnOnce(&mut Context) -> R,
+    ) -> R {
+        let spare = self.spare.lock().map(|mut s| s.pop()).ok().flatten();
+        let mut ctx = spare.unwrap_or_else(|| {
+            Context::from_value(Value::Object(self.values.clone()))
+                .expect("an object is a valid context")
+        });
+        let mut page = Map::new();
+        page.insert("page_url".into(), json!(self.url(path)));
+        page.insert("canonical".into(), json!(self.abs(path)));
+        page.extend(own);
+        let keys: Vec<String> = page.keys().cloned().collect();
+        ctx.extend(Context::from_value(Value::Object(page)).expect("an object is a valid context"));
+        let out = f(&mut ctx);
+        // Back to just the shared values, for the next page.
+        for key in keys {
+            match self.values.get(&key) {
+                Some(shared) => ctx.insert(key, shared),
+                None => drop(ctx.remove(&key)),
+            }
+        }
+        if let Ok(mut spare) = self.spare.lock() {
+            spare.push(ctx);
+        }
+        out
     }
 }
 
@@ -136,9 +170,11 @@ pub struct PaperData {
     /// (most places that take a summary drop it, so it is not cloned in).
     pub summary: Summary,
     /// The paper's card, rendered once and spliced into every listing.
-    pub card: String,
+    /// Boxed: exactly its length, where Tera's output has room for 2,000
+    /// bytes (at 100,000 papers, ~300 MiB of the card and row held empty).
+    pub card: Box<str>,
     /// Its compact row (`partials/row.html`), for long listings.
-    pub row: String,
+    pub row: Box<str>,
     /// What one job each reads ([`Parts`]) when the render keeps them;
     /// `None` in a one-off render (`gazette build`), where that job makes
     /// them itself: the whole site's worth is never held at once.
@@ -277,8 +313,8 @@ pub fn paper_data(
     });
     Ok(PaperData {
         summary,
-        card,
-        row,
+        card: card.into_boxed_str(),
+        row: row.into_boxed_str(),
         parts,
     })
 }
@@ -352,21 +388,23 @@ pub fn shapes(
 ) -> Result<(Shapes, Map<String, Value>), Diagnostic> {
     let mut own = Map::new();
     own.insert("paper".into(), Value::Object(summary));
-    let mut ctx = globals.context(&urls::paper(&paper.slug), own);
-    let render = |name: &str| {
-        tera.render(name, &ctx)
-            .map_err(|e| theme::template_error(theme, Some(name), &e, "cannot render a paper card"))
-    };
-    let card = render(CARD_TEMPLATE)?;
-    let row = if theme.templates.contains_key(ROW_TEMPLATE) {
-        render(ROW_TEMPLATE)?
-    } else {
-        card.clone()
-    };
-    let Some(Value::Object(summary)) = ctx.remove("paper") else {
-        unreachable!("inserted above")
-    };
-    Ok((Shapes { card, row }, summary))
+    globals.with_context(&urls::paper(&paper.slug), own, |ctx| {
+        let render = |name: &str| {
+            tera.render(name, ctx).map_err(|e| {
+                theme::template_error(theme, Some(name), &e, "cannot render a paper card")
+            })
+        };
+        let card = render(CARD_TEMPLATE)?;
+        let row = if theme.templates.contains_key(ROW_TEMPLATE) {
+            render(ROW_TEMPLATE)?
+        } else {
+            card.clone()
+        };
+        let Some(Value::Object(summary)) = ctx.remove("paper") else {
+            unreachable!("inserted above")
+        };
+        Ok((Shapes { card, row }, summary))
+    })
 }
 
 /// Whether any template uses the variable `name` inside a `{{ }}` or
@@ -432,6 +470,37 @@ mod tests {
             .templates
             .insert("b".into(), "{% for p in papers %}{% endfor %}".into());
         assert!(templates_use(&theme, "papers"));
+    }
+
+    /// Contexts are lent from page to page: what one page put in must not
+    /// show on the next, and a shared value a page replaced comes back.
+    #[test]
+    fn a_page_sees_only_its_own_values_and_the_shared_ones() {
+        let site = crate::render::fixtures::sample();
+        let globals = Globals::new(&site, "https://example.org/");
+        let mut tera = Tera::default();
+        tera.add_raw_template(
+            "t",
+            "{{ config.title }}|{{ page_url }}|{{ canonical }}|{{ listing | default(value='-') }}",
+        )
+        .unwrap();
+        let render = |path: &str, own: Map<String, Value>| {
+            globals.with_context(path, own, |ctx| tera.render("t", ctx).unwrap())
+        };
+        let mut own = Map::new();
+        own.insert("listing".into(), json!("mine"));
+        own.insert("config".into(), json!({"title": "Replaced"}));
+        assert_eq!(
+            render("tags/", own),
+            "Replaced|/tags/|https://example.org/tags/|mine"
+        );
+        let title = &site.config.title;
+        for _ in 0..3 {
+            assert_eq!(
+                render("top/", Map::new()),
+                format!("{title}|/top/|https://example.org/top/|-")
+            );
+        }
     }
 
     #[test]

@@ -77,14 +77,21 @@ pub trait Render: Hash + Send + Sync {
 
 /// A job that writes several files at once, for outputs whose names come
 /// from their content (the search index's content-hashed shards): it is
-/// keyed and rendered like a [`Render`] job, and returns every file as
-/// (site path, bytes). Its paths should lie under its URL's folder. It is
-/// kept as a whole: the sink keeps every file it made under the same key.
-/// Like a [`RenderStream`], it reads no paper's summary or card
-/// ([`Env::data`]): a one-off render runs it before those are made.
+/// keyed and rendered like a [`Render`] job, and hands each file to `out`
+/// (site path, bytes) as soon as it is made, so the job never holds them
+/// all; after the first error `out` returns (the sink failed) it hands
+/// over no more files and returns that error. Its
+/// paths should lie under its URL's folder. It is kept as a whole: the
+/// sink keeps every file it made under the same key. Like a
+/// [`RenderStream`], it reads no paper's summary or card ([`Env::data`]):
+/// a one-off render runs it before those are made.
 pub trait RenderFiles: Hash + Send + Sync {
-    fn render(&self, env: &Env, url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic>;
+    fn render(&self, env: &Env, url: &str, out: Put) -> Result<(), Diagnostic>;
 }
+
+/// Where a job hands each file it makes: (site path, bytes). An error
+/// (the sink could not take it) must stop the job.
+pub type Put<'a> = &'a mut (dyn FnMut(String, Bytes) -> Result<(), Diagnostic> + Send);
 
 /// A job whose one file may be too large to hold whole (a chunk of
 /// `papers.json`: one month may hold most of a site's papers, 1.8 KB
@@ -225,8 +232,8 @@ impl Env<'_> {
         url: &str,
         own: Map<String, Value>,
     ) -> Result<Bytes, Diagnostic> {
-        let ctx = self.globals.context(url, own);
-        match self.tera.render(template, &ctx) {
+        let html = (self.globals).with_context(url, own, |ctx| self.tera.render(template, ctx));
+        match html {
             Ok(html) => Ok(Arc::from(html.into_bytes())),
             Err(e) => Err(theme::template_error(
                 self.theme,
@@ -360,6 +367,7 @@ pub fn render_all(
     let t = trace::mark("paper keys", t);
     let jobs = plan(&inputs).map_err(RenderError::Sources)?;
     let t = trace::mark("plan", t);
+    trace::memory("the job list");
 
     // In a one-off render the jobs made from the whole site at once (the
     // search index, papers.json's chunks) read no paper's summary or card:
@@ -379,6 +387,7 @@ pub fn render_all(
         data: Vec::new(),
     };
     let mut results = run_jobs(&env, &early, sink, pass)?;
+    trace::memory("whole-site jobs");
 
     let made: Vec<Result<Arc<PaperData>, JobError>> = (inputs.papers.par_iter().zip(&kept))
         .map(|(r, kept)| match kept {
@@ -404,9 +413,11 @@ pub fn render_all(
         return Err(RenderError::Sources(group_errors(errors)));
     }
     let t = trace::mark("paper data", t);
+    trace::memory("every paper's template data");
     env.data = data;
     results.extend(run_jobs(&env, &late, sink, pass)?);
     let t = trace::mark("jobs", t);
+    trace::memory("the other jobs");
 
     let mut stats = RenderStats {
         planned: jobs.len(),

@@ -5,7 +5,7 @@ use std::hash::Hash;
 use std::io;
 use std::sync::Arc;
 
-use super::{Bytes, Env, Render, RenderFiles, RenderStream};
+use super::{Env, Put, Render, RenderFiles, RenderStream};
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::Stable;
 use crate::site::urls;
@@ -75,13 +75,11 @@ impl<'s> Jobs<'s> {
     }
 }
 
-/// A job's files: (site path, bytes).
-pub type Files = Vec<(String, Bytes)>;
-
 /// [`Render`] without its generic `Hash`, so jobs of every kind fit in one list.
 pub(super) trait Work: Send + Sync {
     fn key(&self, state: &mut Stable);
-    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic>;
+    /// Makes the job's files, handing each to `out` as it is made.
+    fn run(&self, env: &Env, url: &str, out: Put) -> Result<(), Diagnostic>;
     /// Whether the job makes the one file at its URL (a [`Render`]): only
     /// then can a sink tell it still has the job's output.
     fn one_file(&self) -> bool;
@@ -110,8 +108,8 @@ impl<T: Render> Work for T {
         self.hash(state);
     }
 
-    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
-        Ok(vec![(urls::file_for(url), self.render(env, url)?)])
+    fn run(&self, env: &Env, url: &str, out: Put) -> Result<(), Diagnostic> {
+        out(urls::file_for(url), self.render(env, url)?)
     }
 
     fn one_file(&self) -> bool {
@@ -137,8 +135,8 @@ impl<T: RenderFiles> Work for Many<T> {
         false
     }
 
-    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
-        self.0.render(env, url)
+    fn run(&self, env: &Env, url: &str, out: Put) -> Result<(), Diagnostic> {
+        self.0.render(env, url, out)
     }
 
     /// Made from the site as a whole (the search index).
@@ -160,12 +158,12 @@ impl<T: RenderStream> Work for Streamed<T> {
         self.0.hash(state);
     }
 
-    fn run(&self, env: &Env, url: &str) -> Result<Files, Diagnostic> {
+    fn run(&self, env: &Env, url: &str, out: Put) -> Result<(), Diagnostic> {
         let mut bytes = Vec::new();
         self.0
             .write(env, url, &mut bytes)
             .map_err(|e| Diagnostic::error(url, 0, format!("cannot render: {e}")))?;
-        Ok(vec![(urls::file_for(url), Arc::from(bytes))])
+        out(urls::file_for(url), Arc::from(bytes))
     }
 
     fn one_file(&self) -> bool {

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::{Env, JobError, Keyed, Pass, RenderError};
+use super::{Bytes, Env, JobError, Keyed, Pass, RenderError};
 use crate::diagnostic::Diagnostic;
 use crate::output::Sink;
 
@@ -42,35 +42,44 @@ pub(super) fn run_jobs(
                     return Ok(Outcome::Deferred);
                 }
             }
-            let mut streamed = |out: &mut dyn std::io::Write| {
-                // Called only for a job that `streams()`, which writes.
-                (job.work.write(env, &job.url, out)).unwrap_or(Ok(()))
+            // The first write error is the render's; the job stops there.
+            let mut failed = false;
+            let mut fail = |e: Diagnostic| {
+                failed = true;
+                stopped.store(true, Ordering::Relaxed);
+                let mut first = write_error
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                first.get_or_insert(e);
             };
-            let files = if job.work.streams() {
-                vec![(job.file.clone(), None)]
-            } else {
-                (job.work.run(env, &job.url))
-                    .map_err(|d| (d, job.url.clone()))?
-                    .into_iter()
-                    .map(|(path, bytes)| (path, Some(bytes)))
-                    .collect()
-            };
-            let n = files.len();
-            for (path, bytes) in files {
-                let put = match bytes {
-                    Some(bytes) => sink.put(&path, key, bytes),
-                    None => sink.put_stream(&path, key, &mut streamed),
+            let mut made = 0;
+            if job.work.streams() {
+                let mut streamed = |out: &mut dyn std::io::Write| {
+                    // Called only for a job that `streams()`, which writes.
+                    (job.work.write(env, &job.url, out)).unwrap_or(Ok(()))
                 };
-                if let Err(e) = put {
-                    stopped.store(true, Ordering::Relaxed);
-                    let mut first = write_error
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    first.get_or_insert(e);
-                    return Ok(Outcome::Stopped);
+                made = 1;
+                if let Err(e) = sink.put_stream(&job.file, key, &mut streamed) {
+                    fail(e);
+                }
+            } else {
+                // Each file goes to the sink as it is made.
+                let mut put = |path: String, bytes: Bytes| {
+                    made += 1;
+                    sink.put(&path, key, bytes).map_err(|e| {
+                        fail(e);
+                        Diagnostic::error(&path, 0, "the output stopped taking files")
+                    })
+                };
+                let ran = job.work.run(env, &job.url, &mut put);
+                if !failed {
+                    ran.map_err(|d| (d, job.url.clone()))?;
                 }
             }
-            Ok(Outcome::Rendered(n))
+            if failed {
+                return Ok(Outcome::Stopped);
+            }
+            Ok(Outcome::Rendered(made))
         })
         .collect();
     match write_error

@@ -82,7 +82,19 @@ impl<'s> Pager<'s> {
     }
 }
 
-impl Page<'_> {
+impl<'s> Page<'s> {
+    /// The shown papers' pieces (cards or rows) end to end, in a string
+    /// made at its final size: growing it piece by piece copied each
+    /// listing's cards about twice over.
+    fn joined<'e>(&self, piece: impl Fn(PaperRef<'s>) -> &'e str) -> String {
+        let len = self.shown.iter().map(|&p| piece(p).len()).sum();
+        let mut out = String::with_capacity(len);
+        for &p in &self.shown {
+            out.push_str(piece(p));
+        }
+        out
+    }
+
     /// Papers in the whole listing.
     pub fn count(&self) -> usize {
         self.count
@@ -114,11 +126,11 @@ impl Page<'_> {
         // The cards and rows already rendered, joined: one string each for
         // Tera to copy.
         if self.fill.cards {
-            let cards = self.shown.iter().map(|&p| env.data(p).card).collect();
+            let cards = self.joined(|p| env.data(p).card);
             own.insert("cards".into(), Value::String(cards));
         }
         if self.fill.rows {
-            let rows = self.shown.iter().map(|&p| env.data(p).row).collect();
+            let rows = self.joined(|p| env.data(p).row);
             own.insert("rows".into(), Value::String(rows));
         }
         let url_of = |n: usize| env.url(&urls::page(&self.base, n));

@@ -13,7 +13,7 @@ use serde_json::{Map, json};
 
 use super::tags::Entry;
 use crate::diagnostic::Diagnostic;
-use crate::render::engine::{Bytes, Env, Inputs, Jobs, Noted, PaperRef, Render, RenderFiles};
+use crate::render::engine::{Bytes, Env, Inputs, Jobs, Noted, PaperRef, Put, Render, RenderFiles};
 use crate::render::search::index;
 use crate::render::search::site::{self as search_site, facet_lists};
 use crate::site::urls;
@@ -111,20 +111,24 @@ impl Render for SearchPage<'_> {
 }
 
 impl RenderFiles for SearchIndex<'_> {
-    fn render(&self, env: &Env, _url: &str) -> Result<Vec<(String, Bytes)>, Diagnostic> {
-        // Free pages are made here (a few); papers' words come made.
+    fn render(&self, env: &Env, _url: &str, out: Put) -> Result<(), Diagnostic> {
+        // Free pages are made here (a few); papers' words come made where
+        // the render keeps them, else are made a chunk at a time.
         let pages: Vec<_> = (self.pages.iter())
             .map(|p| search_site::page(env.globals(), p.title, p.slug, p.body))
             .collect();
-        let made: Vec<_> = self.papers.iter().map(|&p| env.search(p)).collect();
-        let papers: Vec<_> = (self.papers.iter().zip(&made))
-            .map(|(p, s)| (p.0.paper, &s.doc, &s.record[..]))
-            .collect();
-        let input = search_site::input(&papers, &pages, &self.tags, &self.orgs);
-        Ok(index::build(&input)
-            .into_iter()
-            .map(|(path, bytes)| (format!("{}{path}", urls::search()), Bytes::from(bytes)))
-            .collect())
+        let papers: Vec<_> = self.papers.iter().map(|p| p.0.paper).collect();
+        let search = |i: usize| env.search(self.papers[i]);
+        // The first write error stops the job's files (the render stops).
+        let mut failed = None;
+        let mut put = |(path, bytes): index::File| {
+            if failed.is_none() {
+                let path = format!("{}{path}", urls::search());
+                failed = out(path, Bytes::from(bytes)).err();
+            }
+        };
+        search_site::build(&papers, search, &pages, &self.tags, &self.orgs, &mut put);
+        failed.map_or(Ok(()), Err)
     }
 }
 

@@ -126,10 +126,9 @@ pub struct DocIn<'a> {
     pub upvotes: u32,
 }
 
-/// Everything the index is built from.
-pub struct Input<'a> {
-    pub docs: Vec<DocIn<'a>>,
-    /// How many of `docs` are papers (the rest are free pages).
+/// What the manifest says besides the documents.
+pub struct Meta<'a> {
+    /// How many documents are papers (the rest are free pages).
     pub papers: usize,
     /// `(year, first id, id past the last)`, newest year first.
     pub years: Vec<(i32, usize, usize)>,
@@ -137,6 +136,13 @@ pub struct Input<'a> {
     pub tags: Vec<(&'a str, String, usize)>,
     /// `(name, slug, papers)` of every organization, most papers first.
     pub orgs: Vec<(&'a str, String, usize)>,
+}
+
+/// Everything the index is built from, at once (see [`Builder`] to add
+/// documents one by one).
+pub struct Input<'a> {
+    pub docs: Vec<DocIn<'a>>,
+    pub meta: Meta<'a>,
 }
 
 /// A file of the index: its path under the search folder and its bytes.
@@ -149,43 +155,144 @@ pub const MANIFEST: &str = "index.json";
 /// Builds every file of the index (paths relative to the search folder).
 pub fn build(input: &Input) -> Vec<File> {
     let mut files = Vec::new();
-    let terms = term_shards(input, &mut files);
-    let blocks = record_shards(input, &mut files);
-
-    let mut upvotes = String::with_capacity(input.docs.len() * 2);
+    let mut builder = Builder::default();
     for d in &input.docs {
-        encode::number(&mut upvotes, u64::from(d.upvotes));
+        builder.add(d.doc, d.record, &d.facets, d.upvotes, &mut |f| {
+            files.push(f);
+        });
     }
-    let upvotes = shard(&mut files, "u", json::record(&upvotes).into_vec());
-    let orgs: Vec<_> = input
-        .orgs
-        .iter()
-        .map(|(n, s, c)| json!([n, s, c]))
-        .collect();
-    let orgs = shard(&mut files, "o", json::record(&orgs).into_vec());
-
-    let manifest = json!({
-        "format": FORMAT,
-        "docs": input.docs.len(),
-        "papers": input.papers,
-        "terms": terms,
-        "records": { "per": RECORDS_PER_SHARD, "per_block": SHARDS_PER_BLOCK, "blocks": blocks },
-        "upvotes": upvotes,
-        "orgs": orgs,
-        "years": input.years.iter().map(|(y, a, b)| json!([y, a, b])).collect::<Vec<_>>(),
-        "tags": input.tags.iter().map(|(n, s, c)| json!([n, s, c])).collect::<Vec<_>>(),
-        "levels": LEVELS,
-    });
-    let mut bytes = json::record(&manifest).into_vec();
-    bytes.push(b'\n');
-    files.push((MANIFEST.to_string(), bytes));
+    builder.finish(&input.meta, &mut |f| files.push(f));
     files
 }
 
-/// Adds `bytes` as `<kind>/<content name>.json`; returns the name.
-fn shard(files: &mut Vec<File>, kind: &str, bytes: Vec<u8>) -> String {
+/// Builds the index from one document at a time, in id order, handing
+/// each file to `out` as soon as it is made: a document's words become
+/// postings as it is added, and its record joins a record block that is
+/// written once full. So the index never holds every document's words
+/// at once (at 100,000 papers they took ~250 MiB besides the postings),
+/// nor every file's bytes. The same bytes as [`build`] on the same
+/// documents, which it is made of.
+#[derive(Default)]
+pub struct Builder {
+    /// Each distinct word's postings: (document id, weighted frequency),
+    /// in id order.
+    words: FxHashMap<Box<str>, Vec<(u32, f32)>>,
+    /// Each filter term's documents, in id order.
+    facets: FxHashMap<String, Vec<(u32, u32)>>,
+    /// Each document's length in words (BM25's), in id order.
+    lens: Vec<u32>,
+    upvotes: String,
+    /// The record shard being filled, and the records in it.
+    shard: Vec<u8>,
+    in_shard: usize,
+    /// The full shards of the block being filled.
+    block: Vec<Vec<u8>>,
+    /// The names of the blocks written, in order.
+    blocks: Vec<String>,
+}
+
+impl Builder {
+    /// Adds the next document (its id is the number added before it).
+    pub fn add(
+        &mut self,
+        doc: &Doc,
+        record: &[u8],
+        facets: &[String],
+        upvotes: u32,
+        out: &mut dyn FnMut(File),
+    ) {
+        let id = self.lens.len() as u32;
+        for (w, tf) in doc.words() {
+            match self.words.get_mut(w) {
+                Some(list) => list.push((id, tf)),
+                None => {
+                    self.words.insert(w.into(), vec![(id, tf)]);
+                }
+            }
+        }
+        for f in facets {
+            match self.facets.get_mut(f.as_str()) {
+                Some(list) => list.push((id, 0)),
+                None => {
+                    self.facets.insert(f.clone(), vec![(id, 0)]);
+                }
+            }
+        }
+        self.lens.push(doc.len);
+        encode::number(&mut self.upvotes, u64::from(upvotes));
+        self.shard
+            .push(if self.in_shard == 0 { b'[' } else { b',' });
+        self.shard.extend_from_slice(record);
+        self.in_shard += 1;
+        if self.in_shard == RECORDS_PER_SHARD {
+            self.end_shard(out);
+        }
+    }
+
+    /// Closes the record shard being filled; writes the block once full.
+    fn end_shard(&mut self, out: &mut dyn FnMut(File)) {
+        self.shard.push(b']');
+        self.in_shard = 0;
+        self.block.push(std::mem::take(&mut self.shard));
+        if self.block.len() == SHARDS_PER_BLOCK {
+            self.end_block(out);
+        }
+    }
+
+    /// Writes the block's shards in a folder named by their bytes.
+    fn end_block(&mut self, out: &mut dyn FnMut(File)) {
+        let mut all = Vec::new();
+        for shard in &self.block {
+            all.extend_from_slice(&(shard.len() as u64).to_le_bytes());
+            all.extend_from_slice(shard);
+        }
+        let name = encode::content_name(&all);
+        for (i, shard) in self.block.drain(..).enumerate() {
+            out((format!("r/{name}/{i}.json"), shard));
+        }
+        self.blocks.push(name);
+    }
+
+    /// Writes the rest: the last record block, the term shards, the
+    /// upvotes and organizations files and, last, the manifest.
+    pub fn finish(mut self, meta: &Meta, out: &mut dyn FnMut(File)) {
+        if self.in_shard > 0 {
+            self.end_shard(out);
+        }
+        if !self.block.is_empty() {
+            self.end_block(out);
+        }
+        let docs = self.lens.len();
+        let blocks = std::mem::take(&mut self.blocks);
+        let upvotes = std::mem::take(&mut self.upvotes);
+        let terms = term_shards(self, out);
+
+        let upvotes = shard(out, "u", json::record(&upvotes).into_vec());
+        let orgs: Vec<_> = meta.orgs.iter().map(|(n, s, c)| json!([n, s, c])).collect();
+        let orgs = shard(out, "o", json::record(&orgs).into_vec());
+
+        let manifest = json!({
+            "format": FORMAT,
+            "docs": docs,
+            "papers": meta.papers,
+            "terms": terms,
+            "records": { "per": RECORDS_PER_SHARD, "per_block": SHARDS_PER_BLOCK, "blocks": blocks },
+            "upvotes": upvotes,
+            "orgs": orgs,
+            "years": meta.years.iter().map(|(y, a, b)| json!([y, a, b])).collect::<Vec<_>>(),
+            "tags": meta.tags.iter().map(|(n, s, c)| json!([n, s, c])).collect::<Vec<_>>(),
+            "levels": LEVELS,
+        });
+        let mut bytes = json::record(&manifest).into_vec();
+        bytes.push(b'\n');
+        out((MANIFEST.to_string(), bytes));
+    }
+}
+
+/// Hands `bytes` to `out` as `<kind>/<content name>.json`; returns the name.
+fn shard(out: &mut dyn FnMut(File), kind: &str, bytes: Vec<u8>) -> String {
     let name = encode::content_name(&bytes);
-    files.push((format!("{kind}/{name}.json"), bytes));
+    out((format!("{kind}/{name}.json"), bytes));
     name
 }
 
@@ -206,17 +313,17 @@ struct TermShard<'a> {
     w: Vec<(&'a str, &'a str)>,
 }
 
-/// The term shards; returns `[first key, name]` of each, in key order.
-fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
-    // Postings per word, documents in id order.
-    let mut words: FxHashMap<&str, Vec<(u32, f32)>> = FxHashMap::default();
-    for (id, d) in input.docs.iter().enumerate() {
-        for (w, tf) in d.doc.words() {
-            words.entry(w).or_default().push((id as u32, tf));
-        }
-    }
+/// The term shards, from the builder's postings; returns `[first key,
+/// name]` of each, in key order.
+fn term_shards(built: Builder, out: &mut dyn FnMut(File)) -> Vec<(String, String)> {
+    let Builder {
+        words,
+        facets,
+        lens,
+        ..
+    } = built;
     // Words → terms (stems); each distinct word is stemmed once.
-    let distinct: Vec<&str> = words.keys().copied().collect();
+    let distinct: Vec<&str> = words.keys().map(|w| &**w).collect();
     let stems: Vec<String> = (distinct.par_iter())
         .map(|w| tokenise::term(w).into_owned())
         .collect();
@@ -224,9 +331,9 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
     for (w, term) in distinct.into_iter().zip(stems) {
         by_term.entry(term).or_default().push(w);
     }
-    let n = input.docs.len().max(1) as f32;
-    let avg_len = input.docs.iter().map(|d| d.doc.len as f32).sum::<f32>() / n;
-    let lens: Vec<f32> = input.docs.iter().map(|d| d.doc.len as f32).collect();
+    let n = lens.len().max(1) as f32;
+    let avg_len = lens.iter().map(|&l| l as f32).sum::<f32>() / n;
+    let lens: Vec<f32> = lens.iter().map(|&l| l as f32).collect();
 
     let by_term: Vec<(String, Vec<&str>)> = by_term.into_iter().collect();
     let mut entries: Vec<(String, Entry)> = (by_term.into_par_iter())
@@ -236,7 +343,7 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
                 words[surfaces[0]].clone()
             } else {
                 let mut all: Vec<(u32, f32)> =
-                    surfaces.iter().flat_map(|w| &words[w]).copied().collect();
+                    surfaces.iter().flat_map(|w| &words[*w]).copied().collect();
                 all.sort_by_key(|p| p.0);
                 all.dedup_by(|b, a| {
                     let same = a.0 == b.0;
@@ -266,16 +373,12 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
             out
         })
         .collect();
+    // The postings are encoded: the lists go before the shards are made.
+    drop(words);
     // Filter terms: ids only, weight level 0.
-    let mut facets: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
-    for (id, d) in input.docs.iter().enumerate() {
-        for f in &d.facets {
-            facets.entry(f).or_default().push((id as u32, 0));
-        }
-    }
     for (f, mut list) in facets {
         list.dedup();
-        entries.push((f.to_string(), Entry::Term(0, encode::postings(&list))));
+        entries.push((f, Entry::Term(0, encode::postings(&list))));
     }
     // Key order (code points: `str` order), terms before words of one key.
     entries.par_sort_by(|a, b| {
@@ -325,7 +428,7 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
             (encode::content_name(&bytes), bytes)
         })
         .collect();
-    let mut out = Vec::with_capacity(shards.len());
+    let mut named = Vec::with_capacity(shards.len());
     for (&(start, _), (name, bytes)) in cuts.iter().zip(shards) {
         // The first shard starts at the lowest key, so every key has one.
         let first = if start == 0 {
@@ -333,32 +436,10 @@ fn term_shards(input: &Input, files: &mut Vec<File>) -> Vec<(String, String)> {
         } else {
             entries[start].0.clone()
         };
-        files.push((format!("t/{name}.json"), bytes));
-        out.push((first, name));
+        out((format!("t/{name}.json"), bytes));
+        named.push((first, name));
     }
-    out
-}
-
-/// The record shards, a folder per block; returns the blocks' names in
-/// order.
-fn record_shards(input: &Input, files: &mut Vec<File>) -> Vec<String> {
-    let shards: Vec<Vec<u8>> = (input.docs.chunks(RECORDS_PER_SHARD))
-        .map(|chunk| json::join(chunk.iter().map(|d| d.record), b"[", b",", b"]"))
-        .collect();
-    let mut blocks = Vec::new();
-    for block in shards.chunks(SHARDS_PER_BLOCK) {
-        let mut all = Vec::new();
-        for shard in block {
-            all.extend_from_slice(&(shard.len() as u64).to_le_bytes());
-            all.extend_from_slice(shard);
-        }
-        let name = encode::content_name(&all);
-        for (i, shard) in block.iter().enumerate() {
-            files.push((format!("r/{name}/{i}.json"), shard.clone()));
-        }
-        blocks.push(name);
-    }
-    blocks
+    named
 }
 
 #[cfg(test)]

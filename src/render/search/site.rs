@@ -1,16 +1,18 @@
 //! A site as the index sees it: what each paper and free page is found by
 //! ([`doc`]), what a result shows of it ([`record`]), their filter terms,
-//! and the whole [`Input`] in id order. The page kind
+//! and the index [`build`] over them in id order. The page kind
 //! (`render/pages/search.rs`) uses the per-paper parts made once per
 //! change of the paper; [`index_site`] makes everything at once (for the
 //! benchmark's index build time).
 
+use std::borrow::Cow;
+
 use chrono::Datelike;
 use rayon::prelude::*;
 
-use super::index::{self, BODY, DocIn, File, Input, ORGANIZATION, TAGS, TITLE};
+use super::index::{BODY, Builder, File, Meta, ORGANIZATION, TAGS, TITLE};
 use super::{Doc, Record};
-use crate::render::context::{Globals, excerpt};
+use crate::render::context::{Globals, Search, excerpt};
 use crate::render::{markdown, math};
 use crate::site::{FreePage, Paper, Site, urls};
 
@@ -80,24 +82,55 @@ fn facets(p: &Paper) -> Vec<String> {
     facets
 }
 
-/// The index's input: papers newest first (`(paper, doc, record)`), then
-/// free pages; `tags` and `orgs` as (name, papers) for the filters.
-pub fn input<'a>(
-    papers: &[(&'a Paper, &'a Doc, &'a [u8])],
-    pages: &'a [(Doc, Box<[u8]>)],
-    tags: &[(&'a str, usize)],
-    orgs: &[(&'a str, usize)],
-) -> Input<'a> {
-    let mut docs = Vec::with_capacity(papers.len() + pages.len());
+/// Papers whose words are made at once (in parallel), then added to the
+/// index: it holds one chunk's words, not every paper's.
+const CHUNK: usize = 2048;
+
+/// Builds the index, handing each file to `out` (paths under `search/`):
+/// `papers` newest first, each one's words and record made by `search`
+/// (given its position) a chunk at a time on every core while the chunk
+/// before is added, then the free pages `pages`; `tags` and `orgs` as
+/// (name, papers) for the filters.
+pub fn build<'a>(
+    papers: &[&Paper],
+    search: impl Fn(usize) -> Cow<'a, Search> + Sync,
+    pages: &[(Doc, Box<[u8]>)],
+    tags: &[(&str, usize)],
+    orgs: &[(&str, usize)],
+    out: &mut (dyn FnMut(File) + Send),
+) {
+    let mut builder = Builder::default();
+    let mut ready: Vec<Cow<Search>> = Vec::new();
+    let mut at = 0;
+    loop {
+        let next = at + ready.len();
+        let until = (next + CHUNK).min(papers.len());
+        let add = |builder: &mut Builder, out: &mut (dyn FnMut(File) + Send)| {
+            for (p, s) in papers[at..].iter().zip(&ready) {
+                builder.add(&s.doc, &s.record, &facets(p), p.upvotes, out);
+            }
+        };
+        let ((), made) = rayon::join(
+            || add(&mut builder, &mut *out),
+            || {
+                (next..until)
+                    .into_par_iter()
+                    .map(&search)
+                    .collect::<Vec<_>>()
+            },
+        );
+        if made.is_empty() {
+            break;
+        }
+        at = next;
+        ready = made;
+    }
+    for (doc, record) in pages {
+        builder.add(doc, record, &[], 0, out);
+    }
+    // Newest first, so each year's papers are one run of ids.
     let mut years: Vec<(i32, usize, usize)> = Vec::new();
-    for (id, &(p, doc, record)) in papers.iter().enumerate() {
-        docs.push(DocIn {
-            doc,
-            record,
-            facets: facets(p),
-            upvotes: p.upvotes,
-        });
-        // Newest first, so each year's papers are one run of ids.
+    for (id, p) in papers.iter().enumerate() {
         if let Some(year) = p.date.map(|d| d.year()) {
             match years.last_mut() {
                 Some((y, _, end)) if *y == year => *end = id + 1,
@@ -105,16 +138,7 @@ pub fn input<'a>(
             }
         }
     }
-    for (doc, record) in pages {
-        docs.push(DocIn {
-            doc,
-            record,
-            facets: Vec::new(),
-            upvotes: 0,
-        });
-    }
-    Input {
-        docs,
+    let meta = Meta {
         papers: papers.len(),
         years,
         tags: (tags.iter())
@@ -123,7 +147,8 @@ pub fn input<'a>(
         orgs: (orgs.iter())
             .map(|&(name, count)| (name, slug::slugify(name), count))
             .collect(),
-    }
+    };
+    builder.finish(&meta, out);
 }
 
 /// Names with their paper counts.
@@ -147,20 +172,20 @@ pub fn facet_lists(site: &Site) -> (Counts<'_>, Counts<'_>) {
 /// scratch: each paper's words (in parallel) and the index.
 pub fn index_site(site: &Site, base_url: &str) -> Vec<File> {
     let globals = Globals::new(site, base_url);
-    let made: Vec<(Doc, Box<[u8]>)> = (site.index.latest.par_iter())
-        .map(|&i| {
-            let p = &site.papers[i];
-            let plain = math::text_to_plain(&p.abstract_);
-            (doc(p, &plain), record(&globals, p, &plain))
-        })
+    let papers: Vec<&Paper> = (site.index.latest.iter())
+        .map(|&i| &site.papers[i])
         .collect();
-    let papers: Vec<(&Paper, &Doc, &[u8])> = (site.index.latest.iter())
-        .zip(&made)
-        .map(|(&i, (d, r))| (&site.papers[i], d, &r[..]))
-        .collect();
+    let search = |i: usize| {
+        let p = papers[i];
+        Cow::Owned(Search::of(&globals, p, &math::text_to_plain(&p.abstract_)))
+    };
     let pages: Vec<(Doc, Box<[u8]>)> = (site.pages.iter())
         .map(|p: &FreePage| page(&globals, &p.title, &p.slug, &p.body))
         .collect();
     let (tags, orgs) = facet_lists(site);
-    index::build(&input(&papers, &pages, &tags, &orgs))
+    let mut files = Vec::new();
+    build(&papers, search, &pages, &tags, &orgs, &mut |f| {
+        files.push(f);
+    });
+    files
 }

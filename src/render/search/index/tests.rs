@@ -13,10 +13,12 @@ fn input<'a>(docs: &'a [Doc], records: &'a [Vec<u8>]) -> Input<'a> {
                 upvotes: 3,
             })
             .collect(),
-        papers: docs.len(),
-        years: vec![(2025, 0, docs.len())],
-        tags: vec![("LLM", "llm".into(), docs.len())],
-        orgs: vec![],
+        meta: Meta {
+            papers: docs.len(),
+            years: vec![(2025, 0, docs.len())],
+            tags: vec![("LLM", "llm".into(), docs.len())],
+            orgs: vec![],
+        },
     }
 }
 
@@ -95,4 +97,33 @@ fn shard_names_follow_content_and_two_builds_are_identical() {
             .all(|p| *p == MANIFEST || !old_names.contains(p)),
         "a changed file keeps no old name"
     );
+}
+
+#[test]
+fn a_full_record_block_is_handed_out_before_the_index_is_finished() {
+    // A builder that held every record until the end would hold a whole
+    // site's results in memory (40 MB at 100,000 papers).
+    let per_block = RECORDS_PER_SHARD * SHARDS_PER_BLOCK;
+    let docs: Vec<Doc> = (0..per_block + 1)
+        .map(|i| Doc::new(&[(&format!("paper {i}"), BODY)]))
+        .collect();
+    let records: Vec<Vec<u8>> = (0..docs.len())
+        .map(|i| format!("[{i}]").into_bytes())
+        .collect();
+    let input = input(&docs, &records);
+    let mut builder = Builder::default();
+    let mut early = Vec::new();
+    for d in &input.docs {
+        builder.add(d.doc, d.record, &d.facets, d.upvotes, &mut |f| {
+            early.push(f);
+        });
+    }
+    assert_eq!(early.len(), SHARDS_PER_BLOCK, "the first block, once full");
+    assert!(early.iter().all(|(path, _)| path.starts_with("r/")));
+    let mut rest = Vec::new();
+    builder.finish(&input.meta, &mut |f| rest.push(f));
+    // The same files as building from every document at once.
+    let mut all = early;
+    all.extend(rest);
+    assert_eq!(all, build(&input));
 }
