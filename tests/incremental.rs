@@ -492,6 +492,29 @@ fn notes_edits_bursts_and_half_written_saves_end_in_the_full_builds_site() {
     let after = rebuild(&mut b, root, &burst, "a burst of saves");
     assert!(after.files.contains_key("tags/burst-tag/index.html"));
 
+    // Notes again after edits that moved papers; two papers' notes in one
+    // burst; and a page put back as it was two edits ago.
+    append(one, "\nA note after the burst.\n");
+    rebuild(
+        &mut b,
+        root,
+        std::slice::from_ref(one),
+        "notes after a burst that moved papers",
+    );
+    let earlier = fs::read_to_string(one).unwrap();
+    append(one, "\nA third note.\n");
+    append(three, "\nA note on the retagged paper.\n");
+    let notes = [one.clone(), three.clone()];
+    rebuild(&mut b, root, &notes, "two papers' notes at once");
+    fs::write(one, &earlier).unwrap();
+    let after = rebuild(
+        &mut b,
+        root,
+        std::slice::from_ref(one),
+        "a page put back as it was",
+    );
+    assert!(!page(&after, one).contains("A third note."));
+
     // An editor saving in place: a rebuild sees the file empty (a failed
     // build, the last good site stays), the next one its final text.
     let text = fs::read_to_string(two).unwrap();

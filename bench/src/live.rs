@@ -41,6 +41,9 @@ pub fn free_port() -> anyhow::Result<u16> {
 const START_TIMEOUT: Duration = Duration::from_secs(1800);
 /// How long one edit may take to show.
 const RELOAD_TIMEOUT: Duration = Duration::from_secs(600);
+/// How long `gazette serve` may take to send the search index's message
+/// after an edit's reload (none comes when the index is the same).
+const INDEX_TIMEOUT: Duration = Duration::from_secs(120);
 /// Pause between connection attempts while a server starts (pacing: the
 /// server is ready when its socket accepts the WebSocket handshake).
 const POLL: Duration = Duration::from_millis(100);
@@ -130,14 +133,43 @@ impl Server {
     /// Appends a line to `page` and times until the reload message.
     pub fn edit(&mut self, page: &Path, run: usize) -> anyhow::Result<Duration> {
         self.drain()?;
-        self.socket
-            .get_mut()
-            .set_read_timeout(Some(RELOAD_TIMEOUT))?;
         let started = Instant::now();
         append_note(page, run)?;
+        self.wait_for("reload", started, RELOAD_TIMEOUT)
+    }
+
+    /// [`Server::edit`] for `gazette serve`, which tells browsers twice
+    /// after a notes edit: the reload once the pages are up to date, then
+    /// `data` once the search index follows. Waits for both, so the next
+    /// edit meets an idle server, and counts the CPU the server spent
+    /// (all its threads) from the edit to the reload.
+    pub fn edit_gazette(&mut self, page: &Path, run: usize) -> anyhow::Result<EditTimes> {
+        self.drain()?;
+        let cpu = cpu_time(self.child.id());
+        let started = Instant::now();
+        append_note(page, run)?;
+        let reload = self.wait_for("reload", started, RELOAD_TIMEOUT)?;
+        let cpu = match (cpu, cpu_time(self.child.id())) {
+            (Some(before), Some(after)) => after.checked_sub(before),
+            _ => None,
+        };
+        // The index's message is `data`, or a reload when a page changed
+        // after all, or none when its files came out the same.
+        let index = self.wait_for("\"type\"", started, INDEX_TIMEOUT).ok();
+        Ok(EditTimes { reload, cpu, index })
+    }
+
+    /// Reads until a text message containing `word`; the time since `started`.
+    fn wait_for(
+        &mut self,
+        word: &str,
+        started: Instant,
+        timeout: Duration,
+    ) -> anyhow::Result<Duration> {
+        self.socket.get_mut().set_read_timeout(Some(timeout))?;
         loop {
             match self.socket.read() {
-                Ok(Message::Text(text)) if text.contains("reload") => return Ok(started.elapsed()),
+                Ok(Message::Text(text)) if text.contains(word) => return Ok(started.elapsed()),
                 Ok(Message::Close(_)) => bail!(
                     "{} closed the live-reload socket; its output:\n{}",
                     self.tool.name(),
@@ -145,9 +177,8 @@ impl Server {
                 ),
                 Ok(_) => continue,
                 Err(e) => bail!(
-                    "{}: no reload message after editing {} ({e}); its output:\n{}",
+                    "{}: no {word} message after an edit ({e}); its output:\n{}",
                     self.tool.name(),
-                    page.display(),
                     tail(&self.log)
                 ),
             }
@@ -173,6 +204,30 @@ impl Server {
             }
         }
     }
+}
+
+/// One edit through `gazette serve` ([`Server::edit_gazette`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EditTimes {
+    /// From the edit to the reload message.
+    pub reload: Duration,
+    /// The server's CPU time (user + system, all threads) meanwhile, where
+    /// `/proc` tells it.
+    pub cpu: Option<Duration>,
+    /// From the edit to the message that the search index followed, if
+    /// one came.
+    pub index: Option<Duration>,
+}
+
+/// The CPU time process `pid` has used so far, summed over its threads
+/// (`/proc/PID/task/*/schedstat`, nanoseconds on a CPU); `None` off Linux.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let mut total = 0u64;
+    for task in fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let stat = fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
 }
 
 /// Appends a line to the page's body: a real edit a person would make,
@@ -232,4 +287,54 @@ pub fn measure(
         }
     }
     Ok(times)
+}
+
+/// `gazette-bench latency`: edit to reload through `gazette serve` alone,
+/// on a site made already (`gen`; built or not), without the rest of
+/// `run`: `runs` edits of its first paper, each time to the reload and to
+/// the search index after, and the server's CPU; then the medians.
+pub fn gazette_only(exe: &Path, site: &Path, runs: usize, log: &Path) -> anyhow::Result<()> {
+    let slug = crate::run::first_slug(site)?;
+    let page = site
+        .join(gazette::layout::PAPERS_DIR)
+        .join(format!("{slug}.md"));
+    let spec = crate::tool::gazette::server(exe, site, free_port()?);
+    eprintln!(
+        "bench: starting gazette serve (its output in {})",
+        log.display()
+    );
+    let mut server = Server::start(spec, log)?;
+    let mut all = Vec::new();
+    for run in 0..runs {
+        let times = server.edit_gazette(&page, run)?;
+        let cpu = times.cpu.map_or("–".into(), |c| format!("{:.0} ms", ms(c)));
+        let index = times
+            .index
+            .map_or("–".into(), |i| format!("{:.0} ms", ms(i)));
+        println!(
+            "edit {}/{runs}: reload {:.0} ms (CPU {cpu}), search index {index}",
+            run + 1,
+            ms(times.reload),
+        );
+        all.push(times);
+        std::thread::sleep(SETTLE);
+    }
+    let median = |pick: fn(&EditTimes) -> Option<Duration>| {
+        let samples: Vec<Duration> = all.iter().filter_map(pick).collect();
+        match samples.is_empty() {
+            true => "–".to_string(),
+            false => format!("{:.0} ms", ms(crate::report::median(&samples))),
+        }
+    };
+    println!(
+        "median of {runs}: reload {}, CPU {}, search index {}",
+        median(|t| Some(t.reload)),
+        median(|t| t.cpu),
+        median(|t| t.index)
+    );
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }

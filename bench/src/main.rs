@@ -37,6 +37,25 @@ enum Command {
     Related(RelatedArgs),
     /// Files and bytes per page kind of a built Gazette site's output folder.
     Sizes(SizesArgs),
+    /// Only the edit-to-reload latency of `gazette serve`, on a site made
+    /// with `gen` (seconds where `run` takes minutes at 100,000 papers).
+    Latency(LatencyArgs),
+}
+
+#[derive(Debug, Args)]
+struct LatencyArgs {
+    /// Edits (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// The gazette binary to serve with (default: this workspace's release build).
+    #[arg(long, value_name = "PATH")]
+    gazette: Option<PathBuf>,
+    /// Where the server's output goes (with `GAZETTE_TRACE=1` in the
+    /// environment, one line per rebuild of where its time went).
+    #[arg(long, value_name = "PATH", default_value = "gazette-serve.log")]
+    log: PathBuf,
+    /// The site (`gazette-bench gen --papers N DIR`).
+    dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +163,11 @@ fn main() -> ExitCode {
             floor::read_plan(&args.plan).and_then(|files| floor::write_tree(&files, &args.out))
         }
         Command::Related(args) => gazette_bench::related::run(&args.sizes, args.runs),
+        Command::Latency(args) => {
+            gazette_bench::tool::gazette::binary(args.gazette).and_then(|exe| {
+                gazette_bench::live::gazette_only(&exe, &args.dir, args.runs.max(1), &args.log)
+            })
+        }
         Command::Sizes(args) => {
             print!("{}", gazette_bench::tree::kinds_table(&args.dir));
             Ok(())

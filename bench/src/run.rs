@@ -388,7 +388,7 @@ fn measure_latency(
 
 /// The paper the latency runs edit: the first by slug, which every
 /// generator's copy of the corpus has.
-fn first_slug(site: &Path) -> anyhow::Result<String> {
+pub(crate) fn first_slug(site: &Path) -> anyhow::Result<String> {
     let dir = site.join(layout::PAPERS_DIR);
     let mut slugs: Vec<String> = std::fs::read_dir(&dir)
         .with_context(|| format!("cannot read {}", dir.display()))?

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Diagnostic;
@@ -74,6 +75,17 @@ pub trait Sink: Sync {
     /// (`render::Pass::PagesFirst`): a sink that can keeps the last files
     /// there meanwhile.
     fn defer(&self, _folder: &str) {}
+    /// Keeps every file of the last render that this render does not give
+    /// or [`forget`](Sink::forget), as it was: a render that knows what an
+    /// edit touched then gives only that. `false` when the sink cannot (a
+    /// folder being built), and the render gives every file.
+    fn keep_rest(&self) -> bool {
+        false
+    }
+    /// In a render that keeps the rest: the files the last render made with
+    /// this key (a job that makes several) are not kept; the job makes its
+    /// files again.
+    fn forget(&self, _key: u64) {}
 }
 
 /// Writes a file's bytes to the writer it is given.
@@ -83,31 +95,46 @@ pub type Writes<'a> = &'a mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>;
 /// (the one `serve` is serving: the bytes are shared, never copied).
 pub struct MemorySink<'a> {
     previous: &'a Output,
-    keys: &'a HashMap<String, u64>,
+    keys: &'a mut HashMap<String, u64>,
     made: Mutex<Vec<Made>>,
     /// Folders of deferred jobs, whose last files stay.
     deferred: Mutex<Vec<String>>,
+    /// The render gives only what changed ([`Sink::keep_rest`]).
+    rest_kept: AtomicBool,
+    /// Keys whose files the render makes again ([`Sink::forget`]).
+    forgotten: Mutex<Vec<u64>>,
 }
 
 /// A file of a [`MemorySink`]: path, key, bytes.
 type Made = (String, u64, Arc<[u8]>);
 
 impl<'a> MemorySink<'a> {
-    /// `keys` holds the key of each file of `previous`.
-    pub fn new(previous: &'a Output, keys: &'a HashMap<String, u64>) -> MemorySink<'a> {
+    /// `keys` holds the key of each file of `previous`; [`finish`]
+    /// updates it to the new output's (a sink dropped unfinished, for a
+    /// failed render, leaves it as it was).
+    ///
+    /// [`finish`]: MemorySink::finish
+    pub fn new(previous: &'a Output, keys: &'a mut HashMap<String, u64>) -> MemorySink<'a> {
         MemorySink {
             previous,
             keys,
             made: Mutex::new(Vec::new()),
             deferred: Mutex::new(Vec::new()),
+            rest_kept: AtomicBool::new(false),
+            forgotten: Mutex::new(Vec::new()),
         }
     }
 
-    /// The output and the key of each of its files. The previous output's
-    /// files under a deferred job's folder that this render neither kept
-    /// nor made stay too, with their old keys: the next render sees the
-    /// job's key changed and makes them again.
-    pub fn finish(self) -> (Output, HashMap<String, u64>) {
+    /// The output, the keys given to [`MemorySink::new`] now its files'.
+    /// The previous output's files under a deferred job's folder that this
+    /// render neither kept nor made stay too, with their old keys: the next
+    /// render sees the job's key changed and makes them again.
+    ///
+    /// After a render that kept the rest ([`Sink::keep_rest`]), the output
+    /// is made from `spare` when given (see [`Spare`]) rather than from a
+    /// copy of the previous map, and comes with the paths it changed: the
+    /// previous output and those paths are the next render's spare.
+    pub fn finish(self, spare: Option<Spare>) -> (Output, Option<Vec<String>>) {
         let made = self
             .made
             .into_inner()
@@ -116,6 +143,12 @@ impl<'a> MemorySink<'a> {
             .deferred
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.rest_kept.into_inner() {
+            let forgotten =
+                (self.forgotten.into_inner()).unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (output, changed) = patch(self.previous, spare, self.keys, made, &forgotten);
+            return (output, Some(changed));
+        }
         let mut keys = HashMap::with_capacity(made.len());
         let mut files = Vec::with_capacity(made.len());
         for (path, key, bytes) in made {
@@ -136,10 +169,11 @@ impl<'a> MemorySink<'a> {
             }
         }
         // Collected, not inserted one by one: the map is built in one pass.
+        *self.keys = keys;
         let output = Output {
             files: files.into_iter().collect(),
         };
-        (output, keys)
+        (output, None)
     }
 
     fn push(&self, path: &str, key: u64, bytes: Arc<[u8]>) {
@@ -187,6 +221,84 @@ impl Sink for MemorySink<'_> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(folder.to_string());
     }
+
+    fn keep_rest(&self) -> bool {
+        self.rest_kept.store(true, Ordering::Relaxed);
+        true
+    }
+
+    fn forget(&self, key: u64) {
+        (self.forgotten.lock())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(key);
+    }
+}
+
+/// An output one render behind the previous one, and the paths whose
+/// files differ between the two: the map a render that keeps the rest
+/// patches into its output, in time for the files that changed, instead
+/// of copying the previous map (145,000 paths at 100,000 papers), which
+/// `serve` is still answering from.
+pub struct Spare {
+    pub output: Output,
+    pub behind: Vec<String>,
+}
+
+/// `previous` with the files made under a `forgotten` key removed and the
+/// `made` ones in, and the paths that changed: made from `spare` brought
+/// up to `previous`, or from a copy of `previous` (every file's bytes
+/// shared either way); `keys` updated in place.
+fn patch(
+    previous: &Output,
+    spare: Option<Spare>,
+    keys: &mut HashMap<String, u64>,
+    made: Vec<Made>,
+    forgotten: &[u64],
+) -> (Output, Vec<String>) {
+    let mut files = match spare {
+        Some(Spare { output, behind }) => {
+            let mut files = output.files;
+            for path in behind {
+                match previous.files.get(&path) {
+                    Some(bytes) => files.insert(path, Arc::clone(bytes)),
+                    None => files.remove(&path),
+                };
+            }
+            files
+        }
+        None => previous.files.clone(),
+    };
+    // A job made again (the search index) makes most of its files with the
+    // bytes they had: those stay the very same file, and do not count as
+    // changed (the next render's catch-up is then the files that did).
+    let mut gone = Vec::new();
+    if !forgotten.is_empty() {
+        keys.retain(|path, key| {
+            let forget = forgotten.contains(key);
+            if forget {
+                gone.push(path.clone());
+            }
+            !forget
+        });
+    }
+    let mut changed = Vec::with_capacity(made.len());
+    for (path, key, bytes) in made {
+        keys.insert(path.clone(), key);
+        match previous.files.get(&path) {
+            Some(old) if Arc::ptr_eq(old, &bytes) || **old == *bytes => {}
+            _ => {
+                changed.push(path.clone());
+                files.insert(path, bytes);
+            }
+        }
+    }
+    for path in gone {
+        if !keys.contains_key(&path) {
+            files.remove(&path);
+            changed.push(path);
+        }
+    }
+    (Output { files }, changed)
 }
 
 /// What writing did.

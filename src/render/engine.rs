@@ -16,8 +16,9 @@
 //! can compare them with the keys the previous `gazette build` stored.
 //!
 //! `serve` also says when only notes changed ([`Edit::NotesOnly`]): then
-//! only the kinds whose jobs hashed a [`Noted`] last time plan again, and
-//! every other file is kept under the key recorded for it.
+//! only the jobs that hashed an edited paper's [`Noted`] last time are
+//! made, keyed and run again (`notes.rs`), and the sink keeps every other
+//! file as it was.
 //!
 //! Each file goes to a [`Sink`] the moment it is made (a folder being
 //! built, or the in-memory output `serve` answers from); the sink also
@@ -42,10 +43,11 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{Stable, stable};
 use crate::output::Sink;
-use crate::site::{Site, urls};
+use crate::site::{Paper, Site, urls};
 use crate::trace;
 
 mod jobs;
+mod notes;
 mod papers;
 mod plan;
 mod run;
@@ -53,7 +55,7 @@ mod run;
 use jobs::Job;
 pub use jobs::Jobs;
 pub use papers::{Noted, PaperRef};
-use papers::{shown_key, shows_notes};
+use papers::{Notes, shown_key, shows_notes};
 use plan::{group_errors, plan};
 use run::{Outcome, run_jobs};
 
@@ -134,7 +136,7 @@ impl<'s> Inputs<'s> {
 /// What every renderer may read besides its job: values covered by the
 /// site key, and the template data of the papers its job holds.
 pub struct Env<'s> {
-    globals: Globals,
+    globals: &'s Globals,
     tera: Arc<Tera>,
     theme: &'s Theme,
     config: &'s Config,
@@ -143,7 +145,7 @@ pub struct Env<'s> {
 
 impl Env<'_> {
     pub fn globals(&self) -> &Globals {
-        &self.globals
+        self.globals
     }
 
     pub fn config(&self) -> &Config {
@@ -170,7 +172,7 @@ impl Env<'_> {
         let data = &self.data[paper.0.pos];
         match &data.parts {
             Some(parts) => parts.full.clone(),
-            None => context::full(&self.globals, paper.0.paper, &data.summary),
+            None => context::full(self.globals, paper.0.paper, &data.summary),
         }
     }
 
@@ -195,7 +197,7 @@ impl Env<'_> {
             None => {
                 let paper = paper.0.paper;
                 let plain = math::text_to_plain(&paper.abstract_);
-                Cow::Owned(Search::of(&self.globals, paper, &plain))
+                Cow::Owned(Search::of(self.globals, paper, &plain))
             }
         }
     }
@@ -220,7 +222,7 @@ impl Env<'_> {
         paper: PaperRef,
         summary: Map<String, Value>,
     ) -> Result<(Shapes, Map<String, Value>), Diagnostic> {
-        context::shapes(&self.globals, &self.tera, self.theme, paper.paper, summary)
+        context::shapes(self.globals, &self.tera, self.theme, paper.paper, summary)
     }
 
     /// Renders `template` for the page at `url`, with the shared values plus `own`.
@@ -288,26 +290,10 @@ pub enum Edit {
     /// Anything: every kind makes its jobs again.
     Any,
     /// The notes of some papers and nothing else: no paper, page, index,
-    /// setting or theme file changed otherwise. Only the kinds whose jobs
-    /// showed notes last time make their jobs again; every other file is
-    /// kept under its last key (a job's key covers all it shows).
+    /// setting or theme file changed otherwise. Only the jobs that showed
+    /// those papers' notes last time are made again; every other file is
+    /// kept as it was (a job's key covers all it shows).
     NotesOnly,
-}
-
-/// The last render's jobs per kind, for an [`Edit::NotesOnly`] render.
-pub struct LastPlan {
-    site_key: u64,
-    /// Each paper's facts key, in site order.
-    shown: Vec<u64>,
-    kinds: Vec<KindPlan>,
-}
-
-#[derive(Default, Clone)]
-struct KindPlan {
-    /// Some job of the kind hashed a paper's notes.
-    shows_notes: bool,
-    /// Its jobs that ran (or were kept): file, key, whether one file.
-    jobs: Vec<(String, u64, bool)>,
 }
 
 /// Renders every job whose file `sink` cannot keep (see [`Pass`]), handing
@@ -338,14 +324,24 @@ pub fn render_all(
         }
     };
 
+    if let Some(last) = last.filter(|l| edit == Edit::NotesOnly && l.site_key == site_key) {
+        let setup = notes::Setup {
+            site,
+            theme,
+            globals: &globals,
+            tera: &tera,
+            site_key,
+        };
+        // `None`: the plan cannot tell what the edit touched; plan in full.
+        if let Some(result) = notes::render(&setup, cache, sink, pass, last) {
+            return result;
+        }
+    }
+
     // Each paper's keys and template data, reused while neither its file
     // nor the site changed: an edit costs one paper's, not every paper's.
     let kept: Vec<Option<&KeptPaper>> = (site.papers.par_iter())
-        .map(|paper| {
-            (cache.papers.get(&paper.fingerprint)).filter(|k| {
-                k.site_key == site_key && k.source.as_os_str() == paper.source.as_os_str()
-            })
-        })
+        .map(|paper| kept_paper(cache, site_key, paper))
         .collect();
     let papers = (site.papers.par_iter().zip(&kept).enumerate())
         .map(|(pos, (paper, kept))| match kept {
@@ -369,22 +365,7 @@ pub fn render_all(
         papers,
     };
     let t = trace::mark("paper keys", t);
-    let shown: Vec<u64> = inputs.papers.iter().map(|r| r.shown).collect();
-    let reuse =
-        last.filter(|l| edit == Edit::NotesOnly && l.site_key == site_key && l.shown == shown);
-    let some = reuse.as_ref().and_then(|l| {
-        let only: Vec<bool> = l.kinds.iter().map(|k| k.shows_notes).collect();
-        let jobs = plan::plan_some(&inputs, &only)?;
-        // The same jobs as last time, kind by kind, or a full plan.
-        let same = (l.kinds.iter().enumerate())
-            .filter(|(_, k)| k.shows_notes)
-            .all(|(i, k)| jobs.iter().filter(|j| j.kind == i).count() == k.jobs.len());
-        same.then_some(jobs)
-    });
-    let (jobs, reused) = match some {
-        Some(jobs) => (jobs, reuse),
-        None => (plan(&inputs).map_err(RenderError::Sources)?, None),
-    };
+    let jobs = plan(&inputs).map_err(RenderError::Sources)?;
     let t = trace::mark("plan", t);
     trace::memory("the job list");
 
@@ -392,14 +373,14 @@ pub fn render_all(
     // search index, papers.json's chunks) read no paper's summary or card:
     // they run before those are made, so the two never take memory at the
     // same time. Their keys first: serve's plan records them all.
-    let keys: Vec<(u64, bool)> = (jobs.par_iter())
+    let keys: Vec<(u64, Notes)> = (jobs.par_iter())
         .map(|job| shows_notes(|| job_key(site_key, job)))
         .collect();
     let (early, late): (Vec<Keyed>, Vec<Keyed>) = (jobs.iter().zip(&keys))
         .map(|(job, &(key, _))| (job, key))
         .partition(|(job, _)| cache.once && job.work.whole_site());
     let mut env = Env {
-        globals,
+        globals: &globals,
         tera,
         theme,
         config: &site.config,
@@ -411,7 +392,7 @@ pub fn render_all(
     let made: Vec<Result<Arc<PaperData>, JobError>> = (inputs.papers.par_iter().zip(&kept))
         .map(|(r, kept)| match kept {
             Some(k) => Ok(Arc::clone(&k.data)),
-            None => context::paper_data(&env.globals, &env.tera, theme, r.paper, !cache.once)
+            None => context::paper_data(env.globals, &env.tera, theme, r.paper, !cache.once)
                 .map(Arc::new)
                 .map_err(|d| (d, urls::paper(&r.paper.slug))),
         })
@@ -434,36 +415,12 @@ pub fn render_all(
     let t = trace::mark("paper data", t);
     trace::memory("every paper's template data");
     env.data = data;
-
-    // Every other kind's files stay as they were (see `Edit::NotesOnly`).
-    let mut kept_before = 0;
-    if let Some(last) = &reused {
-        let kept: Vec<usize> = (last.kinds.par_iter())
-            .filter(|k| !k.shows_notes)
-            .flat_map(|k| k.jobs.par_iter())
-            .map(|(file, key, one)| match one {
-                true => usize::from(sink.keep(file, *key)),
-                false => sink.keep_all(*key),
-            })
-            .collect();
-        if kept.contains(&0) {
-            // The sink lost a file it had: cannot happen while the cache
-            // and the sink's last output agree, but never serve a hole.
-            return Err(RenderError::Sources(vec![Diagnostic::error(
-                "gazette",
-                0,
-                "internal error, please report it: a kept file went missing; \
-                 the next change rebuilds everything",
-            )]));
-        }
-        kept_before = kept.iter().sum();
-    }
     results.extend(run_jobs(&env, &late, sink, pass)?);
     let t = trace::mark("jobs", t);
     trace::memory("the other jobs");
 
     let mut stats = RenderStats {
-        reused: kept_before,
+        planned: jobs.len(),
         ..RenderStats::default()
     };
     for r in results {
@@ -481,14 +438,43 @@ pub fn render_all(
     if cache.once {
         return Ok(stats);
     }
-    for pos in fresh {
-        let r = &inputs.papers[pos];
+    keep_papers(cache, site, site_key, &inputs.papers, &fresh, &env.data);
+    // A deferred job's files in the sink are older than its key says: such
+    // a plan cannot tell the next notes edit what to make (the next render,
+    // which makes the deferred jobs, records one).
+    if stats.deferred == 0 {
+        let data = std::mem::take(&mut env.data);
+        cache.last_plan = Some(LastPlan::new(site_key, &inputs.papers, &jobs, keys, data));
+    }
+    trace::mark("data cache", t);
+    Ok(stats)
+}
+
+/// What the engine kept of `paper` from an earlier render, if it still
+/// stands (the same file's bytes at the same place, the same site key).
+fn kept_paper<'c>(cache: &'c RenderCache, site_key: u64, paper: &Paper) -> Option<&'c KeptPaper> {
+    (cache.papers.get(&paper.fingerprint))
+        .filter(|k| k.site_key == site_key && k.source.as_os_str() == paper.source.as_os_str())
+}
+
+/// Keeps the keys and template data of the papers at `fresh` (made by
+/// this render) for the next.
+fn keep_papers(
+    cache: &mut RenderCache,
+    site: &Site,
+    site_key: u64,
+    papers: &[PaperRef],
+    fresh: &[usize],
+    data: &[Arc<PaperData>],
+) {
+    for &pos in fresh {
+        let r = &papers[pos];
         let kept = KeptPaper {
             site_key,
             source: r.paper.source.clone(),
             shown: r.shown,
             notes: r.notes,
-            data: Arc::clone(&env.data[pos]),
+            data: Arc::clone(&data[pos]),
         };
         cache.papers.insert(r.paper.fingerprint, kept);
     }
@@ -500,9 +486,6 @@ pub fn render_all(
             .collect();
         (cache.papers).retain(|fingerprint, k| now.contains(&(*fingerprint, k.source.as_path())));
     }
-    cache.last_plan = Some(last_plan(site_key, shown, reused, &jobs, &keys));
-    trace::mark("data cache", t);
-    Ok(stats)
 }
 
 /// What the engine keeps of a paper between renders, by its fingerprint
@@ -516,54 +499,97 @@ pub struct KeptPaper {
     data: Arc<PaperData>,
 }
 
-/// The plan to record after a render: the jobs it ran, per kind, with the
-/// kinds `reused` kept from the last plan as they were.
-fn last_plan(
+/// What a render recorded for the next one after an [`Edit::NotesOnly`]:
+/// each paper's keys, and the jobs that show some paper's notes with
+/// whose, so that a notes edit makes, keys and runs only those (see
+/// `notes.rs`). Every other job cannot change when only notes do.
+pub struct LastPlan {
     site_key: u64,
-    shown: Vec<u64>,
-    reused: Option<LastPlan>,
-    jobs: &[Job],
-    keys: &[(u64, bool)],
-) -> LastPlan {
-    let mut kinds = match reused {
-        Some(last) => last.kinds,
-        None => vec![KindPlan::default(); crate::render::pages::KINDS.len()],
-    };
-    // Jobs come kind by kind, in table order (a kind seen twice would add
-    // to what it had).
-    let mut seen = vec![false; kinds.len()];
-    let mut at = 0;
-    while at < jobs.len() {
-        let k = jobs[at].kind;
-        let end = at + jobs[at..].iter().take_while(|j| j.kind == k).count();
-        let (group, group_keys) = (&jobs[at..end], &keys[at..end]);
-        let kind = &mut kinds[k];
-        let noted = group_keys.iter().any(|&(_, noted)| noted);
-        let again = std::mem::replace(&mut seen[k], true);
-        kind.shows_notes = noted || (again && kind.shows_notes);
-        let same_files = !again
-            && kind.jobs.len() == group.len()
-            && (kind.jobs.iter().zip(group))
-                .all(|((file, _, one), job)| *file == job.file && *one == job.work.one_file());
-        if same_files {
-            // A notes-only render: the same jobs, new keys, no path copied.
-            for ((_, key, _), &(new, _)) in kind.jobs.iter_mut().zip(group_keys) {
-                *key = new;
-            }
-        } else {
-            if !again {
-                kind.jobs.clear();
-            }
-            let made = (group.iter().zip(group_keys))
-                .map(|(job, &(key, _))| (job.file.clone(), key, job.work.one_file()));
-            kind.jobs.extend(made);
+    /// Per paper, in site order.
+    papers: Vec<Known>,
+    /// The jobs that show notes, in plan order.
+    jobs: Vec<Planned>,
+    /// (paper position, index in `jobs`) for each job that shows a few
+    /// papers' notes ([`Notes::Of`]), sorted.
+    by_paper: Vec<(usize, usize)>,
+    /// Jobs in `jobs` that show many papers' notes (the search index):
+    /// made again on every notes edit.
+    many: Vec<usize>,
+    /// Jobs in `jobs` a [`Pass::PagesFirst`] render left for the next:
+    /// the sink holds their files made under the key recorded here.
+    pending: Vec<usize>,
+    /// How many jobs each kind made, in table order.
+    kinds: Vec<usize>,
+    /// Jobs in all.
+    total: usize,
+    /// Each paper's template data, in site order.
+    data: Vec<Arc<PaperData>>,
+}
+
+/// A paper as the last render saw it.
+struct Known {
+    fingerprint: u64,
+    source: std::path::PathBuf,
+    shown: u64,
+    notes: u64,
+}
+
+impl Known {
+    fn of(paper: &PaperRef) -> Known {
+        Known {
+            fingerprint: paper.paper.fingerprint,
+            source: paper.paper.source.clone(),
+            shown: paper.shown,
+            notes: paper.notes,
         }
-        at = end;
     }
-    LastPlan {
-        site_key,
-        shown,
-        kinds,
+}
+
+/// A job that shows notes, as the last render made it.
+struct Planned {
+    kind: usize,
+    url: String,
+    /// The key of the files the sink holds for it.
+    key: u64,
+    one_file: bool,
+}
+
+impl LastPlan {
+    fn new(
+        site_key: u64,
+        papers: &[PaperRef],
+        jobs: &[Job],
+        keys: Vec<(u64, Notes)>,
+        data: Vec<Arc<PaperData>>,
+    ) -> LastPlan {
+        let mut plan = LastPlan {
+            site_key,
+            papers: papers.iter().map(Known::of).collect(),
+            jobs: Vec::new(),
+            by_paper: Vec::new(),
+            many: Vec::new(),
+            pending: Vec::new(),
+            kinds: vec![0; crate::render::pages::KINDS.len()],
+            total: jobs.len(),
+            data,
+        };
+        for (job, (key, notes)) in jobs.iter().zip(keys) {
+            plan.kinds[job.kind] += 1;
+            let at = plan.jobs.len();
+            match notes {
+                Notes::None => continue,
+                Notes::Of(positions) => plan.by_paper.extend(positions.iter().map(|&p| (p, at))),
+                Notes::Many => plan.many.push(at),
+            }
+            plan.jobs.push(Planned {
+                kind: job.kind,
+                url: job.url.clone(),
+                key,
+                one_file: job.work.one_file(),
+            });
+        }
+        plan.by_paper.sort_unstable();
+        plan
     }
 }
 

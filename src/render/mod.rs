@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::output::{MemorySink, Output, Sink};
+use crate::output::{MemorySink, Output, Sink, Spare};
 use crate::site::Site;
 
 pub use engine::{Edit, Pass, RenderError};
@@ -70,9 +70,13 @@ pub struct RenderCache {
     tera: Option<(u64, Arc<tera::Tera>)>,
     output: Arc<Output>,
     keys: HashMap<String, u64>,
+    /// The output before `output`, and the paths whose files differ: the
+    /// next notes edit patches it rather than copy `output` (see
+    /// [`Spare`]).
+    spare: Option<(Arc<Output>, Vec<String>)>,
     /// For one render only ([`RenderCache::once`]).
     once: bool,
-    /// The last render's jobs per kind (see [`Edit::NotesOnly`]).
+    /// What the last render recorded for a notes edit (see [`Edit::NotesOnly`]).
     last_plan: Option<engine::LastPlan>,
 }
 
@@ -101,6 +105,9 @@ pub struct RenderStats {
     pub reused: usize,
     /// Jobs left for the next render ([`Pass::PagesFirst`]).
     pub deferred: usize,
+    /// Jobs made and keyed: every kind's, or after an [`Edit::NotesOnly`]
+    /// only those that show the edited notes.
+    pub planned: usize,
 }
 
 /// Renders the whole site into memory, reusing the files of the last
@@ -129,21 +136,27 @@ pub fn render_pass(
     edit: Edit,
 ) -> Result<(Arc<Output>, RenderStats), Vec<Diagnostic>> {
     let previous = std::mem::take(&mut cache.output);
-    let keys = std::mem::take(&mut cache.keys);
-    let sink = MemorySink::new(&previous, &keys);
+    let mut keys = std::mem::take(&mut cache.keys);
+    let sink = MemorySink::new(&previous, &mut keys);
     let result = engine::render_all(site, theme, base_url, cache, &sink, pass, edit);
-    let t = std::time::Instant::now();
-    let (output, new_keys) = sink.finish();
-    crate::trace::mark("collect output", t);
     match result {
         Ok(stats) => {
+            let t = std::time::Instant::now();
+            // The spare, unless a request or the server still holds it.
+            let spare = (cache.spare.take())
+                .and_then(|(output, behind)| Some((Arc::try_unwrap(output).ok()?, behind)))
+                .map(|(output, behind)| Spare { output, behind });
+            let (output, changed) = sink.finish(spare);
             let output = Arc::new(output);
+            crate::trace::mark("collect output", t);
+            cache.spare = changed.map(|changed| (previous, changed));
             cache.output = Arc::clone(&output);
-            cache.keys = new_keys;
+            cache.keys = keys;
             Ok((output, stats))
         }
         Err(e) => {
             // The last good output stays the one to reuse.
+            drop(sink);
             cache.output = previous;
             cache.keys = keys;
             Err(match e {

@@ -101,8 +101,10 @@ impl Shared {
             Arc::new(snapshot),
         );
         // The last holder of an output frees 17,000 files at 10,000 papers:
-        // not on the way to the browser's reload.
-        if Arc::strong_count(&old) == 1 {
+        // not on the way to the browser's reload. An output the render
+        // cache still holds (its spare, patched by the next edit) costs
+        // nothing to let go, and is let go now, so that it can be patched.
+        if Arc::strong_count(&old) == 1 && Arc::strong_count(&old.output) == 1 {
             let _ = std::thread::Builder::new()
                 .name("gazette-free".into())
                 .spawn(move || drop(old));

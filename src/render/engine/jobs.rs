@@ -15,6 +15,11 @@ use crate::site::urls;
 pub struct Jobs<'s> {
     pub(super) list: Vec<Job<'s>>,
     pub(super) errors: Vec<Diagnostic>,
+    /// Only the jobs at these URLs go in `list` (a notes edit makes again
+    /// the few jobs that show the edited notes, not a kind's every job).
+    pub(super) only: Option<rustc_hash::FxHashSet<String>>,
+    /// Every job the kind made, in `list` or not.
+    pub(super) made: usize,
 }
 
 pub(super) struct Job<'s> {
@@ -31,23 +36,23 @@ pub(super) struct Job<'s> {
 impl<'s> Jobs<'s> {
     /// An HTML page at `url`, listed in the sitemap.
     pub fn page(&mut self, url: impl Into<String>, job: impl Render + 's) {
-        self.push(url.into(), true, Box::new(job));
+        self.push(url.into(), true, |job| Box::new(job), job);
     }
 
     /// Any other file at `url` (feeds, JSON, statics, `404.html`).
     pub fn file(&mut self, url: impl Into<String>, job: impl Render + 's) {
-        self.push(url.into(), false, Box::new(job));
+        self.push(url.into(), false, |job| Box::new(job), job);
     }
 
     /// A file too large to hold whole, written piece by piece (see
     /// [`RenderStream`]).
     pub fn stream(&mut self, url: impl Into<String>, job: impl RenderStream + 's) {
-        self.push(url.into(), false, Box::new(Streamed(job)));
+        self.push(url.into(), false, |job| Box::new(Streamed(job)), job);
     }
 
     /// Several files from one job, rooted at `url` (see [`RenderFiles`]).
     pub fn files(&mut self, url: impl Into<String>, job: impl RenderFiles + 's) {
-        self.push(url.into(), false, Box::new(Many(job)));
+        self.push(url.into(), false, |job| Box::new(Many(job)), job);
     }
 
     /// A problem that stops the render before any page is made.
@@ -55,13 +60,17 @@ impl<'s> Jobs<'s> {
         self.errors.push(diagnostic);
     }
 
-    fn push(&mut self, url: String, page: bool, work: Box<dyn Work + 's>) {
+    fn push<J>(&mut self, url: String, page: bool, boxed: fn(J) -> Box<dyn Work + 's>, job: J) {
+        self.made += 1;
+        if self.only.as_ref().is_some_and(|only| !only.contains(&url)) {
+            return; // dropped before it is boxed or its file named
+        }
         self.list.push(Job {
             file: urls::file_for(&url),
             kind: 0,
             url,
             page,
-            work,
+            work: boxed(job),
         });
     }
 }

@@ -41,24 +41,70 @@ pub struct Noted<'s>(pub PaperRef<'s>);
 
 impl Hash for Noted<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        HASHED_NOTES.with(|seen| seen.set(true));
+        SHOWN_NOTES.with(|seen| seen.borrow_mut().add(self.0.pos));
         (self.0.shown, self.0.notes).hash(state);
     }
 }
 
-thread_local! {
-    /// Set when a [`Noted`] is hashed on this thread (see [`shows_notes`]).
-    static HASHED_NOTES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+/// Whose notes a job shows, told by hashing it (see [`shows_notes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Notes {
+    /// No paper's: the job cannot change when only notes do.
+    None,
+    /// These papers' (positions in `site.papers`): a paper's own page.
+    Of(Box<[usize]>),
+    /// More than [`FEW`] papers' (the search index): whichever paper's
+    /// notes change, the job changes.
+    Many,
 }
 
-/// Runs `key` (a job's key, made by hashing the job) and tells whether
-/// the job holds a [`Noted`]: whether some paper's notes show in it. A
-/// job's key covers all it shows, so a job that hashes no notes cannot
-/// change when only notes do.
-pub(super) fn shows_notes(key: impl FnOnce() -> u64) -> (u64, bool) {
-    HASHED_NOTES.with(|seen| seen.set(false));
+/// The most papers a job may show the notes of and still be told by
+/// paper ([`Notes::Of`]).
+const FEW: usize = 8;
+
+/// The positions of the [`Noted`] papers hashed on this thread since the
+/// last [`shows_notes`], up to [`FEW`] and a flag for more.
+#[derive(Default)]
+struct Seen {
+    positions: Vec<usize>,
+    many: bool,
+}
+
+impl Seen {
+    fn add(&mut self, pos: usize) {
+        if self.positions.contains(&pos) {
+            return;
+        }
+        match self.positions.len() < FEW {
+            true => self.positions.push(pos),
+            false => self.many = true,
+        }
+    }
+
+    fn take(&mut self) -> Notes {
+        let seen = std::mem::take(self);
+        match (seen.many, seen.positions.is_empty()) {
+            (true, _) => Notes::Many,
+            (false, true) => Notes::None,
+            (false, false) => Notes::Of(seen.positions.into_boxed_slice()),
+        }
+    }
+}
+
+thread_local! {
+    /// What [`Noted`]s were hashed on this thread (see [`shows_notes`]).
+    static SHOWN_NOTES: std::cell::RefCell<Seen> = std::cell::RefCell::default();
+}
+
+/// Runs `key` (a job's key, made by hashing the job) and tells whose
+/// notes the job shows: the papers it holds as [`Noted`]. A job's key
+/// covers all it shows, so a job that hashes no paper's notes cannot
+/// change when only notes do, and one that hashes a few changes only when
+/// theirs do.
+pub(super) fn shows_notes(key: impl FnOnce() -> u64) -> (u64, Notes) {
+    SHOWN_NOTES.with(|seen| seen.borrow_mut().take());
     let key = key();
-    (key, HASHED_NOTES.with(|seen| seen.replace(false)))
+    (key, SHOWN_NOTES.with(|seen| seen.borrow_mut().take()))
 }
 
 /// The key of everything a [`PaperRef`] may show: every field of the

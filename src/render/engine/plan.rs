@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::jobs::Job;
 use super::{Inputs, JobError, Jobs, Kind};
@@ -17,31 +17,56 @@ use crate::render::pages;
 /// place in the table.
 pub(super) fn plan<'s>(inputs: &'s Inputs<'s>) -> Result<Vec<Job<'s>>, Vec<Diagnostic>> {
     let t = std::time::Instant::now();
-    let mut made = make(inputs, None);
+    let mut made = make(inputs);
     let t = crate::trace::mark("kinds", t);
     plan_rest(inputs, &mut made, t)
 }
 
-/// The jobs of the `Site` kinds marked in `only` (none of the `Pages`
-/// kinds, which need every page), as the last full plan had them: `None`
-/// when a marked kind made a job that lost its path to a later one, which
-/// only a full plan sorts out.
-pub(super) fn plan_some<'s>(inputs: &'s Inputs<'s>, only: &[bool]) -> Option<Vec<Job<'s>>> {
-    let made = make(inputs, Some(only));
-    let mut list = Vec::new();
-    for jobs in made {
-        if !jobs.errors.is_empty() {
+/// Jobs made again, and (kind, how many jobs it made in all).
+pub(super) type Remade<'s> = (Vec<Job<'s>>, Vec<(usize, usize)>);
+
+/// The jobs at `wanted` (kind, URL), as the kinds make them now, each
+/// with the number of jobs its kind made in all: `None` when a kind is
+/// not a `Site` kind, reports a problem, or does not make exactly one job
+/// at each of its URLs (only a full plan sorts that out). A kind still
+/// walks its whole input, but drops every other job as it is made.
+pub(super) fn plan_only<'s>(
+    inputs: &'s Inputs<'s>,
+    wanted: &[(usize, &str)],
+) -> Option<Remade<'s>> {
+    let mut by_kind: BTreeMap<usize, FxHashSet<String>> = BTreeMap::new();
+    for &(kind, url) in wanted {
+        by_kind.entry(kind).or_default().insert(url.to_string());
+    }
+    let made: Vec<(usize, Jobs<'s>)> = (by_kind.into_iter().collect::<Vec<_>>())
+        .into_par_iter()
+        .map(|(k, only)| {
+            let mut jobs = Jobs {
+                only: Some(only),
+                ..Jobs::default()
+            };
+            if let Some(Kind::Site(make)) = pages::KINDS.get(k) {
+                make(inputs, &mut jobs);
+            }
+            (k, jobs)
+        })
+        .collect();
+    let mut list = Vec::with_capacity(wanted.len());
+    let mut counts = Vec::with_capacity(made.len());
+    for (k, mut jobs) in made {
+        let only = jobs.only.take().unwrap_or_default();
+        let found: FxHashSet<&str> = jobs.list.iter().map(|j| j.url.as_str()).collect();
+        if !jobs.errors.is_empty() || jobs.list.len() != only.len() || found.len() != only.len() {
             return None;
         }
-        list.extend(jobs.list);
+        counts.push((k, jobs.made));
+        list.extend(jobs.list.into_iter().map(|job| Job { kind: k, ..job }));
     }
-    let (winners, clashes) = winners(&list);
-    (clashes.is_empty() && winners.iter().all(|w| *w)).then_some(list)
+    Some((list, counts))
 }
 
-/// Every kind's jobs (those marked in `only`, when given), each job with
-/// its kind's place in the table.
-fn make<'s>(inputs: &'s Inputs<'s>, only: Option<&[bool]>) -> Vec<Jobs<'s>> {
+/// Every kind's jobs, each with its kind's place in the table.
+fn make<'s>(inputs: &'s Inputs<'s>) -> Vec<Jobs<'s>> {
     // Kinds are independent of each other: made in parallel, kept in
     // table order.
     pages::KINDS
@@ -49,9 +74,7 @@ fn make<'s>(inputs: &'s Inputs<'s>, only: Option<&[bool]>) -> Vec<Jobs<'s>> {
         .enumerate()
         .map(|(k, kind)| {
             let mut jobs = Jobs::default();
-            if let Kind::Site(make) = kind
-                && only.is_none_or(|only| only.get(k) == Some(&true))
-            {
+            if let Kind::Site(make) = kind {
                 make(inputs, &mut jobs);
             }
             for job in &mut jobs.list {

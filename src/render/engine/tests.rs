@@ -1,5 +1,8 @@
 //! The engine over whole sites: determinism, reuse, errors.
 
+use std::sync::Arc;
+
+use crate::output::Output;
 use crate::render::fixtures::*;
 use crate::render::{Edit, Pass, RenderCache, render, render_pass};
 use crate::site::{Paper, Site};
@@ -26,8 +29,8 @@ fn a_one_off_render_makes_the_same_bytes_as_one_that_keeps_its_parts() {
     assert!(text(&once, "papers/gamma/index.html").contains("It is <em>good</em>"));
 }
 
-#[test]
-fn an_incremental_render_equals_a_full_one_and_reuses_most_pages() {
+/// Forty papers over three tags and four months.
+fn forty_papers() -> Site {
     let mut papers = Vec::new();
     for i in 0..40 {
         let tag = ["llm", "vision", "audio"][i % 3];
@@ -39,9 +42,14 @@ fn an_incremental_render_equals_a_full_one_and_reuses_most_pages() {
             &[tag],
         ));
     }
-    let pages = vec![free_page("about", "About", "x")];
-    let mut site = site_of(papers, pages.clone());
+    site_of(papers, vec![free_page("about", "About", "x")])
+}
+
+#[test]
+fn an_incremental_render_equals_a_full_one_and_reuses_most_pages() {
+    let mut site = forty_papers();
     site.config.paginate = 5;
+    let pages = site.pages.clone();
     let theme = default_theme();
     let mut cache = RenderCache::default();
     let (_, first) = render(&site, &theme, "https://example.org/", &mut cache).unwrap();
@@ -111,45 +119,115 @@ fn a_notes_edit_renders_only_the_papers_page_and_the_search_index() {
     );
 }
 
-/// `serve` tells the engine when only notes changed: the kinds whose jobs
-/// show no notes are not planned again and their files are kept. What it
-/// makes is still the full render, through a run of such edits; and a
-/// caller that says "notes only" when more changed gets a full plan.
+/// `serve` tells the engine when only notes changed: then only the jobs
+/// that show the edited papers' notes (their pages, the search index) are
+/// made and keyed again, not every job of every kind, and every other file
+/// is the very one the last render made. What it makes is still the full
+/// render, through a run of such edits; and a caller that says "notes
+/// only" when more changed gets a full plan.
 #[test]
-fn a_notes_only_render_plans_only_the_kinds_showing_notes_and_equals_a_full_one() {
+fn a_notes_only_render_makes_only_the_jobs_showing_the_notes_and_equals_a_full_one() {
+    let theme = default_theme();
     let pass = |site: &Site, cache: &mut RenderCache, edit| {
-        let theme = default_theme();
         let (out, stats) =
             render_pass(site, &theme, "https://example.org/", cache, Pass::All, edit).unwrap();
         assert_eq!(*out, build_with(site, &theme), "{edit:?}");
-        stats
+        (out, stats)
     };
-    let mut site = sample();
+    // More papers than a job may show the notes of and be told by paper:
+    // the search index shows every paper's.
+    let mut site = forty_papers();
     let mut cache = RenderCache::default();
     // The first render has nothing to reuse, whatever the caller says.
-    let first = pass(&site, &mut cache, Edit::NotesOnly);
+    let (mut before, first) = pass(&site, &mut cache, Edit::NotesOnly);
     assert_eq!(first.reused, 0);
+    let every_job = first.planned;
     for round in 0..3 {
         let mut papers = site.papers.clone();
         let i = (round * 2) % papers.len();
         papers[i].body = format!("Round {round}: a note about **quokkas**.");
+        let page = format!("papers/{}/index.html", papers[i].slug);
         site = site_of(papers, site.pages.clone());
-        let stats = pass(&site, &mut cache, Edit::NotesOnly);
-        assert!(
-            stats.rendered >= 1 && stats.reused > stats.rendered,
-            "{stats:?}"
-        );
+        let (after, stats) = pass(&site, &mut cache, Edit::NotesOnly);
+        assert_eq!(stats.planned, 2, "its page and the search index: {stats:?}");
+        assert!(stats.reused > stats.rendered, "{stats:?}");
+        assert!(text(&after, &page).contains("quokkas"));
+        for (path, bytes) in &after.files {
+            let kept = before
+                .files
+                .get(path)
+                .is_some_and(|b| Arc::ptr_eq(b, bytes));
+            assert!(
+                kept || *path == page || path.starts_with("search/"),
+                "round {round}: {path} made again though it shows no notes"
+            );
+        }
+        before = after;
     }
+    // Two papers' notes at once.
+    let mut papers = site.papers.clone();
+    papers[1].body = "One note.".into();
+    papers[3].body = "Another.".into();
+    site = site_of(papers, site.pages.clone());
+    let (_, stats) = pass(&site, &mut cache, Edit::NotesOnly);
+    assert_eq!(stats.planned, 3, "{stats:?}");
     // Said to be notes only, but a title changed: planned in full.
     let mut papers = site.papers.clone();
     papers[0].title = "Retitled".into();
     site = site_of(papers, site.pages.clone());
-    pass(&site, &mut cache, Edit::NotesOnly);
-    // And a notes edit after that one still finds what to keep.
+    let (_, stats) = pass(&site, &mut cache, Edit::NotesOnly);
+    assert_eq!(stats.planned, every_job);
+    // And a notes edit after that one still makes only what shows them.
     let mut papers = site.papers.clone();
     papers[1].body = "Last note.".into();
     site = site_of(papers, site.pages.clone());
-    pass(&site, &mut cache, Edit::NotesOnly);
+    let (_, stats) = pass(&site, &mut cache, Edit::NotesOnly);
+    assert_eq!(stats.planned, 2, "{stats:?}");
+}
+
+/// `serve` shows an edited page before it makes the search index again
+/// ([`Pass::PagesFirst`]): after a notes edit the first pass makes the
+/// page and keeps the last index, the next pass makes the index, and the
+/// files of the old index are gone (its shards are named by content).
+#[test]
+fn a_notes_edit_shown_pages_first_then_makes_the_index_and_drops_the_old_one() {
+    let theme = default_theme();
+    let site = forty_papers();
+    let mut cache = RenderCache::default();
+    let url = "https://example.org/";
+    let (before, _) = render_pass(&site, &theme, url, &mut cache, Pass::All, Edit::Any).unwrap();
+    let mut papers = site.papers.clone();
+    papers[2].body = "Zygomorphic quokkas.".into();
+    let site = site_of(papers, site.pages.clone());
+    let search = |o: &Output| -> Vec<(String, Vec<u8>)> {
+        (o.files.iter())
+            .filter(|(p, _)| p.starts_with("search/") && p.ends_with(".json"))
+            .map(|(p, b)| (p.clone(), b.to_vec()))
+            .collect()
+    };
+    let (first, stats) = render_pass(
+        &site,
+        &theme,
+        url,
+        &mut cache,
+        Pass::PagesFirst,
+        Edit::NotesOnly,
+    )
+    .unwrap();
+    assert_eq!(stats.deferred, 1, "{stats:?}");
+    assert_eq!(search(&first), search(&before), "the last index meanwhile");
+    let page = format!("papers/{}/index.html", site.papers[2].slug);
+    assert!(text(&first, &page).contains("Zygomorphic"));
+    let (rest, stats) =
+        render_pass(&site, &theme, url, &mut cache, Pass::All, Edit::NotesOnly).unwrap();
+    assert_eq!(stats.planned, 1, "the index alone: {stats:?}");
+    assert_eq!(*rest, build_with(&site, &theme));
+    assert_ne!(search(&rest), search(&before));
+    // Nothing left to make.
+    let (again, stats) =
+        render_pass(&site, &theme, url, &mut cache, Pass::All, Edit::NotesOnly).unwrap();
+    assert_eq!((stats.planned, stats.rendered), (0, 0), "{stats:?}");
+    assert_eq!(again, rest);
 }
 
 /// A tiny deterministic generator, so a failing case names its seed.
