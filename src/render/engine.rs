@@ -344,20 +344,7 @@ pub fn render_all(
         .map(|paper| kept_paper(cache, site_key, paper))
         .collect();
     let papers = (site.papers.par_iter().zip(&kept).enumerate())
-        .map(|(pos, (paper, kept))| match kept {
-            Some(k) => PaperRef {
-                pos,
-                shown: k.shown,
-                notes: k.notes,
-                paper,
-            },
-            None => PaperRef {
-                pos,
-                shown: shown_key(site_key, paper),
-                notes: stable(&paper.body),
-                paper,
-            },
-        })
+        .map(|(pos, (paper, kept))| paper_ref(pos, paper, *kept, site_key))
         .collect();
     let inputs = Inputs {
         site,
@@ -455,6 +442,30 @@ pub fn render_all(
 fn kept_paper<'c>(cache: &'c RenderCache, site_key: u64, paper: &Paper) -> Option<&'c KeptPaper> {
     (cache.papers.get(&paper.fingerprint))
         .filter(|k| k.site_key == site_key && k.source.as_os_str() == paper.source.as_os_str())
+}
+
+/// The paper at `pos` with its keys: kept ones while its file and the site
+/// are unchanged, else made from its facts and notes.
+fn paper_ref<'s>(
+    pos: usize,
+    paper: &'s Paper,
+    kept: Option<&KeptPaper>,
+    site_key: u64,
+) -> PaperRef<'s> {
+    match kept {
+        Some(k) => PaperRef {
+            pos,
+            shown: k.shown,
+            notes: k.notes,
+            paper,
+        },
+        None => PaperRef {
+            pos,
+            shown: shown_key(site_key, paper),
+            notes: stable(&paper.body),
+            paper,
+        },
+    }
 }
 
 /// Keeps the keys and template data of the papers at `fresh` (made by

@@ -19,14 +19,13 @@ use std::time::Instant;
 use rustc_hash::FxHashMap;
 use tera::Tera;
 
-use super::papers::{Notes, shown_key, shows_notes};
+use super::papers::{Notes, shows_notes};
 use super::plan::{group_errors, plan_only};
 use super::run::{Outcome, run_jobs};
 use super::{
     Env, Inputs, Keyed, Known, LastPlan, PaperRef, Pass, RenderError, job_key, keep_papers,
-    kept_paper,
+    kept_paper, paper_ref,
 };
-use crate::fingerprint::stable;
 use crate::output::Sink;
 use crate::render::context::{self, Globals};
 use crate::render::{RenderCache, RenderStats, Theme};
@@ -71,20 +70,7 @@ pub(super) fn render(
                 };
             }
             touched.push(pos);
-            match kept_paper(cache, site_key, paper) {
-                Some(k) => PaperRef {
-                    pos,
-                    shown: k.shown,
-                    notes: k.notes,
-                    paper,
-                },
-                None => PaperRef {
-                    pos,
-                    shown: shown_key(site_key, paper),
-                    notes: stable(&paper.body),
-                    paper,
-                },
-            }
+            paper_ref(pos, paper, kept_paper(cache, site_key, paper), site_key)
         })
         .collect();
     // Only their notes may differ: any other fact moves listings.
